@@ -1,0 +1,147 @@
+#include "authority.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ids.h"
+#include "xml.h"
+
+struct reg_authority {
+	char *division;
+	char *name;
+	char **area;
+	size_t area_len;
+	int offset_min;
+	char *private_key;
+	char *public_key;
+	bool test_only;
+};
+
+void reg_authority_free(reg_authority *a)
+{
+	if (!a)
+		return;
+	free(a->division);
+	free(a->name);
+	for (size_t i = 0; i < a->area_len; i++)
+		free(a->area[i]);
+	free(a->area);
+	free(a->private_key);
+	free(a->public_key);
+	free(a);
+}
+
+static bool six_digits(const char *s)
+{
+	if (!s || strlen(s) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Key files sit beside authority.xml; an absolute path is taken as given (it is configuration,
+ * written by the bureau, not applicant input). */
+static char *beside(const char *config_path, const char *file)
+{
+	if (!file || !*file)
+		return NULL;
+	if (file[0] == '/')
+		return strdup(file);
+	char *copy = strdup(config_path);
+	char *out = NULL;
+	if (copy && asprintf(&out, "%s/%s", dirname(copy), file) < 0)
+		out = NULL;
+	free(copy);
+	return out;
+}
+
+reg_authority *reg_authority_load(const char *path, reg_err **errp)
+{
+	reg_err *err = NULL;
+	reg_authority *a = calloc(1, sizeof *a);
+	xmlDoc *doc = reg_xml_parse_file(path, &err);
+	char *zone = NULL, *flag = NULL;
+	if (!doc)
+		goto out;
+	xmlNode *root = xmlDocGetRootElement(doc);
+	if (!root || !root->ns || strcmp((const char *)root->ns->href, REG_NS_AUTHORITY) != 0 ||
+	    strcmp((const char *)root->name, "authority") != 0) {
+		reg_err_set(&err, REG_ECONFIG, path, reg_xml_line(root), NULL,
+			    "not an authority file (root must be <authority xmlns=\"%s\">)",
+			    REG_NS_AUTHORITY);
+		goto out;
+	}
+	a->division = reg_xml_child_text(root, REG_NS_AUTHORITY, "division");
+	a->name = reg_xml_child_text(root, REG_NS_AUTHORITY, "name");
+	if (!six_digits(a->division))
+		reg_err_add(&err, REG_ECONFIG, path, reg_xml_line(root), "/authority/division",
+			    "must be a 6-digit GB/T 2260 code");
+	if (!a->name || !*a->name)
+		reg_err_add(&err, REG_ECONFIG, path, reg_xml_line(root), "/authority/name", "missing");
+	xmlNode *area = reg_xml_child(root, REG_NS_AUTHORITY, "area");
+	reg_xml_for_each_child(d, area, REG_NS_AUTHORITY, "division") {
+		char *code = reg_xml_text(d);
+		char **grown = realloc(a->area, (a->area_len + 1) * sizeof *grown);
+		if (!grown) {
+			free(code);
+			break;
+		}
+		a->area = grown;
+		a->area[a->area_len++] = code;
+		if (!six_digits(code))
+			reg_err_add(&err, REG_ECONFIG, path, reg_xml_line(d), "/authority/area/division",
+				    "'%s' is not a 6-digit GB/T 2260 code", code);
+	}
+	if (a->area_len == 0 && a->division) {
+		/* An authority without an explicit area registers its own division. */
+		a->area = malloc(sizeof *a->area);
+		if (a->area)
+			a->area[a->area_len++] = strdup(a->division);
+	}
+	zone = reg_xml_child_text(root, REG_NS_AUTHORITY, "time-zone");
+	a->offset_min = 8 * 60;
+	if (zone && reg_offset_parse(zone, &a->offset_min, NULL) < 0)
+		reg_err_add(&err, REG_ECONFIG, path, reg_xml_line(root), "/authority/time-zone",
+			    "bad UTC offset '%s' (expected +HH:MM)", zone);
+	xmlNode *key = reg_xml_child(root, REG_NS_AUTHORITY, "signing-key");
+	if (key) {
+		char *priv = reg_xml_attr(key, "private"), *pub = reg_xml_attr(key, "public");
+		a->private_key = beside(path, priv);
+		a->public_key = beside(path, pub);
+		free(priv);
+		free(pub);
+	}
+	flag = reg_xml_attr(root, "test-only");
+	a->test_only = flag && strcmp(flag, "true") == 0;
+out:
+	free(zone);
+	free(flag);
+	xmlFreeDoc(doc);
+	if (err) {
+		/* Whatever went wrong reading it, a broken authority is a configuration problem. */
+		reg_err_recode(err, REG_ECONFIG);
+		reg_err_append(errp, &err);
+		reg_authority_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+const char *reg_authority_division(const reg_authority *a) { return a->division; }
+const char *reg_authority_name(const reg_authority *a) { return a->name; }
+int reg_authority_offset(const reg_authority *a) { return a->offset_min; }
+const char *reg_authority_private_key_path(const reg_authority *a) { return a->private_key; }
+const char *reg_authority_public_key_path(const reg_authority *a) { return a->public_key; }
+bool reg_authority_test_only(const reg_authority *a) { return a->test_only; }
+
+bool reg_authority_covers(const reg_authority *a, const char *division)
+{
+	for (size_t i = 0; division && i < a->area_len; i++)
+		if (strcmp(a->area[i], division) == 0)
+			return true;
+	return false;
+}

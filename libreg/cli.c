@@ -1,0 +1,97 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "regkit-config.h"
+
+const char reg_cli_config_help[] =
+	"Configuration (an option beats the environment beats the default):\n"
+	"      --db FILE         registry database (REG_DB, default ./registry.db)\n"
+	"      --catalog FILE    item catalog (REG_CATALOG, default the shipped catalog.xml)\n"
+	"      --authority FILE  authority.xml (REG_AUTHORITY, default the shipped test authority)\n"
+	"      --now TIME        the current time, ISO 8601 (default SOURCE_DATE_EPOCH, else the clock)\n"
+	"      --window ID       acceptance window (REG_WINDOW, default 01)\n"
+	"      --clerk NAME      clerk on duty (REG_CLERK, default the login name)\n"
+	"      --help            show this help and exit\n"
+	"      --version         show the version and exit\n";
+
+int reg_cli_config_option(reg_config *cfg, int opt, const char *arg)
+{
+	switch (opt) {
+	case REG_OPT_DB: reg_config_set(cfg, REG_CFG_DB, arg); return 1;
+	case REG_OPT_CATALOG: reg_config_set(cfg, REG_CFG_CATALOG, arg); return 1;
+	case REG_OPT_AUTHORITY: reg_config_set(cfg, REG_CFG_AUTHORITY, arg); return 1;
+	case REG_OPT_NOW: reg_config_set(cfg, REG_CFG_NOW, arg); return 1;
+	case REG_OPT_WINDOW: reg_config_set(cfg, REG_CFG_WINDOW, arg); return 1;
+	case REG_OPT_CLERK: reg_config_set(cfg, REG_CFG_CLERK, arg); return 1;
+	default: return 0;
+	}
+}
+
+void reg_cli_version(const char *prog)
+{
+	printf("%s (regkit) %s\n", prog, REG_VERSION);
+}
+
+int reg_cli_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	return REG_EUSAGE;
+}
+
+int reg_cli_fail(const char *prog, reg_err *err)
+{
+	int code = reg_err_exit_code(err);
+	reg_err_print(err, prog, stderr);
+	reg_err_free(err);
+	return code == REG_OK ? REG_EINTERNAL : code;
+}
+
+static bool is_std(const char *path)
+{
+	return !path || strcmp(path, "-") == 0;
+}
+
+FILE *reg_cli_open_input(const char *path, reg_err **errp)
+{
+	if (is_std(path))
+		return stdin;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		reg_err_set(errp, REG_ENOINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+	return fp;
+}
+
+FILE *reg_cli_open_output(const char *path, reg_err **errp)
+{
+	if (is_std(path))
+		return stdout;
+	FILE *fp = fopen(path, "wb");
+	if (!fp)
+		reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL, "cannot create: %s", strerror(errno));
+	return fp;
+}
+
+int reg_cli_close(FILE *fp, const char *path, reg_err **errp)
+{
+	if (!fp)
+		return 0;
+	const char *name = is_std(path) ? "-" : path;
+	bool failed = ferror(fp) != 0;
+	if (fp == stdin)
+		return 0;
+	if (fp == stdout || fp == stderr)
+		failed |= fflush(fp) != 0;
+	else
+		failed |= fclose(fp) != 0;
+	if (failed)
+		return reg_err_set(errp, REG_EIO, name, 0, NULL, "write failed: %s", strerror(errno));
+	return 0;
+}

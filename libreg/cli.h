@@ -1,0 +1,60 @@
+/*
+ * cli — the small front end every reg-* main shares (bsdtar's libarchive_fe, curl's tool_*):
+ * the configuration options, --help/--version, opening inputs and outputs with "-" for the
+ * standard streams, and the single mapping from a reg_err to an exit status.
+ *
+ * A main lists REG_CLI_CONFIG_OPTIONS in its getopt_long table and passes every option it does
+ * not know itself to reg_cli_config_option.
+ */
+#ifndef REG_CLI_H
+#define REG_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+
+enum reg_cli_option {
+	REG_OPT_DB = 0x1000,
+	REG_OPT_CATALOG,
+	REG_OPT_AUTHORITY,
+	REG_OPT_NOW,
+	REG_OPT_WINDOW,
+	REG_OPT_CLERK,
+	REG_OPT_HELP,
+	REG_OPT_VERSION,
+};
+
+#define REG_CLI_CONFIG_OPTIONS                                                          \
+	{"db", required_argument, NULL, REG_OPT_DB},                                     \
+	{"catalog", required_argument, NULL, REG_OPT_CATALOG},                           \
+	{"authority", required_argument, NULL, REG_OPT_AUTHORITY},                       \
+	{"now", required_argument, NULL, REG_OPT_NOW},                                   \
+	{"window", required_argument, NULL, REG_OPT_WINDOW},                             \
+	{"clerk", required_argument, NULL, REG_OPT_CLERK},                               \
+	{"help", no_argument, NULL, REG_OPT_HELP},                                       \
+	{"version", no_argument, NULL, REG_OPT_VERSION}
+
+/* Text for --help listing the shared options, to print after a tool's own. */
+extern const char reg_cli_config_help[];
+
+/* Handle a shared option: 1 = handled, 0 = not one of ours. */
+int reg_cli_config_option(reg_config *cfg, int opt, const char *arg);
+
+/* "reg-x (regkit) 0.1.0" on stdout. */
+void reg_cli_version(const char *prog);
+/* Print `prog: message` and a pointer to --help on stderr; returns REG_EUSAGE (64). */
+int reg_cli_usage_error(const char *prog, const char *fmt, ...) REG_PRINTF(2, 3);
+/* Print the error chain to stderr, free it, return its exit status. */
+int reg_cli_fail(const char *prog, reg_err *err);
+
+/* Open an input ("-" or NULL = stdin) / output ("-" or NULL = stdout). Never NULL on success. */
+FILE *reg_cli_open_input(const char *path, reg_err **errp);
+FILE *reg_cli_open_output(const char *path, reg_err **errp);
+/* Close what reg_cli_open_* opened (leaves the standard streams open but flushes and checks
+ * stdout); a failed write surfaces here as REG_EIO. */
+int reg_cli_close(FILE *fp, const char *path, reg_err **errp);
+
+#endif

@@ -1,0 +1,191 @@
+#include "config.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "regkit-config.h"
+
+struct reg_config {
+	char *given[REG_CFG__COUNT];    /* command-line values */
+	char *resolved[REG_CFG__COUNT]; /* after environment and defaults */
+	char *schema_dir;
+	char *schema_path;              /* the last reg_config_schema_path answer */
+	reg_authority *authority;
+	bool now_resolved;
+	int64_t now;
+};
+
+reg_config *reg_config_new(void)
+{
+	return calloc(1, sizeof(reg_config));
+}
+
+void reg_config_set(reg_config *cfg, reg_config_key key, const char *value)
+{
+	free(cfg->given[key]);
+	cfg->given[key] = value ? strdup(value) : NULL;
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static char *join(const char *dir, const char *rest)
+{
+	char *out = NULL;
+	return asprintf(&out, "%s/%s", dir, rest) < 0 ? NULL : out;
+}
+
+/* Option beats environment beats default; the answer is cached in cfg->resolved. */
+static const char *resolve(reg_config *cfg, reg_config_key key, const char *env, char *dflt)
+{
+	if (!cfg->resolved[key]) {
+		const char *v = cfg->given[key] ? cfg->given[key] : env ? env_nonempty(env) : NULL;
+		if (v) {
+			cfg->resolved[key] = strdup(v);
+			free(dflt);
+		} else {
+			cfg->resolved[key] = dflt;
+		}
+	} else {
+		free(dflt);
+	}
+	return cfg->resolved[key];
+}
+
+const char *reg_config_datadir(reg_config *cfg)
+{
+	if (cfg->resolved[REG_CFG_DATADIR])
+		return cfg->resolved[REG_CFG_DATADIR];
+	char *probe = join(REG_INSTALL_DATADIR, "schemas/catalog.xml");
+	const char *dflt = probe && file_exists(probe) ? REG_INSTALL_DATADIR : REG_SOURCE_DATADIR;
+	free(probe);
+	return resolve(cfg, REG_CFG_DATADIR, "REG_DATADIR", strdup(dflt));
+}
+
+const char *reg_config_schema_dir(reg_config *cfg)
+{
+	if (!cfg->schema_dir)
+		cfg->schema_dir = join(reg_config_datadir(cfg), "schemas");
+	return cfg->schema_dir;
+}
+
+const char *reg_config_schema_path(reg_config *cfg, const char *name)
+{
+	free(cfg->schema_path);
+	cfg->schema_path = join(reg_config_schema_dir(cfg), name);
+	return cfg->schema_path;
+}
+
+const char *reg_config_db(reg_config *cfg)
+{
+	return resolve(cfg, REG_CFG_DB, "REG_DB", strdup("./registry.db"));
+}
+
+const char *reg_config_catalog_path(reg_config *cfg)
+{
+	return resolve(cfg, REG_CFG_CATALOG, "REG_CATALOG",
+		       join(reg_config_datadir(cfg), "schemas/catalog.xml"));
+}
+
+const char *reg_config_authority_path(reg_config *cfg)
+{
+	return resolve(cfg, REG_CFG_AUTHORITY, "REG_AUTHORITY",
+		       join(reg_config_datadir(cfg), "fixtures/authority/authority.xml"));
+}
+
+const char *reg_config_window(reg_config *cfg)
+{
+	return resolve(cfg, REG_CFG_WINDOW, "REG_WINDOW", strdup("01"));
+}
+
+const char *reg_config_clerk(reg_config *cfg)
+{
+	const char *login = env_nonempty("LOGNAME");
+	if (!login)
+		login = env_nonempty("USER");
+	return resolve(cfg, REG_CFG_CLERK, "REG_CLERK", strdup(login ? login : "clerk"));
+}
+
+const reg_authority *reg_config_authority(reg_config *cfg, reg_err **errp)
+{
+	if (!cfg->authority)
+		cfg->authority = reg_authority_load(reg_config_authority_path(cfg), errp);
+	return cfg->authority;
+}
+
+int reg_config_offset(reg_config *cfg, int *offset_min, reg_err **errp)
+{
+	const reg_authority *a = reg_config_authority(cfg, errp);
+	if (!a)
+		return -1;
+	*offset_min = reg_authority_offset(a);
+	return 0;
+}
+
+static int parse_epoch(const char *text, int64_t *out)
+{
+	char *end = NULL;
+	long long v = strtoll(text, &end, 10);
+	if (!*text || *end || v < 0)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int reg_config_now(reg_config *cfg, int64_t *epoch, reg_err **errp)
+{
+	if (!cfg->now_resolved) {
+		const char *sde = env_nonempty("SOURCE_DATE_EPOCH");
+		if (cfg->given[REG_CFG_NOW]) {
+			const char *text = cfg->given[REG_CFG_NOW];
+			int offset = 0;
+			/* Only a --now without an offset needs the authority's zone. */
+			size_t n = strlen(text);
+			bool has_offset = n > 10 && (text[n - 1] == 'Z' || (n >= 6 && text[n - 3] == ':' &&
+						(text[n - 6] == '+' || text[n - 6] == '-')));
+			if (!has_offset && reg_config_offset(cfg, &offset, errp) < 0)
+				return -1;
+			if (reg_time_parse(text, offset, &cfg->now, NULL, errp) < 0) {
+				reg_err_prefix(*errp, "--now: ");
+				return -1;
+			}
+		} else if (sde) {
+			if (parse_epoch(sde, &cfg->now) < 0)
+				return reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL,
+						   "SOURCE_DATE_EPOCH '%s' is not a number of seconds", sde);
+		} else {
+			cfg->now = (int64_t)time(NULL);
+		}
+		cfg->now_resolved = true;
+	}
+	*epoch = cfg->now;
+	return 0;
+}
+
+void reg_config_free(reg_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (int i = 0; i < REG_CFG__COUNT; i++) {
+		free(cfg->given[i]);
+		free(cfg->resolved[i]);
+	}
+	free(cfg->schema_dir);
+	free(cfg->schema_path);
+	reg_authority_free(cfg->authority);
+	free(cfg);
+}

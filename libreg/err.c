@@ -1,0 +1,215 @@
+#include "err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct reg_err {
+	reg_code code;
+	char *file;
+	long line;
+	char *field;
+	char *message;
+	reg_err *next;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static reg_err *make(reg_code code, const char *file, long line, const char *field,
+		     const char *fmt, va_list ap)
+{
+	reg_err *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->code = code;
+	e->file = dup_or_null(file);
+	e->line = line;
+	e->field = dup_or_null(field);
+	if (vasprintf(&e->message, fmt, ap) < 0)
+		e->message = NULL;
+	return e;
+}
+
+int reg_err_setv(reg_err **errp, reg_code code, const char *file, long line, const char *field,
+		 const char *fmt, va_list ap)
+{
+	if (!errp)
+		return -1;
+	reg_err *e = make(code, file, line, field, fmt, ap);
+	if (*errp) {
+		/* A caller that sets over an existing error loses nothing: the new one joins the chain. */
+		reg_err **tail = errp;
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = e;
+	} else {
+		*errp = e;
+	}
+	return -1;
+}
+
+int reg_err_set(reg_err **errp, reg_code code, const char *file, long line, const char *field,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reg_err_setv(errp, code, file, line, field, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int reg_err_add(reg_err **errp, reg_code code, const char *file, long line, const char *field,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reg_err_setv(errp, code, file, line, field, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void reg_err_append(reg_err **to, reg_err **from)
+{
+	if (!to || !from || !*from)
+		return;
+	reg_err **tail = to;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = *from;
+	*from = NULL;
+}
+
+void reg_err_prefix(reg_err *err, const char *fmt, ...)
+{
+	char *prefix = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&prefix, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	for (; err; err = err->next) {
+		char *joined = NULL;
+		if (asprintf(&joined, "%s%s", prefix, err->message ? err->message : "") >= 0) {
+			free(err->message);
+			err->message = joined;
+		}
+	}
+	free(prefix);
+}
+
+void reg_err_recode(reg_err *err, reg_code code)
+{
+	for (; err; err = err->next)
+		err->code = code;
+}
+
+void reg_err_locate(reg_err *err, const char *file, long line)
+{
+	for (; err; err = err->next) {
+		if (!err->file && file)
+			err->file = strdup(file);
+		if (err->line == 0)
+			err->line = line;
+	}
+}
+
+reg_code reg_err_code(const reg_err *err) { return err ? err->code : REG_OK; }
+const char *reg_err_message(const reg_err *err) { return err && err->message ? err->message : "out of memory"; }
+const char *reg_err_file(const reg_err *err) { return err ? err->file : NULL; }
+long reg_err_line(const reg_err *err) { return err ? err->line : 0; }
+const char *reg_err_field(const reg_err *err) { return err ? err->field : NULL; }
+const reg_err *reg_err_next(const reg_err *err) { return err ? err->next : NULL; }
+
+/* Which failure decides the exit status when a chain mixes them: a broken environment or a bug
+ * says more than "this dossier was rejected". */
+static int severity(reg_code c)
+{
+	switch (c) {
+	case REG_OK: return 0;
+	case REG_ENO: return 1;
+	case REG_EDATA: return 2;
+	case REG_ENOINPUT: return 3;
+	case REG_EUSAGE: return 4;
+	case REG_ECONFIG: return 5;
+	case REG_EBUSY: return 6;
+	case REG_EIO: return 7;
+	case REG_ECANTCREAT: return 8;
+	case REG_EINTERNAL: return 9;
+	}
+	return 9;
+}
+
+int reg_err_exit_code(const reg_err *err)
+{
+	reg_code worst = REG_OK;
+	if (err && !err->message && err->code == REG_OK)
+		return REG_EINTERNAL;
+	for (; err; err = err->next)
+		if (severity(err->code) > severity(worst))
+			worst = err->code;
+	return (int)worst;
+}
+
+static void print_one(const reg_err *e, FILE *fp)
+{
+	if (e->file) {
+		fputs(e->file, fp);
+		if (e->line > 0)
+			fprintf(fp, ":%ld", e->line);
+		fputs(": ", fp);
+	}
+	if (e->field && *e->field)
+		fprintf(fp, "%s: ", e->field);
+	fputs(reg_err_message(e), fp);
+}
+
+void reg_err_print(const reg_err *err, const char *prog, FILE *fp)
+{
+	for (; err; err = err->next) {
+		if (prog)
+			fprintf(fp, "%s: ", prog);
+		print_one(err, fp);
+		fputc('\n', fp);
+	}
+}
+
+char *reg_err_join(const reg_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	if (!fp)
+		return NULL;
+	for (const reg_err *e = err; e; e = e->next) {
+		if (e != err)
+			fputs("; ", fp);
+		if (e->field && *e->field)
+			fprintf(fp, "%s: ", e->field);
+		fputs(reg_err_message(e), fp);
+	}
+	fclose(fp);
+	return buf;
+}
+
+void reg_err_free(reg_err *err)
+{
+	while (err) {
+		reg_err *next = err->next;
+		free(err->file);
+		free(err->field);
+		free(err->message);
+		free(err);
+		err = next;
+	}
+}
+
+void reg_err_clear(reg_err **errp)
+{
+	if (errp) {
+		reg_err_free(*errp);
+		*errp = NULL;
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * err — the one error type of regkit.
+ *
+ * Every libreg function that can fail takes a `reg_err **errp` as its last argument and, on
+ * failure, stores a new error there and returns -1 (or NULL).  An error carries:
+ *
+ *   code     what kind of failure it is; the values ARE the exit codes of DESIGN.md §6, so a
+ *            tool's main maps an error to its exit status in one place (reg_err_exit_code).
+ *   file     the input it concerns ("-" for stdin), or NULL
+ *   line     1-based line in that input (the CSV header is line 1), or 0 when unknown
+ *   field    the CSV column or the element path (/dossier/enterprise/name), or NULL
+ *   message  lower case, no full stop, the subject quoted ("unknown division '150399'")
+ *
+ * One rejected dossier usually has several problems: reg_err_add appends to a chain, and every
+ * function that reports also reports the chain.  errp may be NULL when the caller does not care.
+ * Errors are owned by whoever holds the pointer; reg_err_free(NULL) is a no-op.
+ */
+#ifndef REG_ERR_H
+#define REG_ERR_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+typedef enum reg_code {
+	REG_OK = 0,
+	REG_ENO = 1,          /* the answer is "no": rejected, invalid, not genuine */
+	REG_EUSAGE = 64,      /* bad command line */
+	REG_EDATA = 65,       /* input not readable as its format at all */
+	REG_ENOINPUT = 66,    /* an input file does not exist or cannot be opened */
+	REG_EINTERNAL = 70,   /* a bug or an impossible state */
+	REG_ECANTCREAT = 73,  /* cannot create an output file */
+	REG_EIO = 74,         /* read or write failed */
+	REG_EBUSY = 75,       /* the registry stayed locked past the timeout: try again */
+	REG_ECONFIG = 78,     /* bad catalog, authority or configuration */
+} reg_code;
+
+typedef struct reg_err reg_err;
+
+#if defined(__GNUC__)
+#define REG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define REG_PRINTF(f, a)
+#endif
+
+/* Store a new error in *errp and return -1; when *errp already holds one, the new one joins the
+ * end of its chain, so nothing is ever lost. */
+int reg_err_set(reg_err **errp, reg_code code, const char *file, long line, const char *field,
+		const char *fmt, ...) REG_PRINTF(6, 7);
+int reg_err_setv(reg_err **errp, reg_code code, const char *file, long line, const char *field,
+		 const char *fmt, va_list ap);
+/* Append a further problem to the chain in *errp (creating it when empty); returns -1. */
+int reg_err_add(reg_err **errp, reg_code code, const char *file, long line, const char *field,
+		const char *fmt, ...) REG_PRINTF(6, 7);
+/* Move the whole chain of *from onto the end of *to; *from becomes NULL. */
+void reg_err_append(reg_err **to, reg_err **from);
+/* Prefix the message of every error in the chain ("tax: ", "item 3: ") — for context. */
+void reg_err_prefix(reg_err *err, const char *fmt, ...) REG_PRINTF(2, 3);
+/* Re-classify every error of the chain: an unreadable catalog is a configuration problem (78),
+ * whatever the parser called it. */
+void reg_err_recode(reg_err *err, reg_code code);
+/* Fill in file (and line, when the error has none) for errors made without knowing them. */
+void reg_err_locate(reg_err *err, const char *file, long line);
+
+reg_code reg_err_code(const reg_err *err);       /* REG_OK for NULL */
+const char *reg_err_message(const reg_err *err);
+const char *reg_err_file(const reg_err *err);
+long reg_err_line(const reg_err *err);
+const char *reg_err_field(const reg_err *err);
+const reg_err *reg_err_next(const reg_err *err);
+/* The highest-priority exit code in the chain: internal and environment errors beat "no". */
+int reg_err_exit_code(const reg_err *err);
+
+/* Print every error of the chain as `prog: FILE:LINE: FIELD: message`, leaving out what is
+ * unknown, one line each. */
+void reg_err_print(const reg_err *err, const char *prog, FILE *fp);
+/* The same as one string without the program name, problems joined by "; " (for reports). */
+char *reg_err_join(const reg_err *err);
+
+void reg_err_free(reg_err *err);
+/* reg_err_free(*errp); *errp = NULL. */
+void reg_err_clear(reg_err **errp);
+
+#endif

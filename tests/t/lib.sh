@@ -1,0 +1,80 @@
+# lib.sh — end-to-end tests in git's t/ style, printing TAP for `meson test`.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect_success 'what the user relies on' '
+#       reg-verify --uscc 914403001922038216 >out &&
+#       test_cmp expect out
+#   '
+#   test_done
+#
+# Each test runs in a fresh empty directory below one scratch folder (removed at the end) with
+# the built tools first on PATH, the source tree as REG_DATADIR and no configuration inherited
+# from the caller.  $FIXTURES is the shipped fixtures folder, $SRC the source tree.
+set -u
+: "${REG_BUILD_DIR:?run me through meson test}" "${REG_SOURCE_DIR:?run me through meson test}"
+PATH="$REG_BUILD_DIR/cmd:$PATH"
+SRC=$REG_SOURCE_DIR
+FIXTURES=$SRC/fixtures
+export PATH REG_DATADIR="$SRC" LC_ALL=C.UTF-8 TZ=UTC
+unset REG_DB REG_CATALOG REG_AUTHORITY REG_WINDOW REG_CLERK SOURCE_DATE_EPOCH
+test_count=0
+test_failed=0
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/regkit-t.XXXXXX") || exit 1
+trap 'rm -rf "$TRASH"' EXIT
+
+test_expect_success() {
+	local desc=$1 body=$2 dir
+	test_count=$((test_count + 1))
+	dir=$TRASH/$test_count
+	mkdir -p "$dir"
+	if (cd "$dir" && eval "$body") >"$dir.log" 2>&1 </dev/null; then
+		echo "ok $test_count - $desc"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $desc"
+		sed 's/^/#   /' "$dir.log" | tail -n 40
+	fi
+}
+
+# A controlled failure: any exit from 1 to 125 passes; success, "not found" or a signal
+# (a crash, a sanitizer abort) does not.
+test_must_fail() {
+	"$@"
+	local code=$?
+	if [ "$code" -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ "$code" -gt 125 ]; then
+		echo "test_must_fail: '$*' died with $code" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_expect_code N cmd… — the command must exit exactly N.
+test_expect_code() {
+	local want=$1 code
+	shift
+	"$@"
+	code=$?
+	if [ "$code" -ne "$want" ]; then
+		echo "test_expect_code: '$*' exited $code, wanted $want" >&2
+		return 1
+	fi
+	return 0
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# The number of rows of a table in an SQLite registry (no sqlite3 binary needed by users,
+# but the tests may use it).
+test_rows() {
+	sqlite3 "$1" "SELECT count(*) FROM $2"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}
