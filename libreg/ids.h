@@ -94,11 +94,13 @@ bool reg_division_at(size_t index, const char **code, const char **name);
 
 /* Decomposition of a valid code for `reg-verify --explain`, one line, fields separated by "; "
  * ("department 9 工商 industry and commerce; category 1 企业 enterprise; division 150302
- * 内蒙古自治区乌海市海勃湾区; organization code MA0000015; check 4"); for an org code the body
+ * 内蒙古自治区乌海市海勃湾区; organization code MA0000015; check Y"); for an org code the body
  * and check; for a citizen id the division, birth date, order, sex and check.  Unknown
  * divisions are said to be unknown, not an error ("division 100000 unknown"; "division 440300
  * unknown, in 广东省" when only the province is known).  An invalid code gets its message
- * instead.  The result is truncated to fit `size` (256 bytes always suffice). */
+ * instead.  The result is truncated to fit `size`; REG_ID_EXPLAIN_MAX holds any explanation
+ * with the shipped tables (the longest is under 300 bytes). */
+#define REG_ID_EXPLAIN_MAX 512
 void reg_uscc_explain(const char *code, char *buf, size_t size);
 void reg_org_code_explain(const char *code, char *buf, size_t size);
 void reg_citizen_id_explain(const char *id, char *buf, size_t size);
