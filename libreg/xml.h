@@ -38,6 +38,8 @@
 #define REG_XML_MAX_DOCUMENT (64u << 20)  /* one whole document read into memory */
 #define REG_XML_MAX_DOSSIER (8u << 20)    /* one dossier inside a streamed batch */
 #define REG_XML_MAX_DEPTH 64
+#define REG_XML_MAX_ATTRIBUTES 64           /* per start tag, namespace declarations included */
+#define REG_XML_MAX_NAMESPACES 32           /* namespace declarations in scope at once */
 
 /* Once per process, before threads: libxml2 init + the restricted entity loader. */
 void reg_xml_init(const char *schema_dir);
