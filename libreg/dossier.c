@@ -83,6 +83,13 @@ void reg_dossier_free(reg_dossier *d)
 	free(d);
 }
 
+void reg_dossier_set_origin(reg_dossier *d, const char *file, long line)
+{
+	free(d->file);
+	d->file = file ? strdup(file) : NULL;
+	d->line = line;
+}
+
 xmlDoc *reg_dossier_doc(const reg_dossier *d) { return d->doc; }
 xmlNode *reg_dossier_root(const reg_dossier *d) { return xmlDocGetRootElement(d->doc); }
 const char *reg_dossier_file(const reg_dossier *d) { return d->file; }

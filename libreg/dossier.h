@@ -41,6 +41,8 @@ reg_dossier *reg_dossier_new(reg_err **errp);
  * in the dossier namespace.  file/line are where it came from. On failure doc is freed. */
 reg_dossier *reg_dossier_adopt(xmlDoc *doc, const char *file, long line, reg_err **errp);
 void reg_dossier_free(reg_dossier *d);
+/* Say where a dossier built in memory came from (a CSV row), for messages. */
+void reg_dossier_set_origin(reg_dossier *d, const char *file, long line);
 
 xmlDoc *reg_dossier_doc(const reg_dossier *d);
 xmlNode *reg_dossier_root(const reg_dossier *d);

@@ -1,0 +1,695 @@
+#include "apply.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/evp.h>
+
+#include "application.h"
+#include "clock.h"
+#include "decimal.h"
+#include "ids.h"
+#include "names.h"
+#include "strmap.h"
+#include "xml.h"
+
+#define MATERIAL_FILE_MAX (64u << 20)
+
+struct reg_apply {
+	reg_config *cfg;
+	const reg_catalog *cat;
+	reg_registry *reg;
+	const reg_authority *auth;
+	xmlSchema *schema;
+	reg_rules *rules;
+	int offset;
+	int64_t now;
+	reg_strmap *batch_names; /* name → line of the application that took it in this run */
+};
+
+/* One application under examination. */
+typedef struct check {
+	reg_apply *a;
+	reg_dossier *d;
+	bool csv;
+	const char *file;
+	long line;
+	reg_err *problems;
+} check;
+
+static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
+	REG_PRINTF(4, 5);
+
+static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
+{
+	const char *field = path;
+	long line = c->line;
+	if (c->csv) {
+		const char *column = reg_column_for_path(path);
+		field = column ? column : path;
+	} else if (at && reg_xml_line(at) > 0) {
+		line = reg_xml_line(at);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	reg_err_setv(&c->problems, REG_ENO, c->file, line, field, fmt, ap);
+	va_end(ap);
+}
+
+static int rules_name_lookup(void *user, const char *name)
+{
+	reg_apply *a = user;
+	bool taken = false;
+	if (!a->reg)
+		return 0;
+	if (reg_registry_name_taken(a->reg, reg_authority_division(a->auth), name, &taken, NULL) < 0)
+		return -1;
+	return taken;
+}
+
+reg_apply *reg_apply_new(reg_config *cfg, const reg_catalog *catalog, reg_registry *registry,
+			 reg_err **errp)
+{
+	reg_apply *a = calloc(1, sizeof *a);
+	if (!a) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return NULL;
+	}
+	a->cfg = cfg;
+	a->cat = catalog;
+	a->reg = registry;
+	if (!(a->auth = reg_config_authority(cfg, errp)) || reg_config_now(cfg, &a->now, errp) < 0 ||
+	    !(a->schema = reg_xml_schema_load(reg_config_schema_path(cfg, "dossier.xsd"), errp)) ||
+	    !(a->rules = reg_rules_new(errp)) || !(a->batch_names = reg_strmap_new())) {
+		reg_apply_free(a);
+		return NULL;
+	}
+	a->offset = reg_authority_offset(a->auth);
+	reg_rules_set_name_lookup(a->rules, rules_name_lookup, a);
+	return a;
+}
+
+void reg_apply_free(reg_apply *a)
+{
+	if (!a)
+		return;
+	xmlSchemaFree(a->schema);
+	reg_rules_free(a->rules);
+	reg_strmap_free(a->batch_names);
+	free(a);
+}
+
+/* Stage 1: the enterprise -------------------------------------------------------------- */
+
+static const char *const legal_forms[] = {"llc", "jsc", "sole", "partnership"};
+
+static bool matches_industry_code(const char *s)
+{
+	if (!s || strlen(s) != 5 || s[0] < 'A' || s[0] > 'T')
+		return false;
+	for (int i = 1; i < 5; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static void check_citizen_id(check *c, const xmlNode *node, const char *path, const char *who)
+{
+	char *id = reg_xml_text(node);
+	if (!id || !*id) {
+		problem(c, node, path, "%s: citizen id missing", who);
+	} else {
+		reg_id_result r = reg_citizen_id_check(id);
+		if (r.rule != REG_ID_OK)
+			problem(c, node, path, "%s", r.message);
+	}
+	free(id);
+}
+
+static void check_shareholders(check *c, xmlNode *ent)
+{
+	static const char path[] = "/dossier/enterprise/shareholders";
+	xmlNode *list = reg_xml_child(ent, REG_NS_DOSSIER, "shareholders");
+	int64_t total = 0;
+	size_t count = 0;
+	bool all_parsed = true;
+	reg_xml_for_each_child(s, list, REG_NS_DOSSIER, "shareholder") {
+		count++;
+		char *name = reg_xml_child_text(s, REG_NS_DOSSIER, "name");
+		xmlNode *person = reg_xml_child(s, REG_NS_DOSSIER, "citizen-id");
+		xmlNode *company = reg_xml_child(s, REG_NS_DOSSIER, "uscc");
+		if (person) {
+			char *id = reg_xml_text(person);
+			reg_id_result r = reg_citizen_id_check(id);
+			if (r.rule != REG_ID_OK)
+				problem(c, person, path, "shareholder '%s': %s", name ? name : "", r.message);
+			free(id);
+		} else if (company) {
+			char *id = reg_xml_text(company);
+			reg_id_result r = reg_uscc_check(id);
+			if (r.rule != REG_ID_OK)
+				problem(c, company, path, "shareholder '%s': %s", name ? name : "", r.message);
+			free(id);
+		} else {
+			problem(c, s, path, "shareholder '%s': no citizen id or USCC", name ? name : "");
+		}
+		char *share = reg_xml_child_text(s, REG_NS_DOSSIER, "share");
+		int64_t hundredths = 0;
+		reg_err *e = NULL;
+		if (!share || reg_decimal_parse(share, &hundredths, &e) < 0) {
+			problem(c, s, path, "shareholder '%s': share: %s", name ? name : "",
+				e ? reg_err_message(e) : "missing");
+			all_parsed = false;
+		} else if (hundredths <= 0) {
+			problem(c, s, path, "shareholder '%s': share must be more than 0", name ? name : "");
+		} else {
+			total += hundredths;
+		}
+		reg_err_free(e);
+		free(share);
+		free(name);
+	}
+	if (count == 0) {
+		problem(c, list ? list : ent, path, "at least one shareholder is required");
+	} else if (all_parsed && total != 10000) {
+		char sum[32];
+		reg_decimal_format(total, sum, sizeof sum);
+		problem(c, list, path, "shares sum to %s%%, not exactly 100%%", sum);
+	}
+}
+
+static void check_enterprise(check *c)
+{
+	reg_apply *a = c->a;
+	xmlNode *ent = reg_dossier_section(c->d, "enterprise", false);
+	if (!ent) {
+		problem(c, reg_dossier_root(c->d), "/dossier/enterprise", "missing");
+		return;
+	}
+	char *name = reg_dossier_text(c->d, "enterprise/name");
+	char *form = reg_dossier_text(c->d, "enterprise/form");
+	char *capital = reg_dossier_text(c->d, "enterprise/capital");
+	char *division = reg_dossier_attr(c->d, "enterprise/address", "division");
+	char *industry = reg_dossier_attr(c->d, "enterprise/scope", "industry");
+	xmlNode *name_node = reg_dossier_node(c->d, "enterprise/name");
+
+	bool form_known = false;
+	for (size_t i = 0; form && i < sizeof legal_forms / sizeof *legal_forms; i++)
+		form_known |= strcmp(form, legal_forms[i]) == 0;
+	if (!form_known)
+		problem(c, reg_dossier_node(c->d, "enterprise/form"), "/dossier/enterprise/form",
+			"'%s' is not a legal form (llc, jsc, sole or partnership)", form ? form : "");
+
+	bool division_ok = false;
+	if (!division || !reg_division_known(division))
+		problem(c, reg_dossier_node(c->d, "enterprise/address"),
+			"/dossier/enterprise/address/@division",
+			"'%s' is not a known GB/T 2260 division", division ? division : "");
+	else if (!reg_authority_covers(a->auth, division))
+		problem(c, reg_dossier_node(c->d, "enterprise/address"),
+			"/dossier/enterprise/address/@division",
+			"division %s (%s) is outside the area of %s", division,
+			reg_division_name(division), reg_authority_name(a->auth));
+	else
+		division_ok = true;
+
+	if (!name || !*name) {
+		problem(c, name_node, "/dossier/enterprise/name", "missing");
+	} else if (form_known && division_ok) {
+		reg_err *naming = NULL;
+		if (reg_name_check(name, form, division, &naming) < 0)
+			for (const reg_err *e = naming; e; e = reg_err_next(e))
+				problem(c, name_node, "/dossier/enterprise/name", "%s", reg_err_message(e));
+		reg_err_free(naming);
+		void *line = NULL;
+		if (reg_strmap_get(a->batch_names, name, &line))
+			problem(c, name_node, "/dossier/enterprise/name",
+				"'%s' was already accepted earlier in this batch (line %ld)", name,
+				(long)(intptr_t)line);
+		else if (rules_name_lookup(a, name) == 1)
+			problem(c, name_node, "/dossier/enterprise/name",
+				"'%s' is already registered under %s", name, reg_authority_name(a->auth));
+	}
+
+	int64_t hundredths = 0;
+	reg_err *e = NULL;
+	if (!capital || reg_decimal_parse(capital, &hundredths, &e) < 0)
+		problem(c, reg_dossier_node(c->d, "enterprise/capital"), "/dossier/enterprise/capital",
+			"%s", e ? reg_err_message(e) : "missing");
+	else if (hundredths <= 0)
+		problem(c, reg_dossier_node(c->d, "enterprise/capital"), "/dossier/enterprise/capital",
+			"must be more than 0");
+	reg_err_free(e);
+
+	if (!matches_industry_code(industry))
+		problem(c, reg_dossier_node(c->d, "enterprise/scope"), "/dossier/enterprise/scope/@industry",
+			"'%s' is not a GB/T 4754 industry code (a letter A-T and 4 digits)",
+			industry ? industry : "");
+
+	xmlNode *rep_id = reg_dossier_node(c->d, "enterprise/legal-representative/citizen-id");
+	check_citizen_id(c, rep_id, "/dossier/enterprise/legal-representative/citizen-id",
+			 "legal representative");
+	char *rep = rep_id ? reg_xml_text(rep_id) : NULL;
+	if (rep && reg_citizen_id_valid(rep)) {
+		int y, m, d;
+		reg_time_civil(a->now, a->offset, &y, &m, &d);
+		int age = reg_citizen_id_age(rep, y, m, d);
+		if (age < 18)
+			problem(c, rep_id, "/dossier/enterprise/legal-representative/citizen-id",
+				"the legal representative must be at least 18 (is %d)", age);
+	}
+	free(rep);
+	xmlNode *officer_id = reg_dossier_node(c->d, "enterprise/financial-officer/citizen-id");
+	if (officer_id)
+		check_citizen_id(c, officer_id, "/dossier/enterprise/financial-officer/citizen-id",
+				 "financial officer");
+	check_shareholders(c, ent);
+	free(name);
+	free(form);
+	free(capital);
+	free(division);
+	free(industry);
+}
+
+/* Stage 2: what is asked for ------------------------------------------------------------- */
+
+static const reg_item *resolve_item(const reg_catalog *cat, const char *ref)
+{
+	char *end = NULL;
+	long number = strtol(ref, &end, 10);
+	if (*ref && !*end)
+		return reg_catalog_item_by_number(cat, (int)number);
+	return reg_catalog_find_item(cat, ref);
+}
+
+/* Requests may name items by number (CSV) — rewritten to ids, as the schema wants. */
+static void check_requests(check *c)
+{
+	xmlNode *list = reg_dossier_section(c->d, "requests", false);
+	reg_xml_for_each_child(q, list, REG_NS_DOSSIER, "request") {
+		char *ref = reg_xml_attr(q, "item");
+		const reg_item *it = ref ? resolve_item(c->a->cat, ref) : NULL;
+		if (!it)
+			problem(c, q, "/dossier/requests/request", "'%s' is not an item of the catalog",
+				ref ? ref : "");
+		else
+			xmlSetProp(q, BAD_CAST "item", BAD_CAST reg_item_id(it));
+		free(ref);
+	}
+}
+
+int reg_applicable_items(const reg_catalog *cat, reg_rules *rules, reg_dossier *d, bool *applies,
+			 reg_err **errp)
+{
+	xmlNode *requests = reg_dossier_section(d, "requests", false);
+	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
+		const reg_item *it = reg_catalog_item(cat, i);
+		bool yes = false;
+		if (reg_rules_test(rules, reg_item_applies_if_expr(it), reg_item_applies_if(it), &yes,
+				   errp) < 0)
+			return -1;
+		if (yes && requests) {
+			bool requested = false;
+			reg_xml_for_each_child(q, requests, REG_NS_DOSSIER, "request") {
+				char *ref = reg_xml_attr(q, "item");
+				requested |= ref && strcmp(ref, reg_item_id(it)) == 0;
+				free(ref);
+			}
+			/* Items 1-6 (the base certificates) apply to every enterprise even when
+			 * the applicant lists only filings: a request narrows the filings. */
+			yes = requested || reg_item_kind_of(it) == REG_ITEM_CERTIFICATE ||
+			      reg_item_number(it) <= 6;
+		}
+		applies[i] = yes;
+	}
+	return 0;
+}
+
+static void check_requests_apply(check *c, const bool *applies)
+{
+	xmlNode *list = reg_dossier_section(c->d, "requests", false);
+	reg_xml_for_each_child(q, list, REG_NS_DOSSIER, "request") {
+		char *ref = reg_xml_attr(q, "item");
+		const reg_item *it = ref ? reg_catalog_find_item(c->a->cat, ref) : NULL;
+		if (it && !applies[reg_item_number(it) - 1])
+			problem(c, q, "/dossier/requests/request",
+				"item '%s' (%s) does not apply to this business scope", ref,
+				reg_item_zh(it));
+		free(ref);
+	}
+}
+
+/* Stage 3: materials --------------------------------------------------------------------- */
+
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Resolve href inside base_dir (no absolute paths, no escaping through .. or links) and hash
+ * the file. */
+static int hash_material(check *c, const xmlNode *m, const char *base_dir, const char *href,
+			 char hex[65])
+{
+	static const char path[] = "/dossier/materials/material";
+	char base_real[PATH_MAX], target_real[PATH_MAX], *joined = NULL;
+	int rc = -1;
+	FILE *fp = NULL;
+	if (href[0] == '/' || has_dotdot(href)) {
+		problem(c, m, path, "file '%s' must be a relative path inside the input's folder", href);
+		return -1;
+	}
+	if (!realpath(base_dir, base_real) || asprintf(&joined, "%s/%s", base_real, href) < 0) {
+		problem(c, m, path, "cannot resolve the input's folder '%s'", base_dir);
+		return -1;
+	}
+	size_t base_len = strlen(base_real);
+	struct stat st;
+	if (!realpath(joined, target_real)) {
+		problem(c, m, path, "file '%s': %s", href, strerror(errno));
+	} else if (strncmp(target_real, base_real, base_len) != 0 || target_real[base_len] != '/') {
+		problem(c, m, path, "file '%s' leads outside the input's folder", href);
+	} else if (stat(target_real, &st) < 0 || !S_ISREG(st.st_mode)) {
+		problem(c, m, path, "file '%s' is not a regular file", href);
+	} else if ((uint64_t)st.st_size > MATERIAL_FILE_MAX) {
+		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
+	} else if (!(fp = fopen(target_real, "rb"))) {
+		problem(c, m, path, "file '%s': %s", href, strerror(errno));
+	} else {
+		EVP_MD_CTX *md = EVP_MD_CTX_new();
+		unsigned char buf[65536], digest[32];
+		size_t n, total = 0;
+		unsigned len = 0;
+		if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+			while ((n = fread(buf, 1, sizeof buf, fp)) > 0 && total <= MATERIAL_FILE_MAX) {
+				EVP_DigestUpdate(md, buf, n);
+				total += n;
+			}
+			if (!ferror(fp) && total <= MATERIAL_FILE_MAX &&
+			    EVP_DigestFinal_ex(md, digest, &len)) {
+				reg_hex(digest, sizeof digest, hex);
+				rc = 0;
+			} else {
+				problem(c, m, path, "file '%s' could not be read", href);
+			}
+		}
+		EVP_MD_CTX_free(md);
+		fclose(fp);
+	}
+	free(joined);
+	return rc;
+}
+
+static xmlNode *find_by_attr(xmlNode *list, const char *child, const char *attr, const char *value)
+{
+	reg_xml_for_each_child(n, list, REG_NS_DOSSIER, child) {
+		char *v = reg_xml_attr(n, attr);
+		bool same = v && strcmp(v, value) == 0;
+		free(v);
+		if (same)
+			return n;
+	}
+	return NULL;
+}
+
+static void check_materials(check *c, const char *base_dir, const bool *applies)
+{
+	static const char mpath[] = "/dossier/materials/material";
+	static const char cpath[] = "/dossier/commitments/commitment";
+	const reg_catalog *cat = c->a->cat;
+	xmlNode *materials = reg_dossier_section(c->d, "materials", false);
+	xmlNode *commitments = reg_dossier_section(c->d, "commitments", false);
+
+	reg_xml_for_each_child(m, materials, REG_NS_DOSSIER, "material") {
+		char *type = reg_xml_attr(m, "type"), *href = reg_xml_attr(m, "href");
+		char *given = reg_xml_attr(m, "sha256");
+		char hex[65];
+		if (!type || !reg_catalog_find_material(cat, type))
+			problem(c, m, mpath, "'%s' is not a material of the catalog", type ? type : "");
+		if (href && hash_material(c, m, base_dir, href, hex) == 0) {
+			if (given && strcmp(given, hex) != 0)
+				problem(c, m, mpath, "file '%s' does not match its sha256", href);
+			xmlSetProp((xmlNode *)m, BAD_CAST "sha256", BAD_CAST hex);
+		}
+		free(type);
+		free(href);
+		free(given);
+	}
+
+	int y, mo, d;
+	reg_time_civil(c->a->now, c->a->offset, &y, &mo, &d);
+	int64_t today = reg_days_from_civil(y, mo, d);
+	reg_xml_for_each_child(k, commitments, REG_NS_DOSSIER, "commitment") {
+		char *type = reg_xml_attr(k, "material"), *due = reg_xml_attr(k, "due");
+		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
+		int64_t epoch;
+		if (!mat) {
+			problem(c, k, cpath, "'%s' is not a material of the catalog", type ? type : "");
+		} else if (reg_material_essential(mat)) {
+			problem(c, k, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
+				reg_material_zh(mat));
+		} else if (!due || strlen(due) != 10 || reg_time_parse(due, 0, &epoch, NULL, NULL) < 0) {
+			problem(c, k, cpath, "'%s': due date '%s' is not YYYY-MM-DD", type, due ? due : "");
+		} else {
+			int64_t due_day = epoch / 86400, limit = reg_material_defer(mat) / 86400;
+			if (due_day < today)
+				problem(c, k, cpath, "'%s': due date %s is already past", type, due);
+			else if (due_day - today > limit)
+				problem(c, k, cpath, "'%s': due date %s is more than %lld days after acceptance",
+					type, due, (long long)limit);
+		}
+		free(type);
+		free(due);
+	}
+
+	/* Every material the applicable items use: present, or deferred when it may be. */
+	for (size_t i = 0; i < reg_catalog_material_count(cat); i++) {
+		const reg_material *mat = reg_catalog_material(cat, i);
+		const char *id = reg_material_id(mat);
+		bool needed = false;
+		for (size_t j = 0; j < reg_catalog_item_count(cat) && !needed; j++)
+			needed = applies[j] && reg_item_uses(reg_catalog_item(cat, j), id);
+		if (!needed || find_by_attr(materials, "material", "type", id))
+			continue;
+		if (reg_material_essential(mat))
+			problem(c, materials, mpath, "core material '%s' (%s) is missing", id,
+				reg_material_zh(mat));
+		else if (!find_by_attr(commitments, "commitment", "material", id))
+			problem(c, materials, mpath,
+				"'%s' (%s) is missing and no commitment defers it", id, reg_material_zh(mat));
+	}
+}
+
+/* Which applicable items use each material — recorded once on the material (data runs, not
+ * people). */
+static void record_material_use(check *c, const bool *applies)
+{
+	const reg_catalog *cat = c->a->cat;
+	xmlNode *materials = reg_dossier_section(c->d, "materials", false);
+	reg_xml_for_each_child(m, materials, REG_NS_DOSSIER, "material") {
+		char *type = reg_xml_attr(m, "type");
+		char *items = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&items, &len);
+		for (size_t j = 0; fp && type && j < reg_catalog_item_count(cat); j++) {
+			const reg_item *it = reg_catalog_item(cat, j);
+			if (applies[j] && reg_item_uses(it, type))
+				fprintf(fp, "%s%s", ftell(fp) ? " " : "", reg_item_id(it));
+		}
+		if (fp)
+			fclose(fp);
+		if (items && *items)
+			xmlSetProp(m, BAD_CAST "items", BAD_CAST items);
+		else
+			xmlUnsetProp(m, BAD_CAST "items");
+		free(items);
+		free(type);
+	}
+}
+
+/* Stage 4: the catalog's own rules ------------------------------------------------------- */
+
+static int check_rules(check *c, const bool *applies, reg_err **errp)
+{
+	const reg_catalog *cat = c->a->cat;
+	for (size_t j = 0; j < reg_catalog_item_count(cat); j++) {
+		if (!applies[j])
+			continue;
+		const reg_item *it = reg_catalog_item(cat, j);
+		for (size_t r = 0; r < reg_item_require_count(it); r++) {
+			bool ok = false;
+			if (reg_rules_test(c->a->rules, reg_item_require_expr(it, r),
+					   reg_item_require_source(it, r), &ok, errp) < 0)
+				return -1;
+			if (!ok)
+				problem(c, NULL, "/dossier", "%s: %s", reg_item_id(it),
+					reg_item_require_message(it, r));
+		}
+	}
+	return 0;
+}
+
+static int examine(check *c, const char *base_dir, bool *applies, reg_err **errp)
+{
+	reg_apply *a = c->a;
+	char *number = reg_dossier_number(c->d);
+	if (number) {
+		problem(c, reg_dossier_section(c->d, "acceptance", false), "/dossier/acceptance",
+			"already accepted as %s", number);
+		free(number);
+		return 0;
+	}
+	if (reg_rules_bind(a->rules, c->d, a->now, a->offset, errp) < 0)
+		return -1;
+	check_enterprise(c);
+	check_requests(c);
+	if (reg_applicable_items(a->cat, a->rules, c->d, applies, errp) < 0)
+		return -1;
+	check_requests_apply(c, applies);
+	check_materials(c, base_dir, applies);
+	if (!c->problems && check_rules(c, applies, errp) < 0)
+		return -1;
+	return 0;
+}
+
+int reg_apply_check(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv, reg_err **errp)
+{
+	check c = {.a = a, .d = d, .csv = csv, .file = reg_dossier_file(d), .line = reg_dossier_line(d)};
+	bool *applies = calloc(reg_catalog_item_count(a->cat) + 1, sizeof *applies);
+	int rc = -1;
+	if (!applies)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	if (examine(&c, base_dir, applies, errp) == 0 && !c.problems)
+		rc = 0;
+	reg_err_append(errp, &c.problems);
+	free(applies);
+	return rc;
+}
+
+/* Stage 5: numbering and recording --------------------------------------------------------- */
+
+static void set_acceptance(reg_apply *a, reg_dossier *d, const char *number)
+{
+	xmlNode *acc = reg_dossier_section(d, "acceptance", true);
+	char when[REG_TIME_ISO_MAX];
+	reg_time_format(a->now, a->offset, when);
+	xmlSetProp(acc, BAD_CAST "number", BAD_CAST number);
+	xmlSetProp(acc, BAD_CAST "window", BAD_CAST reg_config_window(a->cfg));
+	xmlSetProp(acc, BAD_CAST "clerk", BAD_CAST reg_config_clerk(a->cfg));
+	xmlSetProp(acc, BAD_CAST "time", BAD_CAST when);
+	xmlSetProp(acc, BAD_CAST "authority", BAD_CAST reg_authority_division(a->auth));
+	reg_dossier_set_state(d, REG_STATE_ACCEPTED);
+}
+
+static int record(reg_apply *a, check *c, reg_err **errp)
+{
+	reg_registry *reg = a->reg;
+	const char *division = reg_authority_division(a->auth);
+	char *name = reg_dossier_text(c->d, "enterprise/name"), *body = NULL;
+	char date[9], counter[64], number[40], digest[65];
+	size_t body_len = 0;
+	uint64_t serial = 0;
+	bool taken = false;
+	int rc = -1;
+
+	if (reg_registry_begin(reg, errp) < 0)
+		goto out;
+	if (reg_registry_name_taken(reg, division, name, &taken, errp) < 0)
+		goto out;
+	if (taken) {
+		problem(c, reg_dossier_node(c->d, "enterprise/name"), "/dossier/enterprise/name",
+			"'%s' is already registered under %s", name, reg_authority_name(a->auth));
+		goto out;
+	}
+	reg_time_format_compact_date(a->now, a->offset, date);
+	snprintf(counter, sizeof counter, "acceptance:%s:%s", division, date);
+	if (reg_registry_next_serial(reg, counter, &serial, errp) < 0)
+		goto out;
+	if (serial > 999999) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+			    "more than 999999 acceptances on %s: the sequence is exhausted", date);
+		goto out;
+	}
+	snprintf(number, sizeof number, "%s-%s-%06u", division, date, (unsigned)serial);
+	set_acceptance(a, c->d, number);
+	reg_err *invalid = NULL;
+	if (reg_xml_validate(a->schema, reg_dossier_doc(c->d), c->file, &invalid) < 0) {
+		for (const reg_err *e = invalid; e; e = reg_err_next(e))
+			problem(c, NULL, reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
+				reg_err_message(e));
+		reg_err_free(invalid);
+		goto out;
+	}
+	if (reg_dossier_body_digest(c->d, digest, errp) < 0 ||
+	    reg_xml_serialize(reg_dossier_doc(c->d), &body, &body_len, errp) < 0)
+		goto out;
+	reg_registry_dossier row = {
+		.number = number, .name = name, .authority = division,
+		.state = reg_state_name(REG_STATE_ACCEPTED), .accepted_at = a->now,
+		.body_digest = digest, .body = body, .window = reg_config_window(a->cfg),
+		.clerk = reg_config_clerk(a->cfg),
+	};
+	if (reg_registry_add_dossier(reg, &row, errp) < 0 ||
+	    reg_registry_reserve_name(reg, division, name, number, a->now, errp) < 0)
+		goto out;
+	xmlNode *commitments = reg_dossier_section(c->d, "commitments", false);
+	reg_xml_for_each_child(k, commitments, REG_NS_DOSSIER, "commitment") {
+		char *material = reg_xml_attr(k, "material"), *due = reg_xml_attr(k, "due");
+		int64_t due_at = 0;
+		/* A commitment is kept until the end of its due day, in the authority's zone. */
+		reg_time_parse(due, a->offset, &due_at, NULL, NULL);
+		reg_registry_commitment row_c = {.number = number, .material = material, .due = due,
+						 .due_at = due_at + 86399};
+		int added = reg_registry_add_commitment(reg, &row_c, errp);
+		free(material);
+		free(due);
+		if (added < 0)
+			goto out;
+	}
+	if (reg_registry_add_event(reg, a->now, "accepted", number, name, NULL, errp) < 0 ||
+	    reg_registry_commit(reg, errp) < 0)
+		goto out;
+	reg_strmap_put(a->batch_names, name, (void *)(intptr_t)c->line);
+	rc = 0;
+out:
+	if (rc < 0) {
+		reg_registry_rollback(reg, NULL);
+		/* Nothing was recorded: the dossier leaves as it came. */
+		reg_dossier_drop_section(c->d, "acceptance");
+		reg_dossier_set_state(c->d, REG_STATE_NONE);
+	}
+	free(body);
+	free(name);
+	return rc;
+}
+
+int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv, reg_err **errp)
+{
+	check c = {.a = a, .d = d, .csv = csv, .file = reg_dossier_file(d), .line = reg_dossier_line(d)};
+	bool *applies = calloc(reg_catalog_item_count(a->cat) + 1, sizeof *applies);
+	int rc = -1;
+	if (!applies)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	if (!a->reg) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "acceptance needs the registry");
+		goto out;
+	}
+	if (examine(&c, base_dir, applies, errp) < 0 || c.problems)
+		goto out;
+	record_material_use(&c, applies);
+	rc = record(a, &c, errp);
+out:
+	reg_err_append(errp, &c.problems);
+	free(applies);
+	return rc;
+}

@@ -1,0 +1,259 @@
+#include "intake.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "application.h"
+#include "xml.h"
+
+struct reg_intake {
+	reg_intake_options opt;
+	reg_xml_out *out;          /* created at the first dossier or at finish */
+	bool batch;
+	reg_xml_out *xml_rejects;
+	reg_csv_writer *csv_rejects;
+	bool rejects_header_written;
+	size_t accepted, rejected;
+};
+
+reg_intake_format reg_intake_guess(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0 ? REG_INTAKE_CSV : REG_INTAKE_XML;
+}
+
+reg_intake *reg_intake_new(const reg_intake_options *opt, reg_err **errp)
+{
+	reg_intake *in = calloc(1, sizeof *in);
+	if (!in) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return NULL;
+	}
+	in->opt = *opt;
+	in->batch = opt->batch;
+	if (opt->rejects && opt->rejects_format == REG_INTAKE_CSV) {
+		/* A BOM, so Excel on a Chinese Windows opens the rejects as UTF-8. */
+		in->csv_rejects = reg_csv_writer_new(opt->rejects, opt->rejects_name,
+						     REG_CSV_WRITE_BOM, errp);
+		if (!in->csv_rejects) {
+			free(in);
+			return NULL;
+		}
+	} else if (opt->rejects) {
+		in->xml_rejects = reg_xml_out_new(opt->rejects, true);
+	}
+	return in;
+}
+
+void reg_intake_free(reg_intake *in)
+{
+	if (!in)
+		return;
+	reg_xml_out_free(in->out);
+	reg_xml_out_free(in->xml_rejects);
+	reg_csv_writer_free(in->csv_rejects);
+	free(in);
+}
+
+size_t reg_intake_accepted(const reg_intake *in) { return in->accepted; }
+size_t reg_intake_rejected(const reg_intake *in) { return in->rejected; }
+
+static int emit(reg_intake *in, reg_dossier *d, reg_err **errp)
+{
+	if (!in->out && !(in->out = reg_xml_out_new(in->opt.out, in->batch)))
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	return reg_xml_out_write(in->out, reg_dossier_doc(d), errp);
+}
+
+static void report(reg_intake *in, const reg_err *problems)
+{
+	in->rejected++;
+	if (in->opt.on_reject)
+		in->opt.on_reject(problems, in->opt.user);
+}
+
+/* A rejection is the answer "no" for one application; anything else stops the run. */
+static bool only_rejections(const reg_err *e)
+{
+	return e && reg_err_exit_code(e) == REG_ENO;
+}
+
+static int reject_xml(reg_intake *in, reg_dossier *d, const reg_err *problems, reg_err **errp)
+{
+	report(in, problems);
+	if (!in->xml_rejects)
+		return 0;
+	reg_dossier_add_rejection(d, problems);
+	return reg_xml_out_write(in->xml_rejects, reg_dossier_doc(d), errp);
+}
+
+int reg_intake_dossier(reg_intake *in, reg_dossier *d, const char *base_dir, reg_err **errp)
+{
+	reg_err *problems = NULL;
+	int rc = 0;
+	if (reg_apply_accept(in->opt.apply, d, base_dir, false, &problems) == 0) {
+		in->accepted++;
+		rc = emit(in, d, errp);
+	} else if (only_rejections(problems)) {
+		rc = reject_xml(in, d, problems, errp);
+	} else {
+		reg_err_append(errp, &problems);
+		rc = -1;
+	}
+	reg_err_free(problems);
+	reg_dossier_free(d);
+	return rc;
+}
+
+int reg_intake_xml(reg_intake *in, FILE *fp, const char *name, const char *base_dir,
+		   reg_err **errp)
+{
+	reg_xml_stream *s = reg_xml_stream_new(fp, name, errp);
+	if (!s)
+		return -1;
+	int rc;
+	xmlDoc *doc = NULL;
+	long line = 0;
+	while ((rc = reg_xml_stream_next(s, &doc, &line, errp)) == 1) {
+		in->batch |= reg_xml_stream_is_batch(s);
+		reg_dossier *d = reg_dossier_adopt(doc, name, line, errp);
+		if (!d || reg_intake_dossier(in, d, base_dir, errp) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	reg_xml_stream_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *problems,
+		      reg_err **errp)
+{
+	report(in, problems);
+	if (!in->csv_rejects)
+		return 0;
+	size_t n = reg_csv_count(r);
+	const char **fields = calloc(n + 2, sizeof *fields);
+	char line[24], *reason = reg_err_join(problems);
+	int rc = -1;
+	if (!fields || !reason) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	if (!in->rejects_header_written) {
+		for (size_t i = 0; i < n; i++)
+			fields[i] = reg_csv_column_name(r, i);
+		fields[n] = "line";
+		fields[n + 1] = "reason";
+		if (reg_csv_write(in->csv_rejects, fields, n + 2, errp) < 0)
+			goto out;
+		in->rejects_header_written = true;
+	}
+	for (size_t i = 0; i < n; i++)
+		fields[i] = reg_csv_field(r, i);
+	snprintf(line, sizeof line, "%ld", reg_csv_line(r));
+	fields[n] = line;
+	fields[n + 1] = reason;
+	rc = reg_csv_write(in->csv_rejects, fields, n + 2, errp);
+out:
+	free(reason);
+	free(fields);
+	return rc;
+}
+
+static int take_row(reg_intake *in, const reg_columns *cols, const reg_csv_reader *r,
+		    const char *name, const char *base_dir, reg_err **errp)
+{
+	size_t n = reg_csv_count(r);
+	const char **values = calloc(n ? n : 1, sizeof *values);
+	if (!values)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		values[i] = reg_csv_field(r, i);
+	reg_err *problems = NULL;
+	int rc = 0;
+	reg_dossier *d = reg_application_from_row(cols, values, n, name, reg_csv_line(r), &problems);
+	free(values);
+	if (d && reg_apply_accept(in->opt.apply, d, base_dir, true, &problems) == 0) {
+		in->accepted++;
+		rc = emit(in, d, errp);
+	} else if (only_rejections(problems)) {
+		rc = reject_row(in, r, problems, errp);
+	} else {
+		reg_err_append(errp, &problems);
+		rc = -1;
+	}
+	reg_err_free(problems);
+	reg_dossier_free(d);
+	return rc;
+}
+
+int reg_intake_csv(reg_intake *in, FILE *fp, const char *name, const char *base_dir,
+		   reg_csv_encoding encoding, reg_err **errp)
+{
+	reg_csv_reader *r = reg_csv_reader_new(fp, name, encoding, errp);
+	reg_columns *cols = NULL;
+	int rc = -1, got;
+	in->batch = true;
+	if (!r)
+		return -1;
+	if ((got = reg_csv_next(r, errp)) <= 0) {
+		if (got == 0)
+			reg_err_set(errp, REG_EDATA, name, 1, NULL, "no header row: not a CSV batch");
+		goto out;
+	}
+	if (reg_csv_use_header(r, errp) < 0)
+		goto out;
+	{
+		size_t n = reg_csv_count(r);
+		const char **header = calloc(n ? n : 1, sizeof *header);
+		if (!header)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			header[i] = reg_csv_field(r, i);
+		cols = reg_columns_new(header, n, name, errp);
+		free(header);
+		if (!cols)
+			goto out;
+	}
+	for (;;) {
+		reg_err *row_err = NULL;
+		got = reg_csv_next(r, &row_err);
+		if (got == 0)
+			break;
+		if (got < 0 && reg_csv_fatal(r)) {
+			reg_err_append(errp, &row_err);
+			goto out;
+		}
+		if (got < 0) {
+			/* This row's bytes were bad (an encoding problem): reject it, go on. */
+			reg_err_recode(row_err, REG_ENO);
+			int written = reject_row(in, r, row_err, errp);
+			reg_err_free(row_err);
+			if (written < 0)
+				goto out;
+			continue;
+		}
+		if (reg_csv_blank(r))
+			continue;
+		if (take_row(in, cols, r, name, base_dir, errp) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	reg_columns_free(cols);
+	reg_csv_reader_free(r);
+	return rc;
+}
+
+int reg_intake_finish(reg_intake *in, reg_err **errp)
+{
+	if (!in->out && in->batch && !(in->out = reg_xml_out_new(in->opt.out, true)))
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	if (in->out && reg_xml_out_finish(in->out, errp) < 0)
+		return -1;
+	if (in->xml_rejects && reg_xml_out_finish(in->xml_rejects, errp) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * intake — the input side of the window (reg-apply): applications streamed from CSV batches,
+ * XML dossiers or batches, or the interactive form, each put through acceptance (libreg/apply.h)
+ * one at a time, so memory stays flat whatever the batch size.
+ *
+ * Accepted dossiers go to `out` as XML: a <batch> when the run is a batch (any CSV input, several
+ * inputs, or a <batch> document), a bare <dossier> when the only input is one dossier.
+ * Rejected applications are handed to `on_reject` (reg-apply prints them) and, with a rejects
+ * stream, written back in their input's own format: CSV rows with the same columns plus `line`
+ * and `reason`; XML dossiers with a <rejection> element.  A rejection does not stop the run;
+ * input that is not CSV or not well-formed XML at all does (REG_EDATA).
+ */
+#ifndef REG_INTAKE_H
+#define REG_INTAKE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "apply.h"
+#include "csv.h"
+#include "err.h"
+
+typedef enum reg_intake_format { REG_INTAKE_XML, REG_INTAKE_CSV } reg_intake_format;
+
+typedef struct reg_intake_options {
+	reg_apply *apply;
+	FILE *out;                 /* accepted dossiers */
+	bool batch;                /* force a <batch> (several inputs, CSV, or the caller knows) */
+	FILE *rejects;             /* may be NULL */
+	const char *rejects_name;  /* for messages */
+	reg_intake_format rejects_format;
+	void (*on_reject)(const reg_err *problems, void *user);
+	void *user;
+} reg_intake_options;
+
+typedef struct reg_intake reg_intake;
+
+reg_intake *reg_intake_new(const reg_intake_options *opt, reg_err **errp);
+/* One input stream.  `name` is what messages call it ("-" for stdin); material files are looked
+ * up relative to `base_dir`.  Returns -1 only for what stops the run. */
+int reg_intake_csv(reg_intake *in, FILE *fp, const char *name, const char *base_dir,
+		   reg_csv_encoding encoding, reg_err **errp);
+int reg_intake_xml(reg_intake *in, FILE *fp, const char *name, const char *base_dir,
+		   reg_err **errp);
+/* One application already in hand (the interactive form); takes ownership of d. */
+int reg_intake_dossier(reg_intake *in, reg_dossier *d, const char *base_dir, reg_err **errp);
+/* Close the output batch and flush.  Call once, after the last input. */
+int reg_intake_finish(reg_intake *in, reg_err **errp);
+size_t reg_intake_accepted(const reg_intake *in);
+size_t reg_intake_rejected(const reg_intake *in);
+void reg_intake_free(reg_intake *in);
+
+/* The format of an input by its name: ".csv" (any case) is CSV, anything else XML. */
+reg_intake_format reg_intake_guess(const char *name);
+
+#endif

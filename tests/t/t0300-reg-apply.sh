@@ -1,0 +1,126 @@
+#!/bin/bash
+# reg-apply: one-window acceptance of the shipped fixtures, negatives and hostile input.
+. "$(dirname "$0")/lib.sh"
+NOW=2026-11-23T09:00:00+08:00
+
+test_expect_success 'the 20 CSV applications are accepted whole' '
+	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >out.xml &&
+	test "$(grep -c "<dossier " out.xml)" = 20 &&
+	test "$(test_rows r.db dossiers)" = 20 &&
+	xmllint --noout --schema "$SRC/schemas/dossier.xsd" out.xml
+'
+
+test_expect_success 'the same applications in GBK give the same dossiers' '
+	reg-apply --db a.db --now $NOW "$FIXTURES/apps.csv" >utf8.xml &&
+	reg-apply --db b.db --now $NOW --encoding gbk "$FIXTURES/apps-gbk.csv" >gbk.xml &&
+	test_cmp utf8.xml gbk.xml
+'
+
+test_expect_success 'the XML batch on stdin is accepted whole and stays a batch' '
+	(cd "$FIXTURES" && reg-apply --db "$OLDPWD/r.db" --now $NOW <apps.xml) >out.xml &&
+	test "$(grep -c "<dossier " out.xml)" = 20 &&
+	grep -q "^<batch " out.xml &&
+	xmllint --noout --schema "$SRC/schemas/dossier.xsd" out.xml
+'
+
+test_expect_success 'Chinese column names are aliases' '
+	reg-apply --db r.db --now $NOW "$FIXTURES/apps-zh-header.csv" >out.xml &&
+	test "$(grep -c "<dossier " out.xml)" = 3
+'
+
+test_expect_success 'acceptance numbers count per day, window and clerk are recorded' '
+	reg-apply --db r.db --now $NOW --window 07 --clerk 王芳 "$FIXTURES/apps.csv" >out.xml &&
+	grep -o "number=\"[^\"]*\"" out.xml | sed -n "1p;20p" >numbers &&
+	printf "number=\"150302-20261123-000001\"\nnumber=\"150302-20261123-000020\"\n" >expect &&
+	test_cmp expect numbers &&
+	grep -q "window=\"07\" clerk=\"王芳\" time=\"2026-11-23T09:00:00+08:00\"" out.xml &&
+	reg-apply --db r.db --now 2026-11-24T08:00:00+08:00 "$FIXTURES/apps-zh-header.csv" >next.xml &&
+	grep -q "number=\"150302-20261124-000001\"" next.xml
+'
+
+test_expect_success 'a material file is hashed and lists the items that use it' '
+	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >out.xml &&
+	want=$(sha256sum "$FIXTURES/materials/hengtai/articles.txt" | cut -d" " -f1) &&
+	grep "type=\"articles\" href=\"materials/hengtai/articles.txt\"" out.xml >line &&
+	grep -q "sha256=\"$want\"" line &&
+	grep -q "items=\"business-license org-code" line
+'
+
+test_expect_success 'every negative fixture is refused with its line and field, leaving no trace' '
+	(cd "$FIXTURES/bad" &&
+	 for f in *.csv xml/*.xml; do
+		rm -f "$OLDPWD"/b.db*
+		reg-apply --db "$OLDPWD/b.db" --now $NOW "$f" >/dev/null 2>"$OLDPWD/err"
+		echo "$f $? $(sqlite3 "$OLDPWD/b.db" "select count(*) from dossiers")"
+		sed "s/^/  /" "$OLDPWD/err"
+	 done) >actual &&
+	test_cmp "$SRC/tests/t/t0300/expect-bad" actual
+'
+
+test_expect_success 'a rejected row burns no acceptance number' '
+	reg-apply --db r.db --now $NOW "$FIXTURES/bad/shares-not-100.csv" >/dev/null 2>&1
+	test "$(sqlite3 r.db "select count(*) from dossiers")" = 1 &&
+	test "$(sqlite3 r.db "select count(*) from events")" = 1 &&
+	test "$(sqlite3 r.db "select count(*) from names")" = 1 &&
+	reg-apply --db r.db --now $NOW "$FIXTURES/apps-zh-header.csv" >out.xml &&
+	grep -q "number=\"150302-20261123-000002\"" out.xml
+'
+
+test_expect_success '--rejects writes the rejected rows back as CSV with line and reason' '
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.csv \
+		"$FIXTURES/bad/shares-not-100.csv" >/dev/null 2>&1 &&
+	test "$(wc -l <rej.csv)" = 2 &&
+	head -1 rej.csv | grep -q ",line,reason$" &&
+	tail -1 rej.csv | grep -q ",3,\"shareholders: shares sum to 99.99%, not exactly 100%\"$"
+'
+
+test_expect_success '--rejects of XML input keeps the dossier with a <rejection>' '
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.xml \
+		"$FIXTURES/bad/xml/citizen-id-check.xml" >out.xml 2>/dev/null &&
+	grep -q "<problem line=\"12\" field=\"/dossier/enterprise/legal-representative/citizen-id\">check character should be 8</problem>" rej.xml &&
+	! grep -q "<dossier" out.xml
+'
+
+test_expect_success 'a name is taken once per authority: resubmitting is refused' '
+	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >/dev/null &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW "$FIXTURES/apps.xml" >out.xml 2>err &&
+	test "$(grep -c "is already registered under 乌海市海勃湾区市场监督管理局" err)" = 20 &&
+	test "$(test_rows r.db dossiers)" = 20
+'
+
+test_expect_success 'a single dossier in, a single dossier out' '
+	sed -n "/<dossier>/,/<\/dossier>/p" "$FIXTURES/apps.xml" | sed -n "1,/<\/dossier>/p" >one.body &&
+	{ echo "<?xml version=\"1.0\"?>"; sed "1s|<dossier>|<dossier xmlns=\"urn:regkit:dossier:1\">|" one.body; } >one.xml &&
+	cp -r "$FIXTURES/materials" . &&
+	reg-apply --db r.db --now $NOW one.xml >out.xml &&
+	grep -q "^<dossier " out.xml && ! grep -q "<batch" out.xml
+'
+
+test_expect_success 'usage, missing input and broken catalog exit codes' '
+	test_expect_code 64 reg-apply --no-such-option 2>err &&
+	grep -q "^reg-apply: unknown option" err &&
+	test_expect_code 64 reg-apply --encoding latin1 x.csv 2>/dev/null &&
+	test_expect_code 66 reg-apply --db r.db --now $NOW no-such.csv 2>err &&
+	grep -q "^reg-apply: no-such.csv: cannot open" err &&
+	echo "<catalog/>" >bad-catalog.xml &&
+	test_expect_code 78 reg-apply --db r.db --catalog bad-catalog.xml "$FIXTURES/apps.csv" 2>/dev/null &&
+	reg-apply --help | grep -q "^usage: reg-apply" &&
+	reg-apply --version | grep -q "^reg-apply (regkit) "
+'
+
+test_expect_success 'a CSV that is not a batch at all is exit 65 and changes nothing' '
+	printf "just,some\nwords,here\n" >junk.csv &&
+	test_expect_code 65 reg-apply --db r.db --now $NOW junk.csv 2>err &&
+	grep -q "junk.csv:1: just: unknown column" err &&
+	test "$(test_rows r.db dossiers)" = 0
+'
+
+test_expect_success 'hostile XML is refused cleanly, nothing recorded' '
+	for f in "$SRC"/tests/hostile/xml/*.xml; do
+		reg-apply --db r.db --now $NOW "$f" >/dev/null 2>err; code=$?
+		test $code -ge 1 && test $code -le 125 || { echo "$f: exit $code"; exit 1; }
+	done &&
+	test "$(test_rows r.db dossiers)" = 0
+'
+
+test_done
