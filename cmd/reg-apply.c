@@ -3,12 +3,16 @@
  * batches, or the interactive form), accepted dossiers out, rejections on stderr.
  */
 #include <libgen.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply.h"
+#include "application.h"
 #include "catalog.h"
 #include "cli.h"
+#include "clock.h"
+#include "form.h"
 #include "intake.h"
 #include "registry.h"
 #include "xml.h"
@@ -59,11 +63,46 @@ static char *folder_of(const char *path)
 	return dir;
 }
 
-/* TEMPORARY until libreg/form lands (being written): -i is refused. */
-static int reg_form_accept(reg_config *cfg, reg_intake *in, reg_err **errp)
+/* The counter: one application through the readline form, then the same acceptance as a file.
+ * Abandoning (Ctrl-D, "abandon") records nothing and is the answer "no". */
+static int accept_form(run *r, const reg_catalog *cat, reg_intake *in, reg_err **errp)
 {
-	(void)cfg, (void)in;
-	return reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL, "-i is not available in this build");
+	size_t n_mat = reg_catalog_material_count(cat), n_items = reg_catalog_item_count(cat);
+	const char **materials = calloc(n_mat + 1, sizeof *materials);
+	const char **items = calloc(n_items + 1, sizeof *items);
+	char *values[REG_COL__COUNT] = {0}, *history = reg_form_history_path();
+	int64_t now;
+	int offset, rc = -1;
+	if (!materials || !items) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n_mat; i++)
+		materials[i] = reg_material_id(reg_catalog_material(cat, i));
+	for (size_t i = 0; i < n_items; i++)
+		items[i] = reg_item_id(reg_catalog_item(cat, i));
+	if (reg_config_now(r->cfg, &now, errp) < 0 || reg_config_offset(r->cfg, &offset, errp) < 0)
+		goto out;
+	reg_form_options opt = {
+		.in = stdin, .out = stderr, .history = history, .material_ids = materials,
+		.item_ids = items, .division = reg_authority_division(reg_config_authority(r->cfg, NULL)),
+	};
+	reg_time_civil(now, offset, &opt.today_year, &opt.today_month, &opt.today_day);
+	int answered = reg_form_run(&opt, values, errp);
+	if (answered < 0)
+		goto out;
+	if (answered == 0) {
+		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "abandoned: nothing recorded");
+		goto out;
+	}
+	reg_dossier *d = reg_application_from_fields((const char *const *)values, "-", 0, errp);
+	rc = d ? reg_intake_dossier(in, d, ".", errp) : -1;
+out:
+	reg_form_values_free(values);
+	free(history);
+	free(materials);
+	free(items);
+	return rc;
 }
 
 static int accept_all(run *r, reg_err **errp)
@@ -115,7 +154,7 @@ static int accept_all(run *r, reg_err **errp)
 			break;
 	}
 	if (rc == 0 && r->interactive)
-		rc = reg_form_accept(r->cfg, in, errp);
+		rc = accept_form(r, cat, in, errp);
 	/* Whatever was accepted before a failure is recorded: its dossiers must reach the output. */
 	if (reg_intake_finish(in, errp) < 0)
 		rc = -1;
@@ -146,6 +185,8 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	run r = {.cfg = reg_config_new(), .encoding = REG_CSV_UTF8};
+	/* For the form: character widths and input of Chinese at the counter. */
+	setlocale(LC_CTYPE, "");
 	reg_err *err = NULL;
 	int opt, code = 0;
 	while ((opt = getopt_long(argc, argv, "ce:io:r:", longopts, NULL)) != -1) {

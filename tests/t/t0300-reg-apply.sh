@@ -123,4 +123,31 @@ test_expect_success 'hostile XML is refused cleanly, nothing recorded' '
 	test "$(test_rows r.db dossiers)" = 0
 '
 
+form_answers() {
+	printf '%s\n' llc 150302 乌海市恒泰商贸有限公司 1000000 乌海市海勃湾区新华大街18号 \
+		日用百货销售 F5211 张伟 150302198503156090 15030219850315609X 13904731234 \
+		张伟 '' 60 李娜 150302198705124184 40 '' 李娜 150302198705124184 12 0473-3921234 \
+		application-form= articles= shareholder-id= legal-rep-id= name-declaration= \
+		premises-proof= appointment= agent-authority= '' '' '' y
+}
+
+test_expect_success '-i: the form driven by piped answers re-asks a wrong citizen id' '
+	form_answers >answers &&
+	reg-apply -i --db r.db --now $NOW <answers >out.xml 2>transcript &&
+	grep -q "^  legal_rep_id: check character should be X$" transcript &&
+	test "$(grep -c "legal_rep_id: 15030219850315609X" transcript)" -ge 1 &&
+	grep -q "^<dossier " out.xml &&
+	grep -q "number=\"150302-20261123-000001\"" out.xml &&
+	xmllint --noout --schema "$SRC/schemas/dossier.xsd" out.xml &&
+	test "$(test_rows r.db dossiers)" = 1
+'
+
+test_expect_success '-i: end of input abandons with nothing recorded' '
+	form_answers | head -12 >answers &&
+	test_expect_code 1 reg-apply -i --db r.db --now $NOW <answers >out.xml 2>transcript &&
+	grep -q "^reg-apply: abandoned: nothing recorded$" transcript &&
+	test ! -s out.xml &&
+	test "$(test_rows r.db dossiers)" = 0
+'
+
 test_done
