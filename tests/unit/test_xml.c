@@ -1309,6 +1309,13 @@ static void test_misc(void)
 	is_str(t, "<&>'\"乌", "predefined entities and character references still work");
 	free(t);
 	xmlFreeDoc(doc);
+	doc = parse("<a xmlns='relative/uri'><b/></a>", &e);
+	unsigned char dg[32];
+	reg_err *ce = NULL;
+	ok(doc && reg_xml_c14n_sha256(doc, NULL, dg, &ce) == -1 && reg_err_code(ce) == REG_EDATA,
+	   "a relative namespace URI cannot be canonicalized: REG_EDATA, not a crash");
+	reg_err_free(ce);
+	xmlFreeDoc(doc);
 	unsigned char bytes[] = { 0x00, 0x0f, 0xa5, 0xff };
 	char hex[9];
 	reg_hex(bytes, 4, hex);
