@@ -1,0 +1,984 @@
+#include "seal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "clock.h"
+#include "xml.h"
+
+/* ---- geometry constants (docs/seals.md explains each) ---------------------------------------- */
+
+#define PI 3.14159265358979323846
+
+/* The name arc: 210° up to 10 characters, 6° wider per further character, 270° at most. */
+#define ARC_MIN_DEG 210.0
+#define ARC_MAX_DEG 270.0
+#define ARC_FULL_AT 10
+#define ARC_STEP_DEG 6.0
+/* A character takes at most this share of the distance to its neighbour: the rest is air. */
+#define CHAR_FILL 0.9
+/* Where an ideograph's em box lies around its baseline: ascent 0.88 em, descent 0.12 em, so its
+ * middle stands 0.38 em above the baseline (the CJK fonts of the font lists all use this box). */
+#define CJK_ASCENT 0.88
+#define CJK_MIDDLE 0.38
+/* Digits and capitals in Arial-like fonts: cap height 0.716 em. */
+#define LATIN_CAP 0.716
+/* Inner pentagram radius / outer radius: cos 72° / cos 36°. */
+#define STAR_INNER 0.381966011250105
+/* Outline traced around engraved characters, as a share of their size. */
+#define STROKE 0.035
+
+#define FONT_SONG "SimSun, Songti SC, AR PL UMing CN, Noto Serif CJK SC, serif"
+#define FONT_FANGSONG "FangSong, STFangsong, AR PL UKai CN, Noto Serif CJK SC, serif"
+#define FONT_KAI "KaiTi, STKaiti, AR PL UKai CN, Noto Serif CJK SC, serif"
+#define FONT_HEI "SimHei, Heiti SC, Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
+#define FONT_ARIAL "Arial, Liberation Sans, DejaVu Sans, sans-serif"
+#define FONT_WATERMARK FONT_HEI
+
+#define F_NAME "/dossier/enterprise/name"
+#define F_LEGAL_REP "/dossier/enterprise/legal-representative/name"
+#define F_USCC "/dossier/issuance/@uscc"
+
+/* ---- characters ------------------------------------------------------------------------------ */
+
+/* A name split into its characters (UTF-8 sequences), each NUL-terminated. */
+#define CHARS_MAX (REG_SEAL_NAME_MAX + 24)
+struct chars {
+	size_t n;
+	char c[CHARS_MAX][5];
+};
+
+/* Decode one UTF-8 character strictly (no overlong forms, surrogates or values past U+10FFFF);
+ * returns its length or 0 when the bytes are not one. */
+static size_t utf8_char(const unsigned char *s, unsigned *cp)
+{
+	size_t len;
+	unsigned v, min;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		len = 2, v = s[0] & 0x1F, min = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3, v = s[0] & 0x0F, min = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4, v = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* Split `text` into at most `max` characters; -1 (REG_ENO) when it is not valid UTF-8, holds a
+ * control character, or has fewer than `min` or more than `max` characters. */
+static int split(const char *text, size_t min, size_t max, const char *what, const char *field,
+		 struct chars *out, reg_err **errp)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	out->n = 0;
+	while (*s) {
+		unsigned cp;
+		size_t len = utf8_char(s, &cp);
+		if (!len)
+			return reg_err_set(errp, REG_ENO, NULL, 0, field, "%s is not valid UTF-8", what);
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+			return reg_err_set(errp, REG_ENO, NULL, 0, field,
+					   "%s contains a control character", what);
+		if (out->n == max) /* quote what fits, never a runaway field whole */
+			return reg_err_set(errp, REG_ENO, NULL, 0, field,
+					   "%s '%.*s…' is too long for a seal: at most %zu characters",
+					   what, (int)((const char *)s - text), text, max);
+		memcpy(out->c[out->n], s, len);
+		out->c[out->n][len] = '\0';
+		out->n++;
+		s += len;
+	}
+	if (out->n < min)
+		return reg_err_set(errp, REG_ENO, NULL, 0, field,
+				   "%s '%s' is too short for a seal: at least %zu characters", what,
+				   text, min);
+	return 0;
+}
+
+/* Add the characters of a trusted text (a catalog name); -1 when they do not fit. */
+static int append(struct chars *cs, const char *text)
+{
+	unsigned cp;
+	size_t len;
+	for (const unsigned char *s = (const unsigned char *)text; *s; s += len) {
+		if (!(len = utf8_char(s, &cp)) || cs->n == CHARS_MAX)
+			return -1;
+		memcpy(cs->c[cs->n], s, len);
+		cs->c[cs->n][len] = '\0';
+		cs->n++;
+	}
+	return 0;
+}
+
+/* Characters of a valid UTF-8 text. */
+static size_t count_chars(const char *text)
+{
+	size_t n = 0;
+	for (const unsigned char *s = (const unsigned char *)text; *s; s++)
+		n += (*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Advance widths (em) of Arial and its metric clones for the USCC charset. */
+static double latin_width(char c)
+{
+	if (c >= '0' && c <= '9')
+		return 0.556;
+	switch (c) {
+	case 'J': return 0.5;
+	case 'L': return 0.556;
+	case 'F': case 'T': return 0.611;
+	case 'A': case 'B': case 'E': case 'K': case 'P': case 'X': case 'Y': return 0.667;
+	case 'C': case 'D': case 'H': case 'N': case 'R': case 'U': return 0.722;
+	case 'G': case 'Q': return 0.778;
+	case 'M': return 0.833;
+	case 'W': return 0.944;
+	default: return 0.75;
+	}
+}
+
+static double latin_em(const char *s)
+{
+	double w = 0;
+	for (; *s; s++)
+		w += latin_width(*s);
+	return w;
+}
+
+/* ---- output ---------------------------------------------------------------------------------- */
+
+struct svg {
+	FILE *fp;
+	char *buf;
+	size_t len;
+};
+
+/* A length or angle from integer thousandths, so no locale or %f rounding can change a byte:
+ * 19.4 → "19.4", 20 → "20", -0.0004 → "0". */
+static void num(FILE *fp, double v)
+{
+	long long u = llround(v * 1000.0);
+	if (u < 0) {
+		putc('-', fp);
+		u = -u;
+	}
+	fprintf(fp, "%lld", u / 1000);
+	int frac = (int)(u % 1000);
+	if (frac) {
+		char d[4] = {(char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
+			     (char)('0' + frac % 10), '\0'};
+		for (int i = 2; i > 0 && d[i] == '0'; i--)
+			d[i] = '\0';
+		fprintf(fp, ".%s", d);
+	}
+}
+
+static void escaped(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&apos;", fp); break;
+		default: putc(*s, fp);
+		}
+	}
+}
+
+/* <text class=… x y font-size [transform=rotate(a x y)]>text</text>: anchor and family come from
+ * the enclosing group. */
+static void text(FILE *fp, const char *cls, double x, double y, double size, double rot,
+		 const char *s)
+{
+	fprintf(fp, "<text class=\"%s\" x=\"", cls);
+	num(fp, x);
+	fputs("\" y=\"", fp);
+	num(fp, y);
+	fputs("\" font-size=\"", fp);
+	num(fp, size);
+	if (llround(rot * 1000.0) != 0) {
+		fputs("\" transform=\"rotate(", fp);
+		num(fp, rot);
+		putc(' ', fp);
+		num(fp, x);
+		putc(' ', fp);
+		num(fp, y);
+		putc(')', fp);
+	}
+	fputs("\">", fp);
+	escaped(fp, s);
+	fputs("</text>\n", fp);
+}
+
+/* <g> of texts in one font, centred on their x; `stroke` > 0 traces the glyphs' outlines with a
+ * line that wide as well — engraved characters are bolder than the fonts' book weight. */
+static void group_open(FILE *fp, const char *family, double stroke, const char *extra)
+{
+	fputs("<g font-family=\"", fp);
+	escaped(fp, family);
+	fputs("\" text-anchor=\"middle\"", fp);
+	if (llround(stroke * 1000.0) > 0) {
+		fputs(" stroke=\"" REG_SEAL_COLOR "\" stroke-width=\"", fp);
+		num(fp, stroke);
+		fputs("\" stroke-linejoin=\"round\"", fp);
+	}
+	fprintf(fp, "%s%s>\n", extra ? " " : "", extra ? extra : "");
+}
+
+/* The font-family list for a catalog font name: the Windows, macOS and Debian faces of it. */
+static const char *family(const char *font)
+{
+	static const struct {
+		const char *name, *list;
+	} fonts[] = {
+		{"宋体", FONT_SONG}, {"SimSun", FONT_SONG},
+		{"仿宋", FONT_FANGSONG}, {"FangSong", FONT_FANGSONG},
+		{"楷体", FONT_KAI}, {"KaiTi", FONT_KAI},
+		{"黑体", FONT_HEI}, {"SimHei", FONT_HEI},
+		{"Arial", FONT_ARIAL},
+	};
+	for (size_t i = 0; font && i < sizeof fonts / sizeof *fonts; i++)
+		if (strcmp(font, fonts[i].name) == 0)
+			return fonts[i].list;
+	return NULL;
+}
+
+/* A catalog font this code has no list for is written as given, with a generic fallback. */
+static void group_font(FILE *fp, const char *font, const char *fallback, double stroke)
+{
+	const char *list = family(font);
+	if (list || !font) {
+		group_open(fp, list ? list : fallback, stroke, NULL);
+		return;
+	}
+	char *own = NULL;
+	if (asprintf(&own, "%s, %s", font, fallback) < 0)
+		own = NULL;
+	group_open(fp, own ? own : fallback, stroke, NULL);
+	free(own);
+}
+
+/* ---- pieces shared by the shapes ------------------------------------------------------------- */
+
+static void star(FILE *fp, double cx, double cy, double diameter)
+{
+	double R = diameter / 2, r = R * STAR_INNER;
+	fputs("<path class=\"star\" d=\"", fp);
+	for (int k = 0; k < 10; k++) {
+		double a = k * 36.0 * PI / 180.0, rad = k % 2 ? r : R;
+		fputs(k ? " L" : "M", fp);
+		num(fp, cx + rad * sin(a));
+		putc(',', fp);
+		num(fp, cy - rad * cos(a));
+	}
+	fputs(" Z\"/>\n", fp);
+}
+
+/* The code along the bottom of a round seal: digits upright towards the centre, read from left
+ * to right, their baselines on radius r_base. */
+static void code_arc(FILE *fp, double c, double r_base, double size, const char *code)
+{
+	size_t n = strlen(code);
+	double r_mid = r_base - size * LATIN_CAP / 2;
+	double step = 0.62 * size / r_mid * 180.0 / PI; /* degrees per digit */
+	char digit[2] = {0, 0};
+	group_open(fp, FONT_ARIAL, 0, NULL);
+	for (size_t i = 0; i < n; i++) {
+		double phi = ((double)(n - 1) / 2 - (double)i) * step;
+		double th = (180.0 + phi) * PI / 180.0;
+		digit[0] = code[i];
+		text(fp, "code", c + r_base * sin(th), c - r_base * cos(th), size, phi, digit);
+	}
+	fputs("</g>\n", fp);
+}
+
+/* Degrees between the first and last characters' centres of a name of n characters. */
+static double arc_span(size_t n)
+{
+	if (n <= ARC_FULL_AT)
+		return ARC_MIN_DEG;
+	double s = ARC_MIN_DEG + ARC_STEP_DEG * (double)(n - ARC_FULL_AT);
+	return s > ARC_MAX_DEG ? ARC_MAX_DEG : s;
+}
+
+/* The name along the upper arc of a circle of the given top radius (where the characters' tops
+ * stand): the span grows with the length, the size shrinks so neighbours never touch. */
+static double name_arc(FILE *fp, const char *font, double c, double r_top, double h_max,
+		       const struct chars *name)
+{
+	double span = arc_span(name->n);
+	double pitch = span / (double)(name->n - 1);
+	double half = pitch / 2 >= 90 ? 1.0 : sin(pitch / 2 * PI / 180.0);
+	/* The chord between neighbours at the characters' middle radius r_top - h/2 is
+	 * 2 (r_top - h/2) sin(pitch/2); a character is CHAR_FILL of it: solve for h. */
+	double h = 2 * CHAR_FILL * r_top * half / (1 + CHAR_FILL * half);
+	if (h > h_max)
+		h = h_max;
+	double r_base = r_top - CJK_ASCENT * h;
+	group_font(fp, font, "serif", STROKE * h);
+	for (size_t i = 0; i < name->n; i++) {
+		double deg = -span / 2 + (double)i * pitch, th = deg * PI / 180.0;
+		text(fp, "name", c + r_base * sin(th), c - r_base * cos(th), h, deg, name->c[i]);
+	}
+	fputs("</g>\n", fp);
+	return h;
+}
+
+/* Characters in a grid inside the box (x0,y0)-(x1,y1): columns from right to left, each from
+ * the top; a short last column spreads its characters over the full height.  The first
+ * `n_name` characters get class "name", the rest "caption". */
+static void grid(FILE *fp, const char *font, double x0, double y0, double x1, double y1,
+		 const struct chars *cs, size_t n_name)
+{
+	size_t cols = 1;
+	while (cols * cols < cs->n)
+		cols++;
+	size_t rows = (cs->n + cols - 1) / cols;
+	cols = (cs->n + rows - 1) / rows;
+	double cw = (x1 - x0) / (double)cols, ch = (y1 - y0) / (double)rows;
+	double size = (cw < ch ? cw : ch) * CHAR_FILL;
+	group_font(fp, font, "serif", STROKE * size);
+	for (size_t i = 0; i < cs->n; i++) {
+		size_t col = i / rows, row = i % rows;
+		size_t in_col = col + 1 < cols ? rows : cs->n - col * rows;
+		double x = x1 - ((double)col + 0.5) * cw;
+		double y = y0 + ((double)row + 0.5) * (y1 - y0) / (double)in_col + CJK_MIDDLE * size;
+		text(fp, i < n_name ? "name" : "caption", x, y, size, 0, cs->c[i]);
+	}
+	fputs("</g>\n", fp);
+}
+
+/* "样本 SPECIMEN" across the rising diagonal, grey and translucent: plainly not part of the
+ * seal's own red. */
+static void watermark(FILE *fp, double w, double h)
+{
+	static const char words[] = "样本 SPECIMEN";
+	/* As long as 70% of the diagonal of the square inscribed in the seal. */
+	double length = 0.7 * sqrt(2.0) * (w < h ? w : h);
+	double size = length / (2.0 + 0.28 + 8 * 0.72);
+	double rot = -atan2(h, w) * 180.0 / PI;
+	group_open(fp, FONT_WATERMARK, 0,
+		   "fill=\"#000000\" fill-opacity=\"0.4\" font-weight=\"bold\"");
+	text(fp, "specimen", w / 2, h / 2 + CJK_MIDDLE * size, size, rot, words);
+	fputs("</g>\n", fp);
+}
+
+/* ---- the shapes ------------------------------------------------------------------------------ */
+
+struct draw {
+	FILE *fp;
+	const reg_seal_type *type;
+	const struct chars *name;
+	const char *caption;     /* type's Chinese name, or NULL when the seal has none */
+	const char *code;        /* NULL: specimen */
+	const char *uscc;        /* for the oval seal's centre line */
+	double w, h;
+};
+
+static void draw_round(const struct draw *d)
+{
+	FILE *fp = d->fp;
+	double D = d->w, c = D / 2, b = reg_seal_type_border(d->type);
+	double gap = 0.02 * D, r_top = c - b - gap;
+
+	fprintf(fp, "<circle class=\"border\" cx=\"");
+	num(fp, c);
+	fputs("\" cy=\"", fp);
+	num(fp, c);
+	fputs("\" r=\"", fp);
+	num(fp, c - b / 2);
+	fputs("\" fill=\"none\" stroke=\"" REG_SEAL_COLOR "\" stroke-width=\"", fp);
+	num(fp, b);
+	fputs("\"/>\n", fp);
+
+	double star_d = reg_seal_type_star(d->type) ? reg_seal_type_star_diameter(d->type) : 0;
+	if (star_d > 0)
+		star(fp, c, c, star_d);
+	name_arc(fp, reg_seal_type_font(d->type), c, r_top, 0.145 * D, d->name);
+
+	if (d->caption) {
+		double n_cap = (double)count_chars(d->caption);
+		double size = 0.09 * D;
+		if (size * n_cap > 0.5 * D)
+			size = 0.5 * D / n_cap;
+		/* Below the star's lower points (0.809 R under the centre), or below the middle. */
+		double top = c + (star_d > 0 ? 0.809 * star_d / 2 + 0.04 * D : 0.04 * D);
+		group_font(fp, reg_seal_type_font(d->type), "serif", STROKE * size);
+		text(fp, "caption", c, top + CJK_ASCENT * size, size, 0, d->caption);
+		fputs("</g>\n", fp);
+	}
+	if (d->code)
+		code_arc(fp, c, r_top, 0.045 * D, d->code);
+}
+
+/* The oval's name: evenly spaced along the arc length of the ellipse through the characters'
+ * middles, each turned to the curve's normal; the normals of the first and last characters are
+ * arc_span() apart.  Returns the character size. */
+#define OVAL_STEPS 2048
+
+static double oval_name(FILE *fp, const char *font, double cx, double cy, double a_top,
+			double b_top, double h_max, const struct chars *name)
+{
+	double span = arc_span(name->n) * PI / 180.0;
+	double h = h_max, a = 0, b = 0, t_end = 0;
+	double len[OVAL_STEPS + 1];
+	/* Size and curve depend on each other (smaller characters ride a larger ellipse); a few
+	 * rounds settle it to far below a micrometre. */
+	for (int round = 0; round < 8; round++) {
+		a = a_top - h / 2;
+		b = b_top - h / 2;
+		t_end = atan2(a * sin(span / 2), b * cos(span / 2));
+		len[0] = 0;
+		for (int k = 1; k <= OVAL_STEPS; k++) {
+			double t0 = -t_end + 2 * t_end * (k - 1) / OVAL_STEPS;
+			double t1 = -t_end + 2 * t_end * k / OVAL_STEPS;
+			len[k] = len[k - 1] + hypot(a * (sin(t1) - sin(t0)), b * (cos(t1) - cos(t0)));
+		}
+		double pitch = len[OVAL_STEPS] / (double)(name->n - 1);
+		double next = CHAR_FILL * pitch;
+		h = next < h_max ? next : h_max;
+	}
+	double pitch = len[OVAL_STEPS] / (double)(name->n - 1);
+	group_font(fp, font, "serif", STROKE * h);
+	int k = 0;
+	for (size_t i = 0; i < name->n; i++) {
+		double want = (double)i * pitch, t;
+		while (k < OVAL_STEPS && len[k + 1] < want)
+			k++;
+		if (k >= OVAL_STEPS) {
+			t = t_end;
+		} else {
+			double seg = len[k + 1] - len[k], f = seg > 0 ? (want - len[k]) / seg : 0;
+			t = -t_end + 2 * t_end * ((double)k + f) / OVAL_STEPS;
+		}
+		if (i + 1 == name->n)
+			t = t_end;
+		double px = cx + a * sin(t), py = cy - b * cos(t);
+		double psi = atan2(sin(t) / a, cos(t) / b);
+		/* From the middle down to the baseline, against the normal. */
+		double x = px - CJK_MIDDLE * h * sin(psi), y = py + CJK_MIDDLE * h * cos(psi);
+		text(fp, "name", x, y, h, psi * 180.0 / PI, name->c[i]);
+	}
+	fputs("</g>\n", fp);
+	return h;
+}
+
+static void draw_oval(const struct draw *d)
+{
+	FILE *fp = d->fp;
+	double W = d->w, H = d->h, cx = W / 2, cy = H / 2, b = reg_seal_type_border(d->type);
+	double gap = 0.02 * H;
+	double a_in = cx - b, b_in = cy - b;
+
+	fputs("<ellipse class=\"border\" cx=\"", fp);
+	num(fp, cx);
+	fputs("\" cy=\"", fp);
+	num(fp, cy);
+	fputs("\" rx=\"", fp);
+	num(fp, cx - b / 2);
+	fputs("\" ry=\"", fp);
+	num(fp, cy - b / 2);
+	fputs("\" fill=\"none\" stroke=\"" REG_SEAL_COLOR "\" stroke-width=\"", fp);
+	num(fp, b);
+	fputs("\"/>\n", fp);
+
+	const char *font = reg_seal_type_font(d->type);
+	double h = oval_name(fp, font, cx, cy, a_in - gap, b_in - gap, 0.14 * H, d->name);
+
+	/* The USCC across the centre, between the ends of the name. */
+	double below = cy;
+	const char *code_font = reg_seal_type_code_font(d->type);
+	if (code_font) {
+		const char *uscc = d->uscc ? d->uscc : "XXXXXXXXXXXXXXXXXX";
+		double room = 2 * (a_in - gap - h - 0.03 * W);
+		double size = 0.09 * H;
+		if (size * latin_em(uscc) > room)
+			size = room / latin_em(uscc);
+		group_font(fp, code_font, "sans-serif", 0);
+		text(fp, "uscc", cx, cy + LATIN_CAP * size / 2, size, 0, uscc);
+		fputs("</g>\n", fp);
+		below = cy + LATIN_CAP * size / 2;
+	}
+	/* The rest of the lower half holds the caption and, under it, the code. */
+	double bottom = cy + b_in - gap;
+	if (d->caption) {
+		double n_cap = (double)count_chars(d->caption);
+		double size = 0.12 * H;
+		if (size * n_cap > 0.45 * W)
+			size = 0.45 * W / n_cap;
+		double top = below + 0.35 * (bottom - below) - CJK_ASCENT * size / 2;
+		group_font(fp, font, "serif", STROKE * size);
+		text(fp, "caption", cx, top + CJK_ASCENT * size, size, 0, d->caption);
+		fputs("</g>\n", fp);
+	}
+	if (d->code) {
+		double size = 0.05 * H;
+		group_open(fp, FONT_ARIAL, 0, NULL);
+		text(fp, "code", cx, below + 0.72 * (bottom - below) + LATIN_CAP * size / 2, size, 0,
+		     d->code);
+		fputs("</g>\n", fp);
+	}
+}
+
+static void draw_square(const struct draw *d, const struct chars *cs, size_t n_name)
+{
+	FILE *fp = d->fp;
+	double W = d->w, H = d->h, b = reg_seal_type_border(d->type);
+	double gap = 0.035 * (W < H ? W : H);
+
+	fputs("<rect class=\"border\" x=\"", fp);
+	num(fp, b / 2);
+	fputs("\" y=\"", fp);
+	num(fp, b / 2);
+	fputs("\" width=\"", fp);
+	num(fp, W - b);
+	fputs("\" height=\"", fp);
+	num(fp, H - b);
+	fputs("\" fill=\"none\" stroke=\"" REG_SEAL_COLOR "\" stroke-width=\"", fp);
+	num(fp, b);
+	fputs("\"/>\n", fp);
+
+	double x0 = b + gap, x1 = W - b - gap, y0 = b + gap, y1 = H - b - gap;
+	double code_size = 0.06 * H;
+	/* The code's strip along the bottom, kept whether or not the seal carries a code, so a
+	 * specimen has the same layout as the seal. */
+	double grid_bottom = y1 - LATIN_CAP * code_size - gap;
+	grid(fp, reg_seal_type_font(d->type), x0, y0, x1, grid_bottom, cs, n_name);
+	if (d->code) {
+		group_open(fp, FONT_ARIAL, 0, NULL);
+		text(fp, "code", W / 2, y1, code_size, 0, d->code);
+		fputs("</g>\n", fp);
+	}
+}
+
+/* ---- public: drawing ------------------------------------------------------------------------- */
+
+static bool is_id(const reg_seal_type *t, const char *id)
+{
+	return strcmp(reg_seal_type_id(t), id) == 0;
+}
+
+static bool thirteen_digits(const char *s)
+{
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return i == REG_SEAL_CODE_LEN;
+}
+
+int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **errp)
+{
+	*svg = NULL;
+	*len = 0;
+	if (!spec || !spec->type || !spec->owner)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "seal without type or owner");
+	const reg_seal_type *t = spec->type;
+	const reg_seal_owner *o = spec->owner;
+	bool person = is_id(t, "legal-rep") && reg_seal_type_shape(t) == REG_SEAL_SQUARE;
+	reg_seal_shape shape = reg_seal_type_shape(t);
+
+	struct chars name, cs;
+	if (!o->name)
+		return reg_err_set(errp, REG_ENO, NULL, 0, F_NAME, "the enterprise has no name");
+	if (split(o->name, 2, REG_SEAL_NAME_MAX, "enterprise name", F_NAME, &name, errp) < 0)
+		return -1;
+	if (person) {
+		if (!o->legal_rep)
+			return reg_err_set(errp, REG_ENO, NULL, 0, F_LEGAL_REP,
+					   "the legal representative has no name");
+		if (split(o->legal_rep, 1, REG_SEAL_PERSON_MAX, "legal representative's name",
+			  F_LEGAL_REP, &cs, errp) < 0)
+			return -1;
+		/* A name seal fills its square: 张伟 → 张伟之印, 张三丰 → 张三丰印. */
+		if (cs.n <= 2)
+			(void)append(&cs, "之印");
+		else if (cs.n == 3)
+			(void)append(&cs, "印");
+	}
+	if (o->uscc && !reg_uscc_valid(o->uscc))
+		return reg_err_set(errp, REG_ENO, NULL, 0, F_USCC, "invalid USCC: %s",
+				   reg_uscc_check(o->uscc).message);
+	if (spec->code && !thirteen_digits(spec->code))
+		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				   "seal code must be %d digits", REG_SEAL_CODE_LEN);
+	if (spec->code && shape == REG_SEAL_OVAL && reg_seal_type_code_font(t) && !o->uscc)
+		return reg_err_set(errp, REG_ENO, NULL, 0, F_USCC,
+				   "the %s carries the USCC, but the enterprise has none",
+				   reg_seal_type_en(t));
+
+	/* The caption is catalog text: valid UTF-8 (the catalog is parsed XML), length checked. */
+	if (count_chars(reg_seal_type_zh(t)) > CHARS_MAX - REG_SEAL_NAME_MAX)
+		return reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL,
+				   "seal '%s': its Chinese name is too long to engrave",
+				   reg_seal_type_id(t));
+
+	struct draw d = {
+		.type = t,
+		.name = &name,
+		.caption = is_id(t, "official") || person ? NULL : reg_seal_type_zh(t),
+		.code = spec->code,
+		.uscc = o->uscc,
+	};
+	if (shape == REG_SEAL_ROUND) {
+		d.w = d.h = o->form && strcmp(o->form, "jsc") == 0 ? reg_seal_type_jsc_diameter(t)
+								   : reg_seal_type_diameter(t);
+	} else {
+		d.w = reg_seal_type_width(t);
+		d.h = reg_seal_type_height(t);
+	}
+	if (!(d.w > 0 && d.h > 0))
+		return reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL, "seal '%s' has no size",
+				   reg_seal_type_id(t));
+
+	struct svg out = {0};
+	if (!(out.fp = open_memstream(&out.buf, &out.len)))
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	FILE *fp = d.fp = out.fp;
+
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", fp);
+	num(fp, d.w);
+	fputs("mm\" height=\"", fp);
+	num(fp, d.h);
+	fputs("mm\" viewBox=\"0 0 ", fp);
+	num(fp, d.w);
+	putc(' ', fp);
+	num(fp, d.h);
+	fputs("\">\n<title>", fp);
+	escaped(fp, o->name);
+	putc(' ', fp);
+	escaped(fp, reg_seal_type_zh(t));
+	putc(' ', fp);
+	escaped(fp, spec->code ? spec->code : "样本 specimen");
+	fputs("</title>\n<g fill=\"" REG_SEAL_COLOR "\" stroke=\"none\">\n", fp);
+
+	switch (shape) {
+	case REG_SEAL_ROUND:
+		draw_round(&d);
+		break;
+	case REG_SEAL_OVAL:
+		draw_oval(&d);
+		break;
+	case REG_SEAL_SQUARE:
+		if (!person) {
+			cs = name;
+			(void)append(&cs, reg_seal_type_zh(t));
+		}
+		draw_square(&d, &cs, person ? cs.n : name.n);
+		break;
+	}
+	fputs("</g>\n", fp);
+	if (!spec->code)
+		watermark(fp, d.w, d.h);
+	fputs("</svg>\n", fp);
+
+	if (ferror(fp) | fclose(fp)) {
+		free(out.buf);
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	}
+	*svg = out.buf;
+	*len = out.len;
+	return 0;
+}
+
+int reg_seal_file_name(const reg_seal_type *type, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s-%s.svg", reg_seal_type_code(type), reg_seal_type_id(type));
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* ---- owner ----------------------------------------------------------------------------------- */
+
+int reg_seal_owner_from_dossier(const reg_dossier *d, reg_seal_owner *out, reg_err **errp)
+{
+	memset(out, 0, sizeof *out);
+	const char *file = reg_dossier_file(d);
+	long line = reg_dossier_line(d);
+	out->name = reg_dossier_text(d, "enterprise/name");
+	out->form = reg_dossier_text(d, "enterprise/form");
+	out->legal_rep = reg_dossier_text(d, "enterprise/legal-representative/name");
+	out->uscc = reg_dossier_attr(d, "issuance", "uscc");
+	int rc = 0;
+	if (!out->name || !*out->name)
+		rc = reg_err_add(errp, REG_ENO, file, line, F_NAME, "the enterprise has no name");
+	if (!out->legal_rep || !*out->legal_rep)
+		rc = reg_err_add(errp, REG_ENO, file, line, F_LEGAL_REP,
+				 "the legal representative has no name");
+	if (rc < 0)
+		reg_seal_owner_clear(out);
+	return rc;
+}
+
+void reg_seal_owner_clear(reg_seal_owner *o)
+{
+	if (!o)
+		return;
+	free(o->name);
+	free(o->form);
+	free(o->legal_rep);
+	free(o->uscc);
+	memset(o, 0, sizeof *o);
+}
+
+/* ---- registry -------------------------------------------------------------------------------- */
+
+struct existing {
+	reg_seal_filed *out;
+	size_t n;
+};
+
+static int take_existing(const reg_registry_seal *s, void *ctx)
+{
+	struct existing *ex = ctx;
+	for (size_t i = 0; i < ex->n; i++) {
+		if (strcmp(reg_seal_type_code(ex->out[i].type), s->type) == 0 &&
+		    strlen(s->code) == REG_SEAL_CODE_LEN) {
+			memcpy(ex->out[i].code, s->code, REG_SEAL_CODE_LEN + 1);
+			ex->out[i].filed_at = s->filed_at;
+			ex->out[i].reused = true;
+		}
+	}
+	return 0;
+}
+
+int reg_seal_file_set(reg_registry *reg, const reg_catalog *cat, const char *division,
+		      const char *uscc, int64_t at, reg_seal_filed *out, size_t *n_new,
+		      reg_err **errp)
+{
+	size_t n = reg_catalog_seal_count(cat), added = 0;
+	char counter[32], *detail = NULL;
+	size_t detail_len = 0;
+	FILE *dfp = NULL;
+	reg_registry_issuance is = {0};
+	bool found = false;
+	int rc = -1;
+
+	if (n_new)
+		*n_new = 0;
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof out[i]);
+		out[i].type = reg_catalog_seal(cat, i);
+	}
+	if (!division || strlen(division) != 6 || strspn(division, "0123456789") != 6)
+		return reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL,
+				   "authority division '%s' is not six digits",
+				   division ? division : "");
+	if (!uscc || !reg_uscc_valid(uscc))
+		return reg_err_set(errp, REG_ENO, NULL, 0, F_USCC, "%s%s",
+				   uscc ? "invalid USCC: " : "no USCC",
+				   uscc ? reg_uscc_check(uscc).message : "");
+	if (reg_registry_get_issuance_by_uscc(reg, uscc, &is, &found, errp) < 0)
+		return -1;
+	if (!found)
+		return reg_err_set(errp, REG_ENO, NULL, 0, F_USCC,
+				   "USCC '%s' was not issued by this registry", uscc);
+
+	struct existing ex = {out, n};
+	if (reg_registry_each_seal(reg, uscc, take_existing, &ex, errp) < 0)
+		goto out;
+
+	snprintf(counter, sizeof counter, "seal:%s", division);
+	if (!(dfp = open_memstream(&detail, &detail_len))) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	fputs(uscc, dfp);
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].reused)
+			continue;
+		uint64_t serial;
+		if (reg_registry_next_serial(reg, counter, &serial, errp) < 0)
+			goto out;
+		if (reg_seal_code_make(division, serial, out[i].code) < 0) {
+			reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				    "the seal codes of division '%s' are exhausted", division);
+			goto out;
+		}
+		reg_registry_seal s = {
+			.code = out[i].code,
+			.uscc = uscc,
+			.type = reg_seal_type_code(out[i].type),
+			.filed_at = at,
+		};
+		if (reg_registry_add_seal(reg, &s, errp) < 0)
+			goto out;
+		out[i].filed_at = at;
+		fprintf(dfp, " %s=%s", s.type, s.code);
+		added++;
+	}
+	if (fclose(dfp) != 0) {
+		dfp = NULL;
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	dfp = NULL;
+	if (added && reg_registry_add_event(reg, at, "seal-filed", is.number, detail, NULL,
+					    errp) < 0)
+		goto out;
+	if (n_new)
+		*n_new = added;
+	rc = 0;
+out:
+	if (dfp)
+		fclose(dfp);
+	free(detail);
+	reg_registry_issuance_clear(&is);
+	return rc;
+}
+
+/* ---- filing record --------------------------------------------------------------------------- */
+
+static void yuan(char buf[32], int64_t fen)
+{
+	snprintf(buf, 32, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)llabs(fen) / 100,
+		 (long long)llabs(fen) % 100);
+}
+
+static char *mm(double v)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&s, &n);
+	if (!fp)
+		return NULL;
+	num(fp, v);
+	if (fclose(fp) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int reg_seal_filing_xml(const reg_catalog *cat, const reg_authority *authority,
+			const reg_seal_owner *owner, const reg_seal_filed *seals, size_t n,
+			char **xml, size_t *len, reg_err **errp)
+{
+	*xml = NULL;
+	*len = 0;
+	if (!owner || !owner->name || !owner->uscc)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "a filing record needs the enterprise's name and USCC");
+	int offset = reg_authority_offset(authority);
+	int64_t latest = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || seals[i].filed_at > latest)
+			latest = seals[i].filed_at;
+
+	xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNode *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "seal-filing", NULL) : NULL;
+	if (!root)
+		goto oom;
+	xmlDocSetRootElement(doc, root);
+	xmlNs *ns = xmlNewNs(root, BAD_CAST REG_NS_ARCHIVE, NULL);
+	if (!ns)
+		goto oom;
+	xmlSetNs(root, ns);
+
+	char date[11], price[32];
+	reg_time_format_date(latest, offset, date);
+	xmlNewProp(root, BAD_CAST "date", BAD_CAST date);
+
+	xmlNode *ent = xmlNewChild(root, ns, BAD_CAST "enterprise", NULL);
+	if (!ent)
+		goto oom;
+	xmlNewProp(ent, BAD_CAST "uscc", BAD_CAST owner->uscc);
+	if (owner->form)
+		xmlNewProp(ent, BAD_CAST "form", BAD_CAST owner->form);
+	xmlNewTextChild(ent, ns, BAD_CAST "name", BAD_CAST owner->name);
+	if (owner->legal_rep)
+		xmlNewTextChild(ent, ns, BAD_CAST "legal-representative", BAD_CAST owner->legal_rep);
+
+	xmlNode *auth = xmlNewTextChild(root, ns, BAD_CAST "authority",
+					BAD_CAST reg_authority_name(authority));
+	if (!auth)
+		goto oom;
+	xmlNewProp(auth, BAD_CAST "division", BAD_CAST reg_authority_division(authority));
+
+	const reg_item *item = reg_catalog_find_item(cat, "seal-filing");
+	const reg_department *dept = item ? reg_item_department(item) : NULL;
+	if (dept) {
+		xmlNode *with = xmlNewTextChild(root, ns, BAD_CAST "filed-with",
+						BAD_CAST reg_department_zh(dept));
+		if (!with)
+			goto oom;
+		xmlNewProp(with, BAD_CAST "item", BAD_CAST reg_item_id(item));
+		xmlNewProp(with, BAD_CAST "dept", BAD_CAST reg_department_id(dept));
+	}
+
+	xmlNode *list = xmlNewChild(root, ns, BAD_CAST "seals", NULL);
+	if (!list)
+		goto oom;
+	int64_t spared = 0;
+	for (size_t i = 0; i < n; i++) {
+		const reg_seal_type *t = seals[i].type;
+		char file[REG_SEAL_FILE_NAME_MAX], filed[11];
+		double w, h;
+		if (reg_seal_type_shape(t) == REG_SEAL_ROUND) {
+			w = h = owner->form && strcmp(owner->form, "jsc") == 0
+					? reg_seal_type_jsc_diameter(t) : reg_seal_type_diameter(t);
+		} else {
+			w = reg_seal_type_width(t);
+			h = reg_seal_type_height(t);
+		}
+		char *ws = mm(w), *hs = mm(h);
+		xmlNode *s = xmlNewChild(list, ns, BAD_CAST "seal", NULL);
+		if (!s || !ws || !hs || reg_seal_file_name(t, file, sizeof file) < 0) {
+			free(ws);
+			free(hs);
+			goto oom;
+		}
+		reg_time_format_date(seals[i].filed_at, offset, filed);
+		yuan(price, reg_seal_type_price_fen(t));
+		spared += reg_seal_type_price_fen(t);
+		xmlNewProp(s, BAD_CAST "code", BAD_CAST seals[i].code);
+		xmlNewProp(s, BAD_CAST "type", BAD_CAST reg_seal_type_code(t));
+		xmlNewProp(s, BAD_CAST "id", BAD_CAST reg_seal_type_id(t));
+		xmlNewProp(s, BAD_CAST "shape", BAD_CAST reg_seal_shape_name(reg_seal_type_shape(t)));
+		xmlNewProp(s, BAD_CAST "width", BAD_CAST ws);
+		xmlNewProp(s, BAD_CAST "height", BAD_CAST hs);
+		xmlNewProp(s, BAD_CAST "file", BAD_CAST file);
+		xmlNewProp(s, BAD_CAST "filed", BAD_CAST filed);
+		xmlNewProp(s, BAD_CAST "fee", BAD_CAST "0.00");
+		xmlNewProp(s, BAD_CAST "spared", BAD_CAST price);
+		xmlNewTextChild(s, ns, BAD_CAST "zh", BAD_CAST reg_seal_type_zh(t));
+		xmlNewTextChild(s, ns, BAD_CAST "en", BAD_CAST reg_seal_type_en(t));
+		free(ws);
+		free(hs);
+	}
+	xmlNode *total = xmlNewChild(root, ns, BAD_CAST "total", NULL);
+	if (!total)
+		goto oom;
+	char count[24];
+	snprintf(count, sizeof count, "%zu", n);
+	yuan(price, spared);
+	xmlNewProp(total, BAD_CAST "count", BAD_CAST count);
+	xmlNewProp(total, BAD_CAST "fee", BAD_CAST "0.00");
+	xmlNewProp(total, BAD_CAST "spared", BAD_CAST price);
+
+	int rc = reg_xml_serialize(doc, xml, len, errp);
+	xmlFreeDoc(doc);
+	return rc;
+oom:
+	xmlFreeDoc(doc);
+	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+}
