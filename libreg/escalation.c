@@ -1,0 +1,518 @@
+#include "escalation.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "clock.h"
+#include "rules.h"
+#include "xml.h"
+
+struct reg_escalation {
+	const reg_catalog *cat;
+	const reg_authority *auth;
+	int offset;
+	reg_rules *rules;
+	bool *applies;       /* scratch, one per catalog item */
+	reg_answer *answers; /* scratch, one per catalog item */
+};
+
+static int oom(reg_err **errp)
+{
+	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The pure part
+ */
+
+const char *reg_wait_name(reg_wait w)
+{
+	switch (w) {
+	case REG_WAIT_NO_ANSWER: return "no-answer";
+	case REG_WAIT_SUPPLEMENT: return "supplement";
+	default: return NULL;
+	}
+}
+
+int64_t reg_escalation_threshold(int64_t limit, int percent)
+{
+	if (percent <= 0 || limit <= 0)
+		return 0;
+	/* ceil(limit * percent / 100) as (q * 100 + r) * p / 100 = q * p + ceil(r * p / 100),
+	 * so only q * p can overflow, and that is checked. */
+	int64_t q = limit / 100, r = limit % 100;
+	if (q > INT64_MAX / percent)
+		return INT64_MAX;
+	int64_t whole = q * percent, part = (r * percent + 99) / 100;
+	if (whole > INT64_MAX - part)
+		return INT64_MAX;
+	return whole + part;
+}
+
+int reg_escalation_step(const reg_catalog *cat, int64_t limit, int64_t elapsed)
+{
+	int reached = -1;
+	for (size_t i = 0; i < reg_catalog_step_count(cat); i++)
+		if (elapsed >= reg_escalation_threshold(limit, reg_step_percent(reg_catalog_step(cat, i))))
+			reached = (int)i;
+	return reached;
+}
+
+bool reg_escalation_state_open(const char *state)
+{
+	return !state || (strcmp(state, REG_REGISTRY_STATE_REJECTED) != 0 &&
+			  strcmp(state, REG_REGISTRY_STATE_ISSUED) != 0);
+}
+
+void reg_escalation_assess(const reg_catalog *cat, const bool *applies, const reg_answer *answers,
+			   bool open, int64_t accepted_at, int64_t now, reg_review *out)
+{
+	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
+		const reg_item *it = reg_catalog_item(cat, i);
+		reg_review *rv = &out[i];
+		memset(rv, 0, sizeof *rv);
+		rv->item = it;
+		rv->applies = applies[i];
+		rv->answer = answers[i];
+		rv->limit = reg_item_time_limit(it);
+		rv->deadline = accepted_at > INT64_MAX - rv->limit ? INT64_MAX : accepted_at + rv->limit;
+		rv->elapsed = now - accepted_at;
+		rv->step = -1;
+		if (!open || !rv->applies)
+			continue;
+		if (!rv->answer.given)
+			rv->wait = REG_WAIT_NO_ANSWER;
+		else if (rv->answer.verdict == REG_VERDICT_SUPPLEMENT)
+			rv->wait = REG_WAIT_SUPPLEMENT;
+		if (rv->wait != REG_WAIT_NONE)
+			rv->step = reg_escalation_step(cat, rv->limit, rv->elapsed);
+	}
+}
+
+void reg_duration_iso(int64_t seconds, char buf[REG_DURATION_ISO_MAX])
+{
+	uint64_t u = seconds < 0 ? -(uint64_t)seconds : (uint64_t)seconds;
+	uint64_t days = u / 86400, h = u % 86400 / 3600, m = u % 3600 / 60, s = u % 60;
+	int n = snprintf(buf, REG_DURATION_ISO_MAX, "%sP", seconds < 0 ? "-" : "");
+	if (days)
+		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "D", days);
+	if (h || m || s || u == 0)
+		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "T");
+	if (h)
+		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "H", h);
+	if (m)
+		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "M", m);
+	if (s || u == 0)
+		snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "S", s);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Over the registry
+ */
+
+reg_escalation *reg_escalation_new(const reg_catalog *cat, const reg_authority *auth,
+				   reg_err **errp)
+{
+	reg_escalation *esc = calloc(1, sizeof *esc);
+	size_t n = reg_catalog_item_count(cat) + 1;
+	if (!esc || !(esc->applies = calloc(n, sizeof *esc->applies)) ||
+	    !(esc->answers = calloc(n, sizeof *esc->answers))) {
+		reg_escalation_free(esc);
+		oom(errp);
+		return NULL;
+	}
+	esc->cat = cat;
+	esc->auth = auth;
+	esc->offset = reg_authority_offset(auth);
+	if (!(esc->rules = reg_rules_new(errp))) {
+		reg_escalation_free(esc);
+		return NULL;
+	}
+	return esc;
+}
+
+void reg_escalation_free(reg_escalation *esc)
+{
+	if (!esc)
+		return;
+	reg_rules_free(esc->rules);
+	free(esc->applies);
+	free(esc->answers);
+	free(esc);
+}
+
+struct verdicts {
+	reg_escalation *esc;
+	reg_err **errp;
+};
+
+static int take_verdict(const reg_registry_approval *a, void *ctx)
+{
+	struct verdicts *v = ctx;
+	const reg_item *it = reg_catalog_find_item(v->esc->cat, a->item);
+	reg_verdict verdict;
+	if (!it)
+		return 0; /* an item the catalog no longer has */
+	if (reg_verdict_parse(a->verdict, &verdict) < 0)
+		return reg_err_set(v->errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "dossier '%s': unknown verdict '%s' in the registry", a->number,
+				   a->verdict);
+	reg_answer *ans = &v->esc->answers[reg_item_number(it) - 1];
+	ans->given = true;
+	ans->verdict = verdict;
+	return 0;
+}
+
+int reg_escalation_review(reg_escalation *esc, reg_registry *reg, const reg_registry_dossier *row,
+			  int64_t now, reg_review *out, reg_err **errp)
+{
+	size_t n = reg_catalog_item_count(esc->cat);
+	reg_dossier *d = NULL;
+	reg_err *err = NULL;
+	int rc = -1;
+
+	if (!row->body) {
+		return reg_err_set(errp, REG_EDATA, NULL, 0, NULL,
+				   "dossier '%s': the registry holds no body", row->number);
+	}
+	xmlDoc *doc = reg_xml_parse_memory(row->body, strlen(row->body), row->number, &err);
+	if (!doc || !(d = reg_dossier_adopt(doc, row->number, 0, &err))) {
+		reg_err_recode(err, REG_EDATA);
+		reg_err_prefix(err, "dossier '%s' in the registry: ", row->number);
+		reg_err_append(errp, &err);
+		return -1;
+	}
+	memset(esc->answers, 0, n * sizeof *esc->answers);
+	struct verdicts v = {.esc = esc, .errp = errp};
+	if (reg_rules_bind(esc->rules, d, row->accepted_at, esc->offset, errp) < 0 ||
+	    reg_applicable_items(esc->cat, esc->rules, d, esc->applies, errp) < 0 ||
+	    reg_registry_each_latest_verdict(reg, row->number, take_verdict, &v, errp) != 0)
+		goto out;
+	reg_escalation_assess(esc->cat, esc->applies, esc->answers,
+			      reg_escalation_state_open(row->state), row->accepted_at, now, out);
+	rc = 0;
+out:
+	reg_dossier_free(d);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Slips
+ */
+
+static xmlNode *add_child(xmlNode *parent, const char *name, const char *text)
+{
+	return xmlNewTextChild(parent, parent->ns, BAD_CAST name, BAD_CAST text);
+}
+
+static void set_attr(xmlNode *node, const char *name, const char *value)
+{
+	xmlSetProp(node, BAD_CAST name, BAD_CAST value);
+}
+
+/* <name attrs…><zh>…</zh><en>…</en></name> */
+static xmlNode *add_names(xmlNode *parent, const char *name, const char *zh, const char *en)
+{
+	xmlNode *node = add_child(parent, name, NULL);
+	if (node) {
+		add_child(node, "zh", zh);
+		add_child(node, "en", en);
+	}
+	return node;
+}
+
+xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
+			  const reg_review *rv, size_t step, int64_t issued_at, reg_err **errp)
+{
+	const reg_step *st = reg_catalog_step(esc->cat, step);
+	const reg_department *dept = reg_item_department(rv->item);
+	char when[REG_TIME_ISO_MAX], dur[REG_DURATION_ISO_MAX], num[24];
+	if (!st || !dept) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "no step %zu in the catalog", step);
+		return NULL;
+	}
+	xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNode *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "slip", NULL) : NULL;
+	if (!root) {
+		xmlFreeDoc(doc);
+		oom(errp);
+		return NULL;
+	}
+	xmlDocSetRootElement(doc, root);
+	xmlSetNs(root, xmlNewNs(root, BAD_CAST REG_NS_SLIP, NULL));
+
+	xmlNode *n = add_names(root, "step", reg_step_zh(st), reg_step_en(st));
+	set_attr(n, "id", reg_step_id(st));
+	snprintf(num, sizeof num, "%d", reg_step_percent(st));
+	set_attr(n, "at", num);
+
+	n = add_names(root, "to", reg_department_zh(dept), reg_department_en(dept));
+	set_attr(n, "dept", reg_department_id(dept));
+
+	n = add_child(root, "from", NULL);
+	set_attr(n, "division", reg_authority_division(esc->auth));
+	add_child(n, "name", reg_authority_name(esc->auth));
+
+	n = add_child(root, "dossier", NULL);
+	set_attr(n, "number", row->number);
+	reg_time_format(row->accepted_at, esc->offset, when);
+	set_attr(n, "accepted", when);
+	add_child(n, "enterprise", row->name);
+
+	n = add_names(root, "item", reg_item_zh(rv->item), reg_item_en(rv->item));
+	set_attr(n, "id", reg_item_id(rv->item));
+	snprintf(num, sizeof num, "%d", reg_item_number(rv->item));
+	set_attr(n, "number", num);
+	set_attr(n, "why", reg_wait_name(rv->wait) ? reg_wait_name(rv->wait) : "no-answer");
+
+	reg_duration_iso(rv->limit, dur);
+	add_child(root, "time-limit", dur);
+	reg_time_format(rv->deadline, esc->offset, when);
+	add_child(root, "deadline", when);
+	int64_t late = issued_at - rv->deadline;
+	reg_duration_iso(late, dur);
+	n = add_child(root, "overdue", dur);
+	snprintf(num, sizeof num, "%" PRId64, late);
+	set_attr(n, "seconds", num);
+	reg_time_format(issued_at, esc->offset, when);
+	add_child(root, "issued", when);
+	return doc;
+}
+
+static bool plain_part(const char *s)
+{
+	if (!s || !*s || *s == '.')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+int reg_slip_file_name(const char *number, const char *item, const char *step, char **out,
+		       reg_err **errp)
+{
+	*out = NULL;
+	if (!plain_part(number) || !plain_part(item) || !plain_part(step))
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "slip '%s-%s-%s' would not make a plain file name",
+				   number ? number : "", item ? item : "", step ? step : "");
+	if (asprintf(out, "%s-%s-%s.xml", number, item, step) < 0) {
+		*out = NULL;
+		return oom(errp);
+	}
+	return 0;
+}
+
+/* A slip found due in the reading pass. */
+struct due {
+	char *number, *name;
+	int64_t accepted_at;
+	reg_review rv;
+	size_t step;
+};
+
+struct plan {
+	reg_escalation *esc;
+	reg_registry *reg;
+	int64_t now;
+	reg_review *reviews;
+	struct due *due;
+	size_t n, cap;
+	reg_err **errp;
+};
+
+static int plan_dossier(const reg_registry_dossier *row, void *ctx)
+{
+	struct plan *p = ctx;
+	if (!reg_escalation_state_open(row->state))
+		return 0;
+	if (reg_escalation_review(p->esc, p->reg, row, p->now, p->reviews, p->errp) < 0)
+		return -1;
+	for (size_t i = 0; i < reg_catalog_item_count(p->esc->cat); i++) {
+		const reg_review *rv = &p->reviews[i];
+		for (int s = 0; s <= rv->step; s++) {
+			if (p->n == p->cap) {
+				size_t cap = p->cap ? 2 * p->cap : 64;
+				struct due *more = realloc(p->due, cap * sizeof *more);
+				if (!more)
+					return oom(p->errp);
+				p->due = more;
+				p->cap = cap;
+			}
+			struct due *d = &p->due[p->n];
+			d->number = strdup(row->number);
+			d->name = strdup(row->name ? row->name : "");
+			if (!d->number || !d->name) {
+				free(d->number);
+				free(d->name);
+				return oom(p->errp);
+			}
+			d->accepted_at = row->accepted_at;
+			d->rv = *rv;
+			d->step = (size_t)s;
+			p->n++;
+		}
+	}
+	return 0;
+}
+
+static int ensure_dir(const char *dir, reg_err **errp)
+{
+	struct stat sb;
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return reg_err_set(errp, REG_ECANTCREAT, dir, 0, NULL, "not a directory");
+		return 0;
+	}
+	if (errno != ENOENT || mkdir(dir, 0755) < 0)
+		return reg_err_set(errp, REG_ECANTCREAT, dir, 0, NULL, "cannot create directory: %s",
+				   strerror(errno));
+	return 0;
+}
+
+/* Write the whole buffer to a new temporary file beside `path`, flushed to disk; *tmp gets its
+ * name (the caller unlinks or renames it). */
+static int write_temp(const char *dir, const char *file, const char *buf, size_t len, char **tmp,
+		      reg_err **errp)
+{
+	if (asprintf(tmp, "%s/.%s.XXXXXX", dir, file) < 0) {
+		*tmp = NULL;
+		return oom(errp);
+	}
+	int fd = mkstemp(*tmp);
+	if (fd < 0) {
+		reg_err_set(errp, REG_ECANTCREAT, *tmp, 0, NULL, "cannot create: %s", strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	int rc = fchmod(fd, 0644);
+	for (size_t off = 0; rc == 0 && off < len;) {
+		ssize_t w = write(fd, buf + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = -1;
+		else
+			off += (size_t)w;
+	}
+	if (rc == 0)
+		rc = fsync(fd);
+	if (close(fd) < 0)
+		rc = -1;
+	if (rc < 0)
+		return reg_err_set(errp, REG_ECANTCREAT, *tmp, 0, NULL, "cannot write: %s",
+				   strerror(errno));
+	return 0;
+}
+
+static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_slip_fn fn,
+		     void *ctx)
+{
+	reg_escalation *esc = p->esc;
+	reg_err **errp = p->errp;
+	const reg_step *st = reg_catalog_step(esc->cat, d->step);
+	const char *item = reg_item_id(d->rv.item), *dept = reg_item_dept(d->rv.item);
+	char *file = NULL, *path = NULL, *tmp = NULL, *buf = NULL, *detail = NULL;
+	xmlDoc *doc = NULL;
+	size_t len = 0;
+	bool already = false, moved = false;
+	int rc = -1;
+
+	if (reg_slip_file_name(d->number, item, reg_step_id(st), &file, errp) < 0)
+		goto out;
+	if (asprintf(&path, "%s/%s", dir, file) < 0 ||
+	    asprintf(&detail, "%s %s to %s: %s", item, reg_step_id(st), dept, file) < 0) {
+		path = detail = NULL;
+		oom(errp);
+		goto out;
+	}
+	reg_registry_slip slip = {.number = d->number, .item = item, .step = reg_step_id(st),
+				  .issued_at = p->now};
+	if (reg_registry_begin(p->reg, errp) < 0 ||
+	    reg_registry_add_slip(p->reg, &slip, &already, errp) < 0)
+		goto out;
+	if (already) {
+		reg_registry_rollback(p->reg, errp);
+	} else {
+		reg_registry_dossier row = {.number = d->number, .name = d->name,
+					    .accepted_at = d->accepted_at};
+		if (!(doc = reg_slip_document(esc, &row, &d->rv, d->step, p->now, errp)) ||
+		    reg_xml_serialize(doc, &buf, &len, errp) < 0 ||
+		    write_temp(dir, file, buf, len, &tmp, errp) < 0 ||
+		    reg_registry_add_event(p->reg, p->now, "escalated", d->number, detail, NULL,
+					   errp) < 0 ||
+		    reg_registry_commit(p->reg, errp) < 0)
+			goto out;
+		if (rename(tmp, path) < 0) {
+			reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL,
+				    "slip recorded but not moved into place (it is in '%s'): %s", tmp,
+				    strerror(errno));
+			moved = true; /* keep the temporary file: it is the only copy */
+			goto out;
+		}
+		moved = true;
+	}
+	rc = 0;
+	if (fn) {
+		reg_slip_issued s = {.number = d->number, .item = item, .dept = dept,
+				     .step = reg_step_id(st), .path = path, .already = already};
+		rc = fn(&s, ctx);
+	}
+out:
+	if (rc < 0 || !already)
+		reg_registry_rollback(p->reg, NULL);
+	if (tmp && !moved)
+		unlink(tmp);
+	xmlFreeDoc(doc);
+	free(buf);
+	free(tmp);
+	free(file);
+	free(path);
+	free(detail);
+	return rc;
+}
+
+int reg_escalation_issue(reg_escalation *esc, reg_registry *reg, const char *dir, int64_t now,
+			 reg_slip_fn fn, void *ctx, reg_err **errp)
+{
+	struct plan p = {.esc = esc, .reg = reg, .now = now, .errp = errp};
+	int rc = -1;
+	if (!(p.reviews = calloc(reg_catalog_item_count(esc->cat) + 1, sizeof *p.reviews))) {
+		oom(errp);
+		goto out;
+	}
+	if (reg_registry_each_dossier(reg, NULL, plan_dossier, &p, errp) != 0 ||
+	    ensure_dir(dir, errp) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < p.n && rc == 0; i++)
+		rc = issue_one(&p, &p.due[i], dir, fn, ctx);
+	if (rc == 0 && p.n > 0) {
+		/* The renames themselves last once the directory is on disk. */
+		int fd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+	if (rc > 0)
+		rc = 0; /* the callback asked to stop */
+out:
+	for (size_t i = 0; i < p.n; i++) {
+		free(p.due[i].number);
+		free(p.due[i].name);
+	}
+	free(p.due);
+	free(p.reviews);
+	return rc;
+}

@@ -1,0 +1,388 @@
+/*
+ * test_escalation — the promised time limits and the ladder (三单一函) with the shipped catalog:
+ * the rung reached exactly at and just short of each threshold (75, 100, 150, 200% of the
+ * limit) and beyond, thresholds that are no whole second, which reviews are pending for which
+ * answers, the ISO 8601 durations the reports print; then over a real registry: a department
+ * that never answered is chased from the stored body, a closed dossier is not, and slips are
+ * written once each, never twice, with the content a department reads.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "authority.h"
+#include "catalog.h"
+#include "escalation.h"
+#include "registry.h"
+#include "regkit-config.h"
+#include "tap.h"
+#include "xml.h"
+
+#define H 3600
+#define D 86400
+/* 2026-11-23T09:00:00+08:00 */
+#define ACCEPTED 1795395600
+
+static char tmpdir[] = "/tmp/regkit-test-escalation.XXXXXX";
+
+static const char *step_name(const reg_catalog *cat, int i)
+{
+	return i < 0 ? "none" : reg_step_id(reg_catalog_step(cat, (size_t)i));
+}
+
+static void test_thresholds(void)
+{
+	is_int(reg_escalation_threshold(4 * H, 75), 3 * H, "75%% of 4h is 3h");
+	is_int(reg_escalation_threshold(4 * H, 100), 4 * H, "100%% of 4h is 4h");
+	is_int(reg_escalation_threshold(4 * H, 150), 6 * H, "150%% of 4h is 6h");
+	is_int(reg_escalation_threshold(4 * H, 200), 8 * H, "200%% of 4h is 8h");
+	is_int(reg_escalation_threshold(7, 75), 6, "75%% of 7 s is 5.25 s, reached at 6 s, never early");
+	is_int(reg_escalation_threshold(101, 150), 152, "150%% of 101 s is 151.5 s, reached at 152 s");
+	is_int(reg_escalation_threshold(4 * H, 0), 0, "a rung at 0%% is reached at acceptance");
+	is_int(reg_escalation_threshold(INT64_MAX, 200), INT64_MAX,
+	       "an absurd limit saturates instead of overflowing");
+	is_int(reg_escalation_threshold(INT64_MAX - 50, 100), INT64_MAX - 50,
+	       "100%% of a huge limit is the limit itself");
+}
+
+static void test_steps(const reg_catalog *cat)
+{
+	static const struct {
+		int64_t limit, elapsed;
+		const char *want, *what;
+	} cases[] = {
+		{4 * H, -1, "none", "before acceptance"},
+		{4 * H, 0, "none", "at acceptance"},
+		{4 * H, 10798, "none", "74.99% of 4h"},
+		{4 * H, 3 * H - 1, "none", "one second short of 75%"},
+		{4 * H, 3 * H, "reminder", "75% of 4h exactly: 提醒单"},
+		{4 * H, 4 * H - 1, "reminder", "one second short of 100%"},
+		{4 * H, 4 * H, "urging", "100% of 4h exactly: 催办单"},
+		{4 * H, 21456, "urging", "149% of 4h"},
+		{4 * H, 6 * H - 1, "urging", "one second short of 150%"},
+		{4 * H, 6 * H, "supervision", "150% of 4h exactly: 督办单"},
+		{4 * H, 8 * H - 1, "supervision", "one second short of 200%"},
+		{4 * H, 8 * H, "transfer", "200% of 4h exactly: 移交函"},
+		{4 * H, 365 * D, "transfer", "a year later still the last rung"},
+		{4 * H, INT64_MAX, "transfer", "the end of time"},
+		{5 * D, 8 * H, "none", "8h of a 5-day limit"},
+		{5 * D, 323999, "none", "a second short of 75% of 5 days"},
+		{5 * D, 324000, "reminder", "75% of 5 days (3d18h)"},
+		{5 * D, 10 * D, "transfer", "200% of 5 days"},
+	};
+	is_int(reg_catalog_step_count(cat), 4, "the shipped ladder has four rungs");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		is_str(step_name(cat, reg_escalation_step(cat, cases[i].limit, cases[i].elapsed)),
+		       cases[i].want, "%s", cases[i].what);
+}
+
+static void test_assess(const reg_catalog *cat)
+{
+	size_t n = reg_catalog_item_count(cat);
+	bool *applies = calloc(n, sizeof *applies);
+	reg_answer *answers = calloc(n, sizeof *answers);
+	reg_review *out = calloc(n, sizeof *out);
+	if (!applies || !answers || !out)
+		abort();
+	for (size_t i = 0; i < 6; i++)
+		applies[i] = true;       /* items 1-6 apply to everyone */
+	applies[9] = true;               /* recycling */
+	answers[0] = (reg_answer){true, REG_VERDICT_APPROVED};
+	answers[1] = (reg_answer){true, REG_VERDICT_REJECTED};
+	answers[3] = (reg_answer){true, REG_VERDICT_SUPPLEMENT};
+	answers[4] = (reg_answer){true, REG_VERDICT_NOT_APPLICABLE};
+	answers[7] = (reg_answer){true, REG_VERDICT_SUPPLEMENT}; /* an item that does not apply */
+
+	reg_escalation_assess(cat, applies, answers, true, ACCEPTED, ACCEPTED + 4 * H, out);
+	is_int(out[0].wait, REG_WAIT_NONE, "approved: not pending");
+	is_int(out[0].step, -1, "approved: no rung however late");
+	is_int(out[1].wait, REG_WAIT_NONE, "rejected is an answer: not pending");
+	is_int(out[2].wait, REG_WAIT_NO_ANSWER, "no verdict: pending, no-answer");
+	is_str(step_name(cat, out[2].step), "urging", "no verdict at 100%%: urging");
+	is_int(out[2].deadline, ACCEPTED + 4 * H, "deadline is acceptance + limit");
+	is_int(out[2].elapsed, 4 * H, "elapsed counts from acceptance");
+	is_int(out[3].wait, REG_WAIT_SUPPLEMENT, "supplement: still pending");
+	is_str(step_name(cat, out[3].step), "urging", "a supplement request does not stop the clock");
+	is_int(out[4].wait, REG_WAIT_NONE, "not-applicable is an answer");
+	is_int(out[5].wait, REG_WAIT_NO_ANSWER, "item 6 pending");
+	is_int(out[7].wait, REG_WAIT_NONE, "an item that does not apply is never pending");
+	ok(!out[7].applies && out[9].applies, "applies is carried through");
+	is_int(out[9].wait, REG_WAIT_NO_ANSWER, "recycling pending");
+	is_int(out[9].step, -1, "recycling at 4h of 5 days: no rung");
+	is_int(out[9].limit, 5 * D, "recycling's limit is 5 days");
+	ok(out[12].item == reg_catalog_item(cat, 12), "each review names its item");
+
+	reg_escalation_assess(cat, applies, answers, false, ACCEPTED, ACCEPTED + 8 * H, out);
+	size_t pending = 0;
+	for (size_t i = 0; i < n; i++)
+		pending += out[i].wait != REG_WAIT_NONE || out[i].step != -1;
+	is_int(pending, 0, "a closed dossier has nothing pending");
+
+	ok(!reg_escalation_state_open("rejected") && !reg_escalation_state_open("issued"),
+	   "rejected and issued dossiers are closed");
+	ok(reg_escalation_state_open("accepted") && reg_escalation_state_open("pending") &&
+		   reg_escalation_state_open("approved"),
+	   "accepted, pending and approved dossiers are open");
+	is_str(reg_wait_name(REG_WAIT_NO_ANSWER), "no-answer", "wait name no-answer");
+	is_str(reg_wait_name(REG_WAIT_SUPPLEMENT), "supplement", "wait name supplement");
+	free(applies);
+	free(answers);
+	free(out);
+}
+
+static void test_durations(void)
+{
+	static const struct {
+		int64_t s;
+		const char *want;
+	} cases[] = {
+		{0, "PT0S"},      {3 * H, "PT3H"},         {4 * H, "PT4H"},
+		{5 * D, "P5D"},   {D + 2 * H + 1800, "P1DT2H30M"}, {61, "PT1M1S"},
+		{-H, "-PT1H"},    {-(5 * D + 1), "-P5DT1S"},
+		{INT64_MIN, "-P106751991167300DT15H30M8S"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[REG_DURATION_ISO_MAX];
+		reg_duration_iso(cases[i].s, buf);
+		is_str(buf, cases[i].want, "duration %lld", (long long)cases[i].s);
+	}
+}
+
+/* ---- over a registry -------------------------------------------------------------------- */
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	if (!fp || reg_read_all(fp, path, 1u << 24, &buf, &len, NULL) < 0) {
+		if (fp)
+			fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	return buf;
+}
+
+static size_t count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+struct tally {
+	size_t written, already;
+};
+
+static int tally(const reg_slip_issued *s, void *ctx)
+{
+	struct tally *t = ctx;
+	if (s->already)
+		t->already++;
+	else
+		t->written++;
+	return 0;
+}
+
+static void add_approval(reg_registry *reg, const char *item, const char *dept, const char *verdict,
+			 int64_t at)
+{
+	reg_err *err = NULL;
+	reg_registry_approval a = {.number = "150302-20261123-000001", .item = item, .dept = dept,
+				   .verdict = verdict, .at = at, .reviewer = "test",
+				   .body_digest = "0"};
+	if (reg_registry_add_approval(reg, &a, &err) < 0) {
+		diag("add approval: %s", reg_err_message(err));
+		abort();
+	}
+}
+
+static void test_registry(const reg_catalog *cat, const reg_authority *auth, const char *sample)
+{
+	reg_err *err = NULL;
+	char db[sizeof tmpdir + 16], slips[sizeof tmpdir + 16];
+	snprintf(db, sizeof db, "%s/r.db", tmpdir);
+	snprintf(slips, sizeof slips, "%s/slips", tmpdir);
+	char *body = slurp(sample);
+	reg_registry *reg = reg_registry_open(db, &err);
+	reg_escalation *esc = reg_escalation_new(cat, auth, &err);
+	size_t n = reg_catalog_item_count(cat);
+	reg_review *out = calloc(n, sizeof *out);
+	if (!body || !reg || !esc || !out) {
+		diag("setup: %s", err ? reg_err_message(err) : "cannot read the sample");
+		abort();
+	}
+	reg_registry_dossier row = {
+		.number = "150302-20261123-000001", .name = "乌海市恒泰商贸有限公司",
+		.authority = "150302", .state = "accepted", .accepted_at = ACCEPTED,
+		.body_digest = "0", .body = body,
+	};
+	ok(reg_registry_add_dossier(reg, &row, &err) == 0, "sample dossier recorded");
+	reg_err_clear(&err);
+	/* The sample requests foreign-trade and recycling: items 1-6, 8 and 10 apply. */
+	add_approval(reg, "tax-registration", "tax", "approved", ACCEPTED + 1800);
+	add_approval(reg, "recycling", "commerce", "supplement", ACCEPTED + 1860);
+	add_approval(reg, "social-insurance", "hrss", "approved", ACCEPTED + 600);
+	add_approval(reg, "social-insurance", "hrss", "supplement", ACCEPTED + 1200);
+	add_approval(reg, "no-such-item", "nobody", "approved", ACCEPTED + 60);
+
+	int rc = reg_escalation_review(esc, reg, &row, ACCEPTED + 3 * H, out, &err);
+	ok(rc == 0 && !err, "review from the stored body");
+	if (err)
+		diag("%s", reg_err_message(err));
+	reg_err_clear(&err);
+	size_t applicable = 0;
+	for (size_t i = 0; i < n; i++)
+		applicable += out[i].applies;
+	is_int(applicable, 8, "items 1-6, foreign-trade and recycling apply to the sample");
+	is_int(out[0].wait, REG_WAIT_NO_ANSWER, "amr never answered: business-license pending");
+	is_str(step_name(cat, out[0].step), "reminder", "at 3h: reminder");
+	is_int(out[2].wait, REG_WAIT_NONE, "tax approved: not pending");
+	is_int(out[3].wait, REG_WAIT_SUPPLEMENT, "the later verdict (supplement) is in force");
+	is_int(out[7].wait, REG_WAIT_NO_ANSWER, "foreign-trade pending");
+	is_int(out[7].step, -1, "foreign-trade at 3h of 5 days: no rung");
+	is_int(out[9].wait, REG_WAIT_SUPPLEMENT, "recycling waits for a supplement");
+	ok(!out[13].applies && out[13].wait == REG_WAIT_NONE,
+	   "origin-certificate applies by scope but was not requested");
+
+	/* At 8h: items 1, 2, 4, 5, 6 are at 200%: four slips each. */
+	struct tally t = {0};
+	rc = reg_escalation_issue(esc, reg, slips, ACCEPTED + 8 * H, tally, &t, &err);
+	ok(rc == 0 && !err, "escalate at 8h");
+	if (err)
+		diag("%s", reg_err_message(err));
+	reg_err_clear(&err);
+	is_int(t.written, 20, "5 late items x 4 rungs = 20 slips written");
+	is_int(t.already, 0, "none issued before");
+	is_int(count_files(slips), 20, "20 files in the slip directory, no temporary left");
+	int64_t rows = 0;
+	reg_registry_count(reg, "slips", &rows, NULL);
+	is_int(rows, 20, "20 slips recorded");
+
+	t = (struct tally){0};
+	rc = reg_escalation_issue(esc, reg, slips, ACCEPTED + 9 * H, tally, &t, &err);
+	ok(rc == 0 && !err, "escalate again");
+	reg_err_clear(&err);
+	is_int(t.written, 0, "the second run writes nothing");
+	is_int(t.already, 20, "and knows all 20 were issued");
+	reg_registry_count(reg, "slips", &rows, NULL);
+	is_int(rows, 20, "still 20 slips recorded");
+
+	char path[sizeof slips + 80];
+	snprintf(path, sizeof path, "%s/150302-20261123-000001-business-license-urging.xml", slips);
+	char *slip = slurp(path);
+	ok(slip != NULL, "the urging slip for business-license exists under its name");
+	if (slip) {
+		ok(strstr(slip, "<slip xmlns=\"urn:regkit:slip:1\">") != NULL, "slip namespace");
+		ok(strstr(slip, "<step id=\"urging\" at=\"100\">\n    <zh>催办单</zh>") != NULL,
+		   "slip names its rung");
+		ok(strstr(slip, "<to dept=\"amr\">\n    <zh>市场监督管理局</zh>") != NULL,
+		   "slip is addressed to the department");
+		ok(strstr(slip, "<dossier number=\"150302-20261123-000001\" "
+				"accepted=\"2026-11-23T09:00:00+08:00\">") != NULL,
+		   "slip names the dossier and its acceptance");
+		ok(strstr(slip, "<deadline>2026-11-23T13:00:00+08:00</deadline>") != NULL,
+		   "deadline is acceptance + 4h in the authority's zone");
+		ok(strstr(slip, "<overdue seconds=\"14400\">PT4H</overdue>") != NULL,
+		   "overdue by 4h at 8h");
+		ok(strstr(slip, "<name>乌海市海勃湾区市场监督管理局</name>") != NULL,
+		   "slip names the issuing authority");
+	}
+	free(slip);
+
+	ok(reg_registry_set_dossier_state(reg, row.number, "issued", NULL) == 0, "issue the dossier");
+	row.state = "issued";
+	reg_escalation_review(esc, reg, &row, ACCEPTED + 20 * H, out, &err);
+	reg_err_clear(&err);
+	size_t pending = 0;
+	for (size_t i = 0; i < n; i++)
+		pending += out[i].wait != REG_WAIT_NONE;
+	is_int(pending, 0, "an issued dossier is no longer chased");
+
+	reg_registry_dossier broken = row;
+	broken.body = "<dossier xmlns=\"urn:regkit:dossier:1\"><enterprise>";
+	rc = reg_escalation_review(esc, reg, &broken, ACCEPTED, out, &err);
+	ok(rc < 0 && reg_err_code(err) == REG_EDATA && err &&
+		   strstr(reg_err_message(err), "150302-20261123-000001"),
+	   "a stored body that does not parse is REG_EDATA naming the dossier");
+	reg_err_clear(&err);
+
+	char *name = NULL;
+	ok(reg_slip_file_name("150302-20261123-000001", "../x", "urging", &name, &err) < 0 &&
+		   reg_err_code(err) == REG_EINTERNAL && !name,
+	   "a slip file name never leaves its directory");
+	reg_err_clear(&err);
+
+	free(out);
+	reg_escalation_free(esc);
+	reg_escalation_free(NULL);
+	reg_registry_free(reg);
+	free(body);
+	for (int i = 0; i < 4; i++) {
+		static const char *const steps[] = {"reminder", "urging", "supervision", "transfer"};
+		static const char *const items[] = {"business-license", "org-code", "social-insurance",
+						    "statistics", "seal-filing"};
+		for (size_t k = 0; k < 5; k++) {
+			snprintf(path, sizeof path, "%s/150302-20261123-000001-%s-%s.xml", slips,
+				 items[k], steps[i]);
+			unlink(path);
+		}
+	}
+	rmdir(slips);
+	unlink(db);
+	char side[sizeof db + 8];
+	snprintf(side, sizeof side, "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db);
+	unlink(side);
+}
+
+int main(void)
+{
+	const char *env = getenv("REG_DATADIR");
+	const char *datadir = env && *env ? env : REG_SOURCE_DATADIR;
+	env = getenv("REG_SOURCE_DIR");
+	const char *srcdir = env && *env ? env : REG_SOURCE_DATADIR;
+	char *schema_dir = NULL, *catalog = NULL, *authority = NULL, *sample = NULL;
+	if (asprintf(&schema_dir, "%s/schemas", datadir) < 0 ||
+	    asprintf(&catalog, "%s/catalog.xml", schema_dir) < 0 ||
+	    asprintf(&authority, "%s/fixtures/authority/authority.xml", datadir) < 0 ||
+	    asprintf(&sample, "%s/tests/fixtures-catalog/dossier-sample.xml", srcdir) < 0 ||
+	    !mkdtemp(tmpdir))
+		abort();
+	reg_xml_init(schema_dir);
+
+	reg_err *err = NULL;
+	reg_catalog *cat = reg_catalog_load(catalog, schema_dir, &err);
+	reg_authority *auth = cat ? reg_authority_load(authority, &err) : NULL;
+	if (!ok(cat && auth, "the shipped catalog and test authority load"))
+		reg_err_print(err, "#  ", stdout);
+	reg_err_free(err);
+	test_thresholds();
+	test_durations();
+	if (cat && auth) {
+		test_steps(cat);
+		test_assess(cat);
+		test_registry(cat, auth, sample);
+	}
+	reg_authority_free(auth);
+	reg_catalog_free(cat);
+	rmdir(tmpdir);
+	free(schema_dir);
+	free(catalog);
+	free(authority);
+	free(sample);
+	reg_xml_cleanup();
+	return tap_done();
+}
