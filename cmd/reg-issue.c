@@ -1,0 +1,145 @@
+/*
+ * reg-issue — one-window issuance (一窗出件): approved dossiers in, one signed reproducible
+ * archive per enterprise out, and a line `USCC<TAB>path<TAB>sha256` per archive on stdout.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "issue.h"
+#include "registry.h"
+#include "xml.h"
+
+static const char prog[] = "reg-issue";
+
+static void usage(void)
+{
+	printf("usage: %s -o DIR [options] [FILE...]\n"
+	       "Issue approved dossiers (一窗出件): for each, the USCC, the business license, the\n"
+	       "twenty registration records and the free seal set in one signed archive\n"
+	       "DIR/<USCC>.tar.gz.  FILE is a dossier or batch from reg-merge; none or '-' reads\n"
+	       "standard input.  Prints USCC<TAB>path<TAB>sha256 per archive.\n\n"
+	       "  -o, --output DIR      where the archives go (created if missing)\n\n%s\n"
+	       "Exit status: 0 all issued, 1 some dossiers not issued (not approved, changed since\n"
+	       "acceptance), 64 usage, 65 input not XML, 66 input missing, 73 cannot create an\n"
+	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n",
+	       prog, reg_cli_config_help);
+}
+
+typedef struct run {
+	reg_config *cfg;
+	const char *out_dir;
+	char **inputs;
+	int n_inputs;
+} run;
+
+static int issue_stream(reg_issue *is, FILE *fp, const char *name, int *refused, reg_err **errp)
+{
+	reg_xml_stream *s = reg_xml_stream_new(fp, name, errp);
+	if (!s)
+		return -1;
+	xmlDoc *doc = NULL;
+	long line = 0;
+	int got;
+	while ((got = reg_xml_stream_next(s, &doc, &line, errp)) == 1) {
+		reg_dossier *d = reg_dossier_adopt(doc, name, line, errp);
+		reg_issued done;
+		reg_err *problem = NULL;
+		if (!d) {
+			got = -1;
+			break;
+		}
+		if (reg_issue_dossier(is, d, &done, &problem) == 0) {
+			printf("%s\t%s\t%s\n", done.uscc, done.path, done.sha256);
+		} else if (reg_err_exit_code(problem) == REG_ENO) {
+			/* Not issuable: say so, go on with the batch (bsdtar's delayed exit). */
+			reg_err_print(problem, prog, stderr);
+			(*refused)++;
+		} else {
+			reg_err_append(errp, &problem);
+			got = -1;
+		}
+		reg_err_free(problem);
+		reg_dossier_free(d);
+		if (got < 0)
+			break;
+	}
+	reg_xml_stream_free(s);
+	return got < 0 ? -1 : 0;
+}
+
+static int issue_all(run *r, reg_err **errp)
+{
+	reg_catalog *cat = NULL;
+	reg_registry *reg = NULL;
+	reg_issue *is = NULL;
+	int rc = -1, refused = 0;
+	if (mkdir(r->out_dir, 0755) < 0 && errno != EEXIST)
+		return reg_err_set(errp, REG_ECANTCREAT, r->out_dir, 0, NULL, "cannot create: %s",
+				   strerror(errno));
+	reg_xml_init(reg_config_schema_dir(r->cfg));
+	if (!(cat = reg_catalog_load(reg_config_catalog_path(r->cfg), reg_config_schema_dir(r->cfg),
+				     errp)) ||
+	    !(reg = reg_registry_open(reg_config_db(r->cfg), errp)) ||
+	    !(is = reg_issue_new(r->cfg, cat, reg, r->out_dir, errp)))
+		goto out;
+	rc = 0;
+	for (int i = 0; i < r->n_inputs || i == 0; i++) {
+		const char *name = i < r->n_inputs ? r->inputs[i] : "-";
+		FILE *fp = reg_cli_open_input(name, errp);
+		rc = fp ? issue_stream(is, fp, name, &refused, errp) : -1;
+		if (fp && fp != stdin)
+			fclose(fp);
+		if (rc < 0)
+			break;
+	}
+	if (reg_cli_close(stdout, "-", errp) < 0)
+		rc = -1;
+	if (rc == 0 && refused)
+		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%d dossiers not issued", refused);
+out:
+	reg_issue_free(is);
+	reg_registry_free(reg);
+	reg_catalog_free(cat);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		REG_CLI_CONFIG_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	run r = {.cfg = reg_config_new()};
+	reg_err *err = NULL;
+	int opt, code = 0;
+	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': r.out_dir = optarg; break;
+		case REG_OPT_HELP: usage(); goto out;
+		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
+		default:
+			if (!reg_cli_config_option(r.cfg, opt, optarg)) {
+				code = reg_cli_usage_error(prog, "unknown option");
+				goto out;
+			}
+		}
+	}
+	if (!r.out_dir) {
+		code = reg_cli_usage_error(prog, "-o DIR is required (where the archives go)");
+		goto out;
+	}
+	r.inputs = argv + optind;
+	r.n_inputs = argc - optind;
+	if (issue_all(&r, &err) < 0)
+		code = reg_err_exit_code(err);
+	reg_err_print(err, prog, stderr);
+out:
+	reg_err_free(err);
+	reg_config_free(r.cfg);
+	reg_xml_cleanup();
+	return code;
+}
