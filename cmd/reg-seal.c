@@ -60,7 +60,7 @@ struct run {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: %s [-o DIR] [--specimen] [FILE]\n"
+		"usage: %s [-o DIR] [--specimen] [FILE]\n"
 		"       %s [-o DIR] [--specimen] --name NAME --uscc USCC --legal-rep NAME [--form FORM]\n"
 		"Draw the free seal set of each enterprise as true-size SVG and write its public-security\n"
 		"filing record: DIR/USCC/seals/NN-ID.svg and DIR/USCC/seals/filing.xml.  FILE is a\n"

@@ -1,13 +1,15 @@
 /*
  * reg-verify — the auditor's checks, one mode per function (signify): verify_ids checks
- * identifiers (USCC, organization code, citizen id) given as arguments or one per line on stdin.
+ * identifiers (USCC, organization code, citizen id) given as arguments or one per line on stdin;
+ * verify_archives checks issued archives (libreg/verify.h), never extracting them.
  * main only parses options, picks the mode and returns its exit status; the rules themselves
- * live in libreg/ids.c.
+ * live in libreg (ids.c, archive.c, verify.c).
  *
  * Output, one line per input, always three TAB-separated fields: the input as given (control
  * bytes written as \xHH so the line keeps its shape), "ok" or "invalid", and the explanation.
  * Exit 0 when every input is ok, 1 when any is invalid (the delayed error exit of bsdtar: every
- * input is reported first), 64 on usage errors, 74 when reading or writing fails.
+ * input is reported first), 64 on usage errors, 74 when reading or writing fails; archives add
+ * 66 (an archive that cannot be opened), 75 (registry busy) and 78 (key, catalog, authority).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,11 +17,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "archive.h"
+#include "catalog.h"
 #include "cli.h"
 #include "config.h"
 #include "err.h"
 #include "ids.h"
+#include "registry.h"
+#include "sign.h"
+#include "verify.h"
+#include "xml.h"
 
 static const char prog[] = "reg-verify";
 
@@ -34,6 +43,7 @@ enum {
 	OPT_ORG_CODE,
 	OPT_CITIZEN_ID,
 	OPT_EXPLAIN,
+	OPT_KEY,
 };
 
 struct id_kind {
@@ -51,23 +61,32 @@ static const struct id_kind kind_citizen_id = {"--citizen-id", reg_citizen_id_ch
 struct verify {
 	const struct id_kind *kind; /* NULL: no identifier mode chosen */
 	bool explain;
+	const char *key;  /* --key: the public key archives are checked with */
+	bool db;          /* --db given (or REG_DB set): compare archives with the registry */
 	reg_config *cfg;
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: %s --uscc | --org-code | --citizen-id [--explain] [CODE...]\n"
+		"usage: %s --uscc | --org-code | --citizen-id [--explain] [CODE...]\n"
+		"       %s [--key PUBKEY] [--db FILE] ARCHIVE...\n"
 		"Check identifiers against their standards; with no CODE, read one per line from\n"
-		"standard input.  Each input gets one line: INPUT<TAB>ok|invalid<TAB>EXPLANATION.\n"
-		"Exit status: 0 all ok, 1 any invalid, 64 usage error.\n"
+		"standard input.  Or check issued archives (<USCC>.tar.gz, '-' for standard input)\n"
+		"without extracting them: MANIFEST digests, signature, USCC and identifiers, the\n"
+		"registration records and seal set, and with --db the registry's records.\n"
+		"Each input gets one line: INPUT<TAB>ok|invalid<TAB>EXPLANATION.\n"
+		"Exit status: 0 all ok, 1 any invalid (a hostile archive included), 64 usage error,\n"
+		"66 archive or registry missing, 75 registry busy, 78 bad key, catalog or authority.\n"
 		"\n"
 		"      --uscc            unified social credit codes (GB 32100-2015)\n"
 		"      --org-code        organization codes (GB 11714)\n"
 		"      --citizen-id      citizen identity numbers (GB 11643)\n"
 		"      --explain         decompose valid codes (department, division, birth date ...)\n"
+		"      --key PUBKEY      archives: the authority's public key (PEM; default the\n"
+		"                        configured authority's)\n"
 		"\n",
-		prog);
+		prog, prog);
 	fputs(reg_cli_config_help, fp);
 }
 
@@ -169,6 +188,99 @@ static int verify_ids(const struct verify *v, int argc, char **argv)
 	return all_ok ? REG_OK : REG_ENO;
 }
 
+/* ---- archive mode --------------------------------------------------------------------------- */
+
+/* Everything the archive checks share, loaded once before the first archive. */
+struct archive_run {
+	reg_sign_key *key;
+	reg_catalog *catalog;
+	reg_registry *registry;
+};
+
+static int archive_setup(const struct verify *v, struct archive_run *a, reg_err **errp)
+{
+	const char *key = v->key;
+	if (!key) {
+		const reg_authority *auth = reg_config_authority(v->cfg, errp);
+		if (!auth)
+			return -1;
+		key = reg_authority_public_key_path(auth);
+		if (!key)
+			return reg_err_set(errp, REG_ECONFIG, reg_config_authority_path(v->cfg), 0,
+					   NULL, "the authority has no public key: give --key");
+	}
+	if (!(a->key = reg_sign_key_load_public(key, errp)) ||
+	    !(a->catalog = reg_catalog_load(reg_config_catalog_path(v->cfg),
+					    reg_config_schema_dir(v->cfg), errp)))
+		return -1;
+	if (v->db && !(a->registry = reg_registry_open_readonly(reg_config_db(v->cfg), errp)))
+		return -1;
+	return 0;
+}
+
+/* Check one archive and print its line.  Returns 1 when ok, 0 when invalid; a check that could
+ * not be made (missing file, registry busy …) is reported on stderr, its errors moved to
+ * *trouble, and -1 returned. */
+static int verify_archive(const struct archive_run *a, const char *path, FILE *out,
+			  reg_err **trouble)
+{
+	reg_archive_entries *e = NULL;
+	reg_err *why = NULL;
+	reg_verify_options opt = {.key = a->key, .catalog = a->catalog, .registry = a->registry};
+	int rc = strcmp(path, "-") == 0 ? reg_archive_load_fp(stdin, "-", &e, &why)
+					: reg_archive_load(path, &e, &why);
+	if (rc == 0)
+		reg_verify_archive(e, &opt, &why);
+	reg_archive_entries_free(e);
+	if (!why) {
+		put_input(path, strlen(path), out);
+		fputs("\tok\t\n", out);
+		return 1;
+	}
+	if (reg_err_exit_code(why) != REG_ENO) {
+		/* Not an answer about the archive: no line (ok|invalid only), the error on stderr. */
+		fflush(out);
+		reg_err_print(why, prog, stderr);
+		reg_err_append(trouble, &why);
+		return -1;
+	}
+	char *reasons = reg_verify_reasons(why, path);
+	put_input(path, strlen(path), out);
+	fprintf(out, "\tinvalid\t%s\n", reasons ? reasons : "out of memory");
+	free(reasons);
+	reg_err_free(why);
+	return 0;
+}
+
+static int verify_archives(const struct verify *v, int argc, char **argv)
+{
+	struct archive_run a = {NULL, NULL, NULL};
+	reg_err *err = NULL, *trouble = NULL;
+	bool all_ok = true;
+	int code = REG_OK;
+
+	reg_xml_init(reg_config_schema_dir(v->cfg));
+	if (archive_setup(v, &a, &err) < 0)
+		goto out;
+	for (int i = 0; i < argc; i++)
+		all_ok &= verify_archive(&a, argv[i], stdout, &trouble) == 1;
+	reg_cli_close(stdout, "-", &err);
+out:
+	if (err) {
+		code = reg_cli_fail(prog, err);
+	} else if (trouble) {
+		code = reg_err_exit_code(trouble);
+	} else {
+		code = all_ok ? REG_OK : REG_ENO;
+	}
+	reg_err_free(trouble);
+	reg_registry_free(a.registry);
+	reg_catalog_free(a.catalog);
+	reg_sign_key_free(a.key);
+	reg_xml_cleanup();
+	return code;
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 static int choose_kind(struct verify *v, const struct id_kind *kind)
@@ -192,6 +304,18 @@ static int bad_option(const char *arg)
 	return reg_cli_usage_error(prog, "unknown option '%s'", arg);
 }
 
+/* An argument that names no file and is letters and digits only is an identifier given
+ * without its kind flag, not a missing archive: say so as a usage error. */
+static bool looks_like_code(const char *arg)
+{
+	if (!*arg || access(arg, F_OK) == 0)
+		return false;
+	for (const char *p = arg; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+			return false;
+	return true;
+}
+
 static int run(reg_config *cfg, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -199,10 +323,12 @@ static int run(reg_config *cfg, int argc, char **argv)
 		{"org-code", no_argument, NULL, OPT_ORG_CODE},
 		{"citizen-id", no_argument, NULL, OPT_CITIZEN_ID},
 		{"explain", no_argument, NULL, OPT_EXPLAIN},
+		{"key", required_argument, NULL, OPT_KEY},
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	struct verify v = {.kind = NULL, .explain = false, .cfg = cfg};
+	const char *env_db = getenv("REG_DB");
+	struct verify v = {.kind = NULL, .explain = false, .db = env_db && *env_db, .cfg = cfg};
 	int opt;
 
 	opterr = 0;
@@ -213,6 +339,11 @@ static int run(reg_config *cfg, int argc, char **argv)
 		case OPT_ORG_CODE: rc = choose_kind(&v, &kind_org_code); break;
 		case OPT_CITIZEN_ID: rc = choose_kind(&v, &kind_citizen_id); break;
 		case OPT_EXPLAIN: v.explain = true; break;
+		case OPT_KEY: v.key = optarg; break;
+		case REG_OPT_DB:
+			v.db = true;
+			reg_cli_config_option(cfg, opt, optarg);
+			break;
 		case REG_OPT_HELP: usage(stdout); return REG_OK;
 		case REG_OPT_VERSION: reg_cli_version(prog); return REG_OK;
 		case ':':
@@ -229,10 +360,23 @@ static int run(reg_config *cfg, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (v.kind)
+	if (v.kind) {
+		if (v.key)
+			return reg_cli_usage_error(prog, "--key is for archives, not identifiers");
 		return verify_ids(&v, argc, argv);
-	/* Reserved: without a kind flag, the positional arguments will be archives to verify. */
-	return reg_cli_usage_error(prog, "say what to check: --uscc, --org-code or --citizen-id");
+	}
+	if (argc > 0) {
+		if (v.explain)
+			return reg_cli_usage_error(prog, "--explain is for identifiers, not archives");
+		for (int i = 0; i < argc; i++)
+			if (looks_like_code(argv[i]))
+				return reg_cli_usage_error(prog, "'%s' is not an archive; to check an "
+							   "identifier say --uscc, --org-code or "
+							   "--citizen-id", argv[i]);
+		return verify_archives(&v, argc, argv);
+	}
+	return reg_cli_usage_error(prog, "say what to check: ARCHIVE..., or --uscc, --org-code or "
+				   "--citizen-id");
 }
 
 int main(int argc, char **argv)
