@@ -33,7 +33,8 @@ static void usage(void)
 	       "  -r, --rejects FILE    write rejected applications to FILE in their input format\n"
 	       "                        (CSV: the same columns plus line and reason)\n\n%s\n"
 	       "Exit status: 0 all accepted, 1 some rejected, 64 usage, 65 input not CSV or XML,\n"
-	       "66 input missing, 75 registry busy, 78 bad catalog or configuration.\n",
+	       "66 input missing, 70 internal error, 73 cannot create output, 74 I/O error,\n"
+	       "75 registry busy, 78 bad catalog or configuration.\n",
 	       prog, prog, reg_cli_config_help);
 }
 

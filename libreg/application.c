@@ -99,6 +99,9 @@ reg_columns *reg_columns_new(const char *const *header, size_t n, const char *fi
 		cols->position[c] = -1;
 	cols->width = n;
 	for (size_t i = 0; i < n; i++) {
+		/* Spreadsheets write empty trailing columns: a nameless column carries nothing. */
+		if (!*header[i])
+			continue;
 		int c = column_by_header(header[i]);
 		if (c < 0)
 			reg_err_add(&err, REG_EDATA, file, 1, header[i],

@@ -10,7 +10,8 @@
  *   materials 材料, commitments 承诺, requests 申请事项 (optional)
  * Every column but legal_rep_phone, finance_officer_*, staff, contact_phone, commitments and
  * requests must be in the header; an unknown or repeated column is an error (a typo would
- * otherwise drop data silently).
+ * otherwise drop data silently).  A column with an empty name (spreadsheets add them) is
+ * ignored.
  *
  * Values are converted, not judged: "60" becomes <share>60.00</share>, a malformed list item is
  * reported against its column; whether the values are acceptable is acceptance's question.

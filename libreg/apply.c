@@ -44,21 +44,39 @@ typedef struct check {
 static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
 	REG_PRINTF(4, 5);
 
-static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
+static void problem_v(check *c, long at_line, const char *path, const char *fmt, va_list ap)
 {
 	const char *field = path;
 	long line = c->line;
 	if (c->csv) {
 		const char *column = reg_column_for_path(path);
 		field = column ? column : path;
-	} else if (at && reg_xml_line(at) > 0) {
-		line = reg_xml_line(at);
+	} else if (at_line > 0) {
+		line = at_line;
 	}
+	reg_err_setv(&c->problems, REG_ENO, c->file, line, field, fmt, ap);
+}
+
+static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	reg_err_setv(&c->problems, REG_ENO, c->file, line, field, fmt, ap);
+	problem_v(c, at ? reg_xml_line(at) : 0, path, fmt, ap);
 	va_end(ap);
 }
+
+/* A problem someone else located (the schema validator): its line, our field naming. */
+static void problem_at_line(check *c, long line, const char *path, const char *fmt, ...)
+	REG_PRINTF(4, 5);
+
+static void problem_at_line(check *c, long line, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	problem_v(c, line, path, fmt, ap);
+	va_end(ap);
+}
+
 
 static int rules_name_lookup(void *user, const char *name)
 {
@@ -625,8 +643,9 @@ static int record(reg_apply *a, check *c, reg_err **errp)
 	reg_err *invalid = NULL;
 	if (reg_xml_validate(a->schema, reg_dossier_doc(c->d), c->file, &invalid) < 0) {
 		for (const reg_err *e = invalid; e; e = reg_err_next(e))
-			problem(c, NULL, reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
-				reg_err_message(e));
+			problem_at_line(c, reg_err_line(e),
+					reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
+					reg_err_message(e));
 		reg_err_free(invalid);
 		goto out;
 	}

@@ -14,6 +14,7 @@ struct reg_intake {
 	reg_xml_out *xml_rejects;
 	reg_csv_writer *csv_rejects;
 	bool rejects_header_written;
+	size_t header_width;       /* columns of the current CSV input's header */
 	size_t accepted, rejected;
 };
 
@@ -133,7 +134,9 @@ static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *pr
 	report(in, problems);
 	if (!in->csv_rejects)
 		return 0;
-	size_t n = reg_csv_count(r);
+	/* Rows are written in the header's shape: a short row is padded, so every rejected row
+	 * lines up with the header even when its own field count was the problem. */
+	size_t n = in->header_width, have = reg_csv_count(r);
 	const char **fields = calloc(n + 2, sizeof *fields);
 	char line[24], *reason = reg_err_join(problems);
 	int rc = -1;
@@ -151,7 +154,7 @@ static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *pr
 		in->rejects_header_written = true;
 	}
 	for (size_t i = 0; i < n; i++)
-		fields[i] = reg_csv_field(r, i);
+		fields[i] = i < have ? reg_csv_field(r, i) : "";
 	snprintf(line, sizeof line, "%ld", reg_csv_line(r));
 	fields[n] = line;
 	fields[n + 1] = reason;
@@ -212,6 +215,7 @@ int reg_intake_csv(reg_intake *in, FILE *fp, const char *name, const char *base_
 			goto out;
 		for (size_t i = 0; i < n; i++)
 			header[i] = reg_csv_field(r, i);
+		in->header_width = n;
 		cols = reg_columns_new(header, n, name, errp);
 		free(header);
 		if (!cols)

@@ -31,6 +31,9 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
 		return NULL;
 	}
+	/* "out/" and "out" name the same folder; archive paths print the same either way. */
+	for (size_t len = strlen(is->out_dir); len > 1 && is->out_dir[len - 1] == '/'; len--)
+		is->out_dir[len - 1] = '\0';
 	is->cfg = cfg;
 	is->cat = catalog;
 	is->reg = registry;

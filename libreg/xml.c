@@ -1,5 +1,6 @@
 #include "xml.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -67,12 +68,15 @@ static char *tidy_message(const char *msg, bool strip_ns)
 			i += sizeof huge - 2;
 			continue;
 		}
-		if (strip_ns && c == '{') {
+		/* "{urn:regkit:dossier:1}capital" loses its namespace URI; a pattern's
+		 * quantifier such as "{1,6}" (no letter first, no colon) stays. */
+		if (strip_ns && c == '{' && i + 1 < n && isalpha((unsigned char)msg[i + 1])) {
 			size_t k = i + 1;
+			bool colon = false;
 			while (k < n && msg[k] != '}' && msg[k] != '{' && !xml_space(msg[k]) &&
 			       msg[k] != '\'')
-				k++;
-			if (k < n && msg[k] == '}' && k > i + 1) {
+				colon |= msg[k++] == ':';
+			if (k < n && msg[k] == '}' && colon) {
 				i = k;
 				continue;
 			}

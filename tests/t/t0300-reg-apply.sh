@@ -123,6 +123,21 @@ test_expect_success 'hostile XML is refused cleanly, nothing recorded' '
 	test "$(test_rows r.db dossiers)" = 0
 '
 
+test_expect_success 'an empty trailing header column (as spreadsheets write) is ignored' '
+	sed "1s/\r\?\$/,/; 2,\$s/\r\?\$/,/" "$FIXTURES/apps.csv" >wide.csv &&
+	cp -r "$FIXTURES/materials" . &&
+	reg-apply --db r.db --now $NOW wide.csv >out.xml &&
+	test "$(grep -c "<dossier " out.xml)" = 20
+'
+
+test_expect_success '--rejects keeps the header shape when the first rejected row is short' '
+	head -1 "$FIXTURES/bad/bad-form.csv" >short.csv &&
+	echo "乌海市短行商贸有限公司,llc" >>short.csv &&
+	tail -n +2 "$FIXTURES/bad/bad-form.csv" >>short.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.csv short.csv >/dev/null 2>&1 &&
+	python3 -c "import csv,sys; rows=list(csv.reader(open(\"rej.csv\", encoding=\"utf-8-sig\"))); sys.exit(0 if len(rows)==3 and len({len(r) for r in rows})==1 and rows[0][-2:]==[\"line\",\"reason\"] else 1)"
+'
+
 form_answers() {
 	printf '%s\n' llc 150302 乌海市恒泰商贸有限公司 1000000 乌海市海勃湾区新华大街18号 \
 		日用百货销售 F5211 张伟 150302198503156090 15030219850315609X 13904731234 \
