@@ -29,6 +29,7 @@ struct reg_material {
 struct require {
 	char *source, *message;
 	xmlXPathCompExpr *expr;
+	reg_on_fail on_fail;
 	long line;
 };
 
@@ -603,6 +604,11 @@ static void load_item(struct loader *ld, const xmlNode *node, reg_item *it)
 		struct require *r = &it->reqs[it->n_reqs++];
 		r->line = reg_xml_line(req);
 		r->message = need_attr(ld, req, "message");
+		/* The schema admits only "reject" and "supplement"; absent means reject. */
+		char *on_fail = opt_attr(req, "on-fail");
+		r->on_fail = on_fail && strcmp(on_fail, "supplement") == 0 ? REG_ON_FAIL_SUPPLEMENT
+									   : REG_ON_FAIL_REJECT;
+		free(on_fail);
 		r->source = reg_xml_text(req);
 		if (!r->source)
 			ld->oom = true;
@@ -1091,6 +1097,16 @@ const char *reg_item_require_message(const reg_item *it, size_t i)
 long reg_item_require_line(const reg_item *it, size_t i)
 {
 	return i < it->n_reqs ? it->reqs[i].line : 0;
+}
+
+reg_on_fail reg_item_require_on_fail(const reg_item *it, size_t i)
+{
+	return i < it->n_reqs ? it->reqs[i].on_fail : REG_ON_FAIL_REJECT;
+}
+
+const char *reg_on_fail_name(reg_on_fail on_fail)
+{
+	return on_fail == REG_ON_FAIL_SUPPLEMENT ? "supplement" : "reject";
 }
 
 size_t reg_item_material_count(const reg_item *it) { return it->n_uses; }

@@ -57,6 +57,14 @@ typedef enum reg_item_kind {
 	REG_ITEM_FILING,      /* a filing (备案) with another department */
 } reg_item_kind;
 
+/* What a failed `require` rule means at approval time (the attribute on-fail, default reject):
+ * reject the item, or ask for a supplement — for a rule about a deferrable material the
+ * applicant may still hand in (容缺受理), where refusing the whole item would be too harsh. */
+typedef enum reg_on_fail {
+	REG_ON_FAIL_REJECT,
+	REG_ON_FAIL_SUPPLEMENT,
+} reg_on_fail;
+
 typedef enum reg_seal_shape {
 	REG_SEAL_ROUND,
 	REG_SEAL_SQUARE,
@@ -130,12 +138,16 @@ long reg_item_line(const reg_item *it);
 const char *reg_item_applies_if(const reg_item *it);
 xmlXPathCompExpr *reg_item_applies_if_expr(const reg_item *it);
 
-/* require rules: each must hold for the item to be approved; the message says what failed. */
+/* require rules: each must hold for the item to be approved; the message says what failed,
+ * on_fail what the failure asks for (reg-approve: rejected, or supplement). */
 size_t reg_item_require_count(const reg_item *it);
 const char *reg_item_require_source(const reg_item *it, size_t i);
 xmlXPathCompExpr *reg_item_require_expr(const reg_item *it, size_t i);
 const char *reg_item_require_message(const reg_item *it, size_t i);
 long reg_item_require_line(const reg_item *it, size_t i);
+/* REG_ON_FAIL_REJECT for an out-of-range index. */
+reg_on_fail reg_item_require_on_fail(const reg_item *it, size_t i);
+const char *reg_on_fail_name(reg_on_fail on_fail);          /* "reject" | "supplement" */
 
 /* Materials the item uses, in catalog order (data runs, not people: one material, many items). */
 size_t reg_item_material_count(const reg_item *it);

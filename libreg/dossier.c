@@ -1,8 +1,10 @@
 #include "dossier.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "xml.h"
 
 struct reg_dossier {
@@ -296,6 +298,24 @@ int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, r
 	*out = all;
 	*n = count;
 	return 0;
+}
+
+const reg_approval *reg_approval_in_force(const reg_approval *list, size_t n, const char *item)
+{
+	const reg_approval *best = NULL;
+	int64_t best_at = INT64_MIN;
+	for (size_t i = 0; i < n; i++) {
+		if (!list[i].item || strcmp(list[i].item, item) != 0)
+			continue;
+		int64_t at = INT64_MIN;
+		if (list[i].time && reg_time_parse(list[i].time, 0, &at, NULL, NULL) < 0)
+			at = INT64_MIN;
+		if (!best || at >= best_at) {
+			best = &list[i];
+			best_at = at;
+		}
+	}
+	return best;
 }
 
 void reg_dossier_add_rejection(reg_dossier *d, const reg_err *problems)

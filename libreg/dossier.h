@@ -95,6 +95,11 @@ int reg_dossier_add_approval(reg_dossier *d, const reg_approval *a, reg_err **er
 int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, reg_err **errp);
 void reg_approval_list_free(reg_approval *list, size_t n);
 
+/* The approval in force for `item` among `list`: the latest by time (DESIGN.md §3: a later
+ * verdict supersedes an earlier one); among equal times the last in the list.  NULL when the
+ * item has none.  Times that do not parse count as the oldest. */
+const reg_approval *reg_approval_in_force(const reg_approval *list, size_t n, const char *item);
+
 /* Append <problem line= field=>message</problem> to <rejection> for each error of the chain. */
 void reg_dossier_add_rejection(reg_dossier *d, const reg_err *problems);
 
