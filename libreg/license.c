@@ -166,7 +166,8 @@ static int registration_xml(const reg_license_input *in, const facts *f, const r
 		xmlNode *ap = xmlNewChild(root, root->ns, BAD_CAST "approval", NULL);
 		xmlSetProp(ap, BAD_CAST "reviewer", BAD_CAST a->reviewer);
 		xmlSetProp(ap, BAD_CAST "time", BAD_CAST a->time);
-		xmlSetProp(ap, BAD_CAST "body-digest", BAD_CAST a->digest);
+		/* No body digest here: dossier.xml in the same signed archive carries each
+		 * approval with its digest; a copy would only repeat it. */
 	}
 	text_child(root, "filed", f->date);
 	snprintf(path, sizeof path, "registrations/%02d-%s.xml", reg_item_number(it), reg_item_id(it));
