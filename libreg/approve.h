@@ -67,9 +67,10 @@ bool reg_review_applies(const reg_review *rv, size_t i);
 
 /*
  * The automatic review by department `dept` (a catalog department id: an unknown one is
- * REG_EUSAGE, and so is a reviewer reg_approve_reviewer_valid refuses).  Appends one approval per item the department owns, in item order, with
- * `reviewer` and `time` (ISO 8601 with offset, as reg_time_format writes it).  Returns the
- * number of approvals appended (0 for a department that owns no item), -1 on failure.
+ * REG_EUSAGE, and so is a reviewer reg_approve_reviewer_valid refuses).  Appends one approval
+ * per item the department owns, in item order, with `reviewer` and `time` (ISO 8601 with
+ * offset, as reg_time_format writes it).  Returns the number of approvals appended (0 for a
+ * department that owns no item), -1 on failure.
  */
 int reg_approve_dept(reg_review *rv, const char *dept, const char *reviewer, const char *time,
 		     reg_err **errp);
