@@ -101,16 +101,11 @@ static int emit(work *w, reg_dossier *d, reg_err **errp)
 /* A dossier's own problem (REG_ENO) is printed and the run goes on; anything else stops it. */
 static int refuse(work *w, reg_dossier *d, reg_err *err, reg_err **errp)
 {
-	if (reg_err_exit_code(err) != REG_ENO) {
-		reg_err_append(errp, &err);
-		w->stopped = true;
-		return -1;
-	}
-	reg_err_locate(err, reg_dossier_file(d), reg_dossier_line(d));
-	reg_err_print(err, prog, stderr);
-	reg_err_free(err);
-	w->refused++;
-	return 0;
+	if (reg_cli_delay(prog, err, reg_dossier_file(d), reg_dossier_line(d), &w->refused,
+			  errp) == 0)
+		return 0;
+	w->stopped = true;
+	return -1;
 }
 
 /* One transaction per dossier: its approvals and their events, and with --all its state. */

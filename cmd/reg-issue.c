@@ -35,7 +35,8 @@ typedef struct run {
 	int n_inputs;
 } run;
 
-static int issue_stream(reg_issue *is, FILE *fp, const char *name, int *refused, reg_err **errp)
+static int issue_stream(reg_issue *is, FILE *fp, const char *name, size_t *refused,
+			reg_err **errp)
 {
 	reg_xml_stream *s = reg_xml_stream_new(fp, name, errp);
 	if (!s)
@@ -51,17 +52,10 @@ static int issue_stream(reg_issue *is, FILE *fp, const char *name, int *refused,
 			got = -1;
 			break;
 		}
-		if (reg_issue_dossier(is, d, &done, &problem) == 0) {
+		if (reg_issue_dossier(is, d, &done, &problem) == 0)
 			printf("%s\t%s\t%s\n", done.uscc, done.path, done.sha256);
-		} else if (reg_err_exit_code(problem) == REG_ENO) {
-			/* Not issuable: say so, go on with the batch (bsdtar's delayed exit). */
-			reg_err_print(problem, prog, stderr);
-			(*refused)++;
-		} else {
-			reg_err_append(errp, &problem);
+		else if (reg_cli_delay(prog, problem, name, line, refused, errp) < 0)
 			got = -1;
-		}
-		reg_err_free(problem);
 		reg_dossier_free(d);
 		if (got < 0)
 			break;
@@ -75,7 +69,8 @@ static int issue_all(run *r, reg_err **errp)
 	reg_catalog *cat = NULL;
 	reg_registry *reg = NULL;
 	reg_issue *is = NULL;
-	int rc = -1, refused = 0;
+	int rc = -1;
+	size_t refused = 0;
 	if (mkdir(r->out_dir, 0755) < 0 && errno != EEXIST)
 		return reg_err_set(errp, REG_ECANTCREAT, r->out_dir, 0, NULL, "cannot create: %s",
 				   strerror(errno));
@@ -98,7 +93,7 @@ static int issue_all(run *r, reg_err **errp)
 	if (reg_cli_close(stdout, "-", errp) < 0)
 		rc = -1;
 	if (rc == 0 && refused)
-		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%d dossiers not issued", refused);
+		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu dossiers not issued", refused);
 out:
 	reg_issue_free(is);
 	reg_registry_free(reg);

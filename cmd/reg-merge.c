@@ -180,16 +180,11 @@ static int emit(merger *m, reg_dossier *d, reg_err **errp)
 
 static int refuse(merger *m, reg_dossier *d, reg_err *err, reg_err **errp)
 {
-	if (reg_err_exit_code(err) != REG_ENO) {
-		reg_err_append(errp, &err);
-		m->stopped = true;
-		return -1;
-	}
-	reg_err_locate(err, reg_dossier_file(d), reg_dossier_line(d));
-	reg_err_print(err, prog, stderr);
-	reg_err_free(err);
-	m->refused++;
-	return 0;
+	if (reg_cli_delay(prog, err, reg_dossier_file(d), reg_dossier_line(d), &m->refused,
+			  errp) == 0)
+		return 0;
+	m->stopped = true;
+	return -1;
 }
 
 /* Copies in input order (a stable sort: two copies from one input keep their order). */

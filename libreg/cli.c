@@ -54,6 +54,20 @@ int reg_cli_fail(const char *prog, reg_err *err)
 	return code == REG_OK ? REG_EINTERNAL : code;
 }
 
+int reg_cli_delay(const char *prog, reg_err *err, const char *file, long line, size_t *refused,
+		  reg_err **errp)
+{
+	if (reg_err_exit_code(err) != REG_ENO) {
+		reg_err_append(errp, &err);
+		return -1;
+	}
+	reg_err_locate(err, file, line);
+	reg_err_print(err, prog, stderr);
+	reg_err_free(err);
+	(*refused)++;
+	return 0;
+}
+
 static bool is_std(const char *path)
 {
 	return !path || strcmp(path, "-") == 0;

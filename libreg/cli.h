@@ -50,6 +50,15 @@ int reg_cli_usage_error(const char *prog, const char *fmt, ...) REG_PRINTF(2, 3)
 /* Print the error chain to stderr, free it, return its exit status. */
 int reg_cli_fail(const char *prog, reg_err *err);
 
+/*
+ * bsdtar's delayed error exit.  A problem of one dossier (REG_ENO) is printed as
+ * `prog: FILE:LINE: FIELD: message`, located at file/line where it has no place of its own, and
+ * counted in *refused; the batch goes on (returns 0).  Anything else is moved to *errp and the
+ * run stops (returns -1).  Takes ownership of err.
+ */
+int reg_cli_delay(const char *prog, reg_err *err, const char *file, long line, size_t *refused,
+		  reg_err **errp);
+
 /* Open an input ("-" or NULL = stdin) / output ("-" or NULL = stdout). Never NULL on success. */
 FILE *reg_cli_open_input(const char *path, reg_err **errp);
 FILE *reg_cli_open_output(const char *path, reg_err **errp);
