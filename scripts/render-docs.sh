@@ -1,19 +1,25 @@
 #!/bin/sh
-# render-docs.sh — regenerate the seal pictures of docs/seals.md (docs/img/seal-*.png) with the
-# built reg-seal and rsvg-convert, at 10 pixels per millimetre on white.
+# render-docs.sh — regenerate the pictures of docs/issuance.md and docs/seals.md from a real
+# issuance: the license (docs/img/license.png, 1200 pixels wide) and the seal set
+# (docs/img/seal-*.png, 10 pixels per millimetre on white), with the built tools and
+# rsvg-convert.
 #
 #   scripts/render-docs.sh [BUILD_DIR]      (default: build)
 #
-# Needs rsvg-convert (librsvg2-bin), sqlite3 and CJK fonts (fonts-arphic-uming,
-# fonts-arphic-ukai, fonts-noto-cjk); none of them is needed to build or test regkit.  The fixture
-# enterprise gets real seal codes from a throw-away registry in which its USCC is recorded as
-# issued (written with sqlite3, as reg-issue would record it), so the pictures show codes.
+# The shipped fixture applications go through the whole pipeline into a throw-away registry,
+#   reg-apply fixtures/apps.csv | reg-approve --all | reg-merge | reg-issue -o OUT
+# and license.svg and seals/*.svg of the first enterprise, 乌海市恒泰商贸有限公司
+# (USCC 91150302MA0000015Y, seal codes 1503020000001-5), are taken out of its archive.  The
+# specimens come from reg-seal --specimen.
+#
+# Needs rsvg-convert (librsvg2-bin), tar and CJK fonts (fonts-arphic-uming, fonts-arphic-ukai,
+# fonts-noto-cjk); none of them is needed to build or test regkit.
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build}
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
-seal=$build/cmd/reg-seal
+bin=$build/cmd
 img=$src/docs/img
 
 NAME=乌海市恒泰商贸有限公司
@@ -26,9 +32,11 @@ die() {
 	echo "render-docs.sh: $*" >&2
 	exit 1
 }
-[ -x "$seal" ] || die "no $seal: build first (meson setup build && ninja -C build)"
-for tool in rsvg-convert sqlite3 fc-list; do
-	command -v "$tool" >/dev/null || die "needs $tool (apt-get install librsvg2-bin sqlite3 fontconfig)"
+for tool in reg-apply reg-approve reg-merge reg-issue reg-seal; do
+	[ -x "$bin/$tool" ] || die "no $bin/$tool: build first (meson setup build && ninja -C build)"
+done
+for tool in rsvg-convert tar fc-list; do
+	command -v "$tool" >/dev/null || die "needs $tool (apt-get install librsvg2-bin tar fontconfig)"
 done
 fc-list :lang=zh family | grep -q . ||
 	die "no CJK font installed (apt-get install fonts-arphic-uming fonts-arphic-ukai fonts-noto-cjk)"
@@ -38,31 +46,32 @@ unset REG_DB REG_CATALOG REG_AUTHORITY SOURCE_DATE_EPOCH
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-png() { # SVG PNG
+png() { # SVG PNG — true size at 10 pixels per millimetre
 	rsvg-convert --dpi-x 254 --dpi-y 254 --background-color white -o "$2" "$1"
 }
 
-# The registry: created by a first (refused) run, then the USCC recorded as issued.
-"$seal" --db "$tmp/reg.db" --now "$NOW" --name "$NAME" --legal-rep "$REP" --uscc "$USCC" \
-	-o "$tmp/refused" >/dev/null 2>&1 || true
-sqlite3 "$tmp/reg.db" "INSERT INTO dossiers (number, name, authority, state, accepted_at,
-	body_digest, body) VALUES ('150302-20261123-000001', '$NAME', '150302', 'issued',
-	1795399200, '$(printf '0%.0s' $(seq 64))', '<dossier/>');
-	INSERT INTO issuances (number, uscc, issued_at)
-	VALUES ('150302-20261123-000001', '$USCC', 1795399200);"
+"$bin/reg-apply" --db "$tmp/reg.db" --now "$NOW" "$src/fixtures/apps.csv" |
+	"$bin/reg-approve" --db "$tmp/reg.db" --now "$NOW" --all |
+	"$bin/reg-merge" --db "$tmp/reg.db" --now "$NOW" |
+	"$bin/reg-issue" --db "$tmp/reg.db" --now "$NOW" -o "$tmp/out" >"$tmp/issued.tsv"
+first=$(head -n 1 "$tmp/issued.tsv" | cut -f1)
+[ "$first" = "$USCC" ] || die "the first archive is '$first', not $USCC"
+mkdir "$tmp/x"
+tar -xzf "$tmp/out/$USCC.tar.gz" -C "$tmp/x"
+grep -q "<name>$NAME</name>" "$tmp/x/$USCC/license.xml" || die "$USCC is not $NAME"
 
 mkdir -p "$img"
-"$seal" --db "$tmp/reg.db" --now "$NOW" --name "$NAME" --legal-rep "$REP" --uscc "$USCC" \
-	-o "$tmp/set" >/dev/null
-for svg in "$tmp/set/$USCC/seals/"*.svg; do
+# The license, 1200 pixels wide (A4 landscape: 297 mm, so about 4 pixels per millimetre).
+rsvg-convert -w 1200 --background-color white -o "$img/license.png" "$tmp/x/$USCC/license.svg"
+for svg in "$tmp/x/$USCC/seals/"*.svg; do
 	png "$svg" "$img/seal-$(basename "$svg" .svg).png"
 done
 
 # A specimen, and a long name of a joint-stock company (42 mm, the arc at its widest).
-"$seal" --specimen --name "$NAME" --legal-rep "$REP" -o "$tmp/specimen" >/dev/null
+"$bin/reg-seal" --specimen --name "$NAME" --legal-rep "$REP" -o "$tmp/specimen" >/dev/null
 png "$tmp/specimen/specimen/seals/01-official.svg" "$img/seal-specimen-01-official.png"
-"$seal" --specimen --form jsc --name "$LONG" --legal-rep 阿依古丽 -o "$tmp/long" >/dev/null
+"$bin/reg-seal" --specimen --form jsc --name "$LONG" --legal-rep 阿依古丽 -o "$tmp/long" >/dev/null
 png "$tmp/long/specimen/seals/01-official.svg" "$img/seal-long-01-official.png"
 png "$tmp/long/specimen/seals/03-invoice.svg" "$img/seal-long-03-invoice.png"
 
-ls -l "$img"/seal-*.png
+ls -l "$img"/license.png "$img"/seal-*.png
