@@ -69,6 +69,9 @@ typedef struct work {
 	reg_registry *reg;
 	reg_rules *rules;          /* the main thread's (--dept, --dossier) */
 	reg_approve_queue *queue;  /* --all */
+	reg_approve_result *group; /* --all: what one transaction records, group_max at most */
+	bool *keep;                /* per group member: recorded, to be written */
+	size_t group_max;
 	FILE *out;
 	reg_xml_out *xo;
 	bool batch;
@@ -91,32 +94,52 @@ static int list_depts(const reg_catalog *cat)
 	return 0;
 }
 
-static int emit(work *w, reg_dossier *d, reg_err **errp)
+/* The output, begun at the first dossier: by then the input told whether it is a batch. */
+static reg_xml_out *output(work *w, reg_err **errp)
 {
 	if (!w->xo && !(w->xo = reg_xml_out_new(w->out, w->batch)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	return reg_xml_out_write(w->xo, reg_dossier_doc(d), errp);
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	return w->xo;
+}
+
+static int emit(work *w, reg_dossier *d, reg_err **errp)
+{
+	reg_xml_out *xo = output(w, errp);
+	return xo ? reg_xml_out_write(xo, reg_dossier_doc(d), errp) : -1;
+}
+
+/* --all: the dossier as its worker serialized it. */
+static int emit_dump(work *w, const reg_approve_result *res, reg_err **errp)
+{
+	reg_xml_out *xo = output(w, errp);
+	return xo ? reg_xml_out_write_dump(xo, res->nested, res->xml, res->xml_len, errp) : -1;
 }
 
 /* A dossier's own problem (REG_ENO) is printed and the run goes on; anything else stops it. */
-static int refuse(work *w, reg_dossier *d, reg_err *err, reg_err **errp)
+static int refuse(work *w, const char *file, long line, reg_err *err, reg_err **errp)
 {
-	if (reg_cli_delay(prog, err, reg_dossier_file(d), reg_dossier_line(d), &w->refused,
-			  errp) == 0)
+	if (reg_cli_delay(prog, err, file, line, &w->refused, errp) == 0)
 		return 0;
 	w->stopped = true;
 	return -1;
 }
 
-/* One transaction per dossier: its approvals and their events, and with --all its state. */
-static int record(work *w, const reg_review *rv, reg_dossier *merged, reg_err **errp)
+/* A dossier's approvals and their events, and with --all its state: in the open transaction. */
+static int record(work *w, const reg_review *rv, const reg_merge_outcome *merged, reg_err **errp)
+{
+	if (reg_approve_registered(w->reg, reg_review_number(rv), reg_review_digest(rv), errp) < 0 ||
+	    reg_approve_record(w->reg, rv, w->offset, errp) < 0 ||
+	    (merged && reg_merge_record_outcome(w->reg, merged, w->now, errp) < 0))
+		return -1;
+	return 0;
+}
+
+/* --dept and --dossier: one transaction per dossier. */
+static int record_alone(work *w, const reg_review *rv, reg_err **errp)
 {
 	if (reg_registry_begin(w->reg, errp) < 0)
 		return -1;
-	if (reg_approve_registered(w->reg, reg_review_number(rv), reg_review_digest(rv), errp) < 0 ||
-	    reg_approve_record(w->reg, rv, w->offset, errp) < 0 ||
-	    (merged && reg_merge_record(w->reg, merged, w->now, errp) < 0) ||
-	    reg_registry_commit(w->reg, errp) < 0) {
+	if (record(w, rv, NULL, errp) < 0 || reg_registry_commit(w->reg, errp) < 0) {
 		reg_registry_rollback(w->reg, NULL);
 		return -1;
 	}
@@ -145,39 +168,74 @@ static int review_one(work *w, reg_dossier *d, reg_err **errp)
 	    (r->dossier ? reg_approve_manual(rv, r->dept, r->item, r->verdict, r->reasons,
 					     r->n_reasons, w->reviewer, w->time, &err)
 			: reg_approve_dept(rv, r->dept, w->reviewer, w->time, &err)) < 0 ||
-	    record(w, rv, NULL, &err) < 0)
-		rc = refuse(w, d, err, errp);
+	    record_alone(w, rv, &err) < 0)
+		rc = refuse(w, reg_dossier_file(d), reg_dossier_line(d), err, errp);
 	else
 		rc = emit(w, d, errp);
 	reg_review_free(rv);
 	return rc;
 }
 
-/* --all: what the queue hands back, in input order. */
-static int finish_one(work *w, reg_approve_result *res, reg_err **errp)
+/* --all: a group of finished dossiers, in input order, recorded in ONE transaction (a commit per
+ * dossier cost more than its review), each in its own savepoint so a refused one is undone
+ * alone; then written.  Nothing reaches the output before its records are committed.  A failure
+ * that stops the run keeps what the group recorded before it. */
+static int finish_group(work *w, size_t n, reg_err **errp)
 {
+	reg_approve_result *g = w->group;
+	bool *keep = w->keep;
 	int rc = 0;
-	reg_err *err = NULL;
-	if (w->stopped)
-		; /* neither recorded nor written */
-	else if (res->err)
-		rc = refuse(w, res->dossier, res->err, errp), res->err = NULL;
-	else if (record(w, res->review, res->dossier, &err) < 0)
-		rc = refuse(w, res->dossier, err, errp);
-	else
-		rc = emit(w, res->dossier, errp);
-	reg_approve_result_clear(res);
+	if (!w->stopped && reg_registry_begin(w->reg, errp) < 0) {
+		w->stopped = true;
+		rc = -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		reg_err *err = NULL;
+		keep[i] = false;
+		if (w->stopped)
+			continue; /* neither recorded nor written */
+		if (g[i].err) {
+			rc |= refuse(w, g[i].file, g[i].line, g[i].err, errp);
+			g[i].err = NULL;
+		} else if (reg_registry_savepoint(w->reg, &err) < 0 ||
+			   record(w, g[i].review, &g[i].outcome, &err) < 0 ||
+			   reg_registry_savepoint_release(w->reg, &err) < 0) {
+			reg_registry_savepoint_rollback(w->reg, NULL);
+			rc |= refuse(w, g[i].file, g[i].line, err, errp);
+		} else {
+			keep[i] = true;
+		}
+	}
+	if (reg_registry_in_transaction(w->reg) && reg_registry_commit(w->reg, errp) < 0) {
+		w->stopped = true;
+		rc = -1;
+		for (size_t i = 0; i < n; i++)
+			keep[i] = false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] && emit_dump(w, &g[i], errp) < 0) {
+			w->stopped = true;
+			rc = -1;
+			for (size_t k = i + 1; k < n; k++)
+				keep[k] = false;
+		}
+		reg_approve_result_clear(&g[i]);
+	}
 	return rc;
 }
 
-/* Hand back finished dossiers: all of them, or only until there is room for one more. */
+/* Hand back finished dossiers: all of them, or only until there is room for one more.  The
+ * oldest is waited for; whatever else is finished already joins its group. */
 static int drain(work *w, bool all, reg_err **errp)
 {
-	reg_approve_result res;
 	int rc = 0;
-	while ((all || reg_approve_queue_full(w->queue)) && reg_approve_queue_pop(w->queue, &res) == 1)
-		if (finish_one(w, &res, errp) < 0)
+	while (all ? reg_approve_queue_pending(w->queue) > 0 : reg_approve_queue_full(w->queue)) {
+		size_t n = 0;
+		while (n < w->group_max && reg_approve_queue_pop(w->queue, n == 0, &w->group[n]) == 1)
+			n++;
+		if (finish_group(w, n, errp) < 0)
 			rc = -1;
+	}
 	return rc;
 }
 
@@ -207,7 +265,7 @@ static int read_input(work *w, const char *name, reg_err **errp)
 			if (drain(w, false, errp) < 0) {
 				reg_dossier_free(d);
 				rc = -1;
-			} else if (reg_approve_queue_push(w->queue, d, errp) < 0) {
+			} else if (reg_approve_queue_push(w->queue, d, w->batch, errp) < 0) {
 				rc = -1;
 			}
 		} else {
@@ -265,13 +323,20 @@ static int approve(run *r, reg_err **errp)
 	if (!(w.reg = reg_registry_open(reg_config_db(r->cfg), errp)) ||
 	    !(w.out = reg_cli_open_output(r->output, errp)))
 		goto out;
-	if (r->all)
+	if (r->all) {
 		w.queue = reg_approve_queue_new(w.cat, r->jobs, 0, w.reviewer, w.time, w.now,
 						w.offset, errp);
-	else
-		w.rules = reg_rules_new(errp);
-	if (!w.queue && !w.rules)
+		if (!w.queue)
+			goto out;
+		w.group_max = reg_approve_queue_window(w.queue);
+		if (!(w.group = calloc(w.group_max, sizeof *w.group)) ||
+		    !(w.keep = calloc(w.group_max, sizeof *w.keep))) {
+			reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+			goto out;
+		}
+	} else if (!(w.rules = reg_rules_new(errp))) {
 		goto out;
+	}
 	w.batch = r->n_inputs > 1;
 	rc = 0;
 	for (int i = 0; rc == 0 && (i < r->n_inputs || i == 0); i++)
@@ -291,6 +356,8 @@ static int approve(run *r, reg_err **errp)
 				 w.refused, w.seen);
 out:
 	reg_approve_queue_free(w.queue);
+	free(w.group);
+	free(w.keep);
 	reg_xml_out_free(w.xo);
 	if (reg_cli_close(w.out, r->output, errp) < 0)
 		rc = -1;

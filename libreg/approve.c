@@ -75,7 +75,6 @@ void reg_review_free(reg_review *rv)
 	free(rv);
 }
 
-reg_dossier *reg_review_dossier(const reg_review *rv) { return rv->d; }
 const char *reg_review_number(const reg_review *rv) { return rv->number; }
 const char *reg_review_digest(const reg_review *rv) { return rv->digest; }
 
@@ -309,6 +308,23 @@ int reg_approve_registered(reg_registry *reg, const char *number, const char *di
 	return rc;
 }
 
+/* "ITEM DEPT VERDICT by REVIEWER[: REASON; REASON…]", the event's detail, in one allocation of
+ * its exact size (a stream's growing buffer per approval cost the main thread dearly). */
+static char *verdict_detail(const reg_approval *a)
+{
+	const char *verdict = reg_verdict_name(a->verdict);
+	size_t len = strlen(a->item) + strlen(a->dept) + strlen(verdict) + strlen(a->reviewer) + 6;
+	for (size_t r = 0; r < a->n_reasons; r++)
+		len += 2 + strlen(a->reasons[r]);
+	char *detail = malloc(len + 1), *p = detail;
+	if (!detail)
+		return NULL;
+	p += sprintf(p, "%s %s %s by %s", a->item, a->dept, verdict, a->reviewer);
+	for (size_t r = 0; r < a->n_reasons; r++)
+		p += sprintf(p, "%s%s", r ? "; " : ": ", a->reasons[r]);
+	return detail;
+}
+
 int reg_approve_record(reg_registry *reg, const reg_review *rv, int offset_min, reg_err **errp)
 {
 	for (size_t i = 0; i < rv->n_added; i++) {
@@ -321,19 +337,9 @@ int reg_approve_record(reg_registry *reg, const reg_review *rv, int offset_min, 
 			.verdict = reg_verdict_name(a->verdict), .at = at, .reviewer = a->reviewer,
 			.body_digest = a->digest,
 		};
-		char *detail = NULL;
-		size_t len = 0;
-		FILE *fp = open_memstream(&detail, &len);
-		if (!fp)
+		char *detail = verdict_detail(a);
+		if (!detail)
 			return oom(errp);
-		fprintf(fp, "%s %s %s by %s", a->item, a->dept, reg_verdict_name(a->verdict),
-			a->reviewer);
-		for (size_t r = 0; r < a->n_reasons; r++)
-			fprintf(fp, "%s%s", r ? "; " : ": ", a->reasons[r]);
-		if (fclose(fp) != 0) {
-			free(detail);
-			return oom(errp);
-		}
 		int rc = reg_registry_add_approval(reg, &row, errp) < 0 ||
 				 reg_registry_add_event(reg, at, "verdict", rv->number, detail, NULL,
 							errp) < 0
@@ -374,6 +380,7 @@ fail:
 typedef enum slot_state { SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE } slot_state;
 
 typedef struct slot {
+	reg_dossier *dossier; /* until its worker lets it go */
 	reg_approve_result r;
 	slot_state state;
 } slot;
@@ -403,10 +410,23 @@ struct reg_approve_queue {
 	bool stop;
 };
 
+/* Everything a dossier needs but the registry and the output, then the tree goes: freed by the
+ * thread that grew it last, not by the busy main thread. */
 static void run_slot(reg_approve_queue *q, reg_rules *rules, slot *s)
 {
-	reg_approve_all(q->cat, rules, s->r.dossier, q->reviewer, q->time, q->now, q->offset,
-			&s->r.review, s->r.digest, &s->r.err);
+	reg_approve_result *r = &s->r;
+	reg_dossier *d = s->dossier;
+	s->dossier = NULL;
+	if (reg_approve_all(q->cat, rules, d, q->reviewer, q->time, q->now, q->offset,
+			    &r->review, r->digest, &r->err) == 0 &&
+	    (reg_merge_outcome_of(d, &r->outcome, &r->err) < 0 ||
+	     reg_xml_dump(reg_dossier_doc(d), r->nested, &r->xml, &r->xml_len, &r->err) < 0)) {
+		reg_review_free(r->review);
+		r->review = NULL;
+	}
+	if (r->review)
+		r->review->d = NULL; /* the review outlives its dossier: only its copies are used */
+	reg_dossier_free(d);
 }
 
 static void *work(void *arg)
@@ -445,7 +465,7 @@ reg_approve_queue *reg_approve_queue_new(const reg_catalog *cat, unsigned thread
 		return NULL;
 	}
 	if (window == 0)
-		window = 8 * (size_t)threads;
+		window = 32 * (size_t)threads;
 	if (window < threads)
 		window = threads;
 	reg_approve_queue *q = calloc(1, sizeof *q);
@@ -499,14 +519,21 @@ size_t reg_approve_queue_pending(const reg_approve_queue *q)
 	return q->pushed - q->popped;
 }
 
-int reg_approve_queue_push(reg_approve_queue *q, reg_dossier *d, reg_err **errp)
+int reg_approve_queue_push(reg_approve_queue *q, reg_dossier *d, bool nested, reg_err **errp)
 {
 	if (reg_approve_queue_full(q)) {
 		reg_dossier_free(d);
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "approval queue is full");
 	}
+	char *file = strdup(reg_dossier_file(d) ? reg_dossier_file(d) : "-");
+	if (!file) {
+		reg_dossier_free(d);
+		return oom(errp);
+	}
 	slot *s = &q->slots[q->pushed % q->window];
-	*s = (slot){.r.dossier = d, .state = SLOT_QUEUED};
+	*s = (slot){.dossier = d,
+		    .r = {.file = file, .line = reg_dossier_line(d), .nested = nested},
+		    .state = SLOT_QUEUED};
 	if (q->threads == 1) {
 		run_slot(q, q->workers[0].rules, s);
 		s->state = SLOT_DONE;
@@ -521,12 +548,21 @@ int reg_approve_queue_push(reg_approve_queue *q, reg_dossier *d, reg_err **errp)
 	return 0;
 }
 
-int reg_approve_queue_pop(reg_approve_queue *q, reg_approve_result *out)
+size_t reg_approve_queue_window(const reg_approve_queue *q)
+{
+	return q->window;
+}
+
+int reg_approve_queue_pop(reg_approve_queue *q, bool wait, reg_approve_result *out)
 {
 	if (q->popped == q->pushed)
 		return 0;
 	slot *s = &q->slots[q->popped % q->window];
 	pthread_mutex_lock(&q->mu);
+	if (!wait && s->state != SLOT_DONE) {
+		pthread_mutex_unlock(&q->mu);
+		return 0;
+	}
 	while (s->state != SLOT_DONE) {
 		/* Fewer than a batch may be waiting: make sure they are being worked on. */
 		if (q->idle > 0 && q->started < q->pushed)
@@ -546,8 +582,10 @@ void reg_approve_result_clear(reg_approve_result *r)
 {
 	if (!r)
 		return;
-	reg_dossier_free(r->dossier);
+	free(r->file);
 	reg_review_free(r->review);
+	reg_merge_outcome_clear(&r->outcome);
+	free(r->xml);
 	reg_err_free(r->err);
 	*r = (reg_approve_result){0};
 }
@@ -564,8 +602,10 @@ void reg_approve_queue_free(reg_approve_queue *q)
 		if (q->workers[i].running)
 			pthread_join(q->workers[i].tid, NULL);
 	/* Whatever is still in the ring (finished or never started) goes with the queue. */
-	for (size_t k = q->popped; q->slots && k < q->pushed; k++)
+	for (size_t k = q->popped; q->slots && k < q->pushed; k++) {
+		reg_dossier_free(q->slots[k % q->window].dossier);
 		reg_approve_result_clear(&q->slots[k % q->window].r);
+	}
 	for (unsigned i = 0; q->workers && i < q->threads; i++)
 		reg_rules_free(q->workers[i].rules);
 	free(q->workers);

@@ -41,6 +41,7 @@
 #include "catalog.h"
 #include "dossier.h"
 #include "err.h"
+#include "merge.h"
 #include "registry.h"
 #include "rules.h"
 
@@ -53,13 +54,14 @@ typedef struct reg_review reg_review;
  * Start the review of `d`: bind `rules` to it (ages at its acceptance time, else at `now`, in
  * the zone offset_min), compute its body digest and the applicable items.  A dossier without
  * an acceptance number, or one already issued, cannot be reviewed: REG_ENO with its file and
- * line.  The catalog, rules and dossier stay the caller's and must outlive the review.
+ * line.  The catalog, rules and dossier stay the caller's; the dossier must outlive every call
+ * that reads or changes it through the review (reg_approve_dept, reg_approve_manual), while
+ * reg_approve_record needs only the review itself.
  */
 reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier *d, int64_t now,
 			   int offset_min, reg_err **errp);
 void reg_review_free(reg_review *rv);
 
-reg_dossier *reg_review_dossier(const reg_review *rv);
 const char *reg_review_number(const reg_review *rv);   /* the acceptance number */
 const char *reg_review_digest(const reg_review *rv);   /* 64 hex: the body reviewed */
 /* Whether the catalog item with index i (number i + 1) applies to the dossier. */
@@ -132,33 +134,46 @@ int reg_approve_all(const reg_catalog *cat, reg_rules *rules, reg_dossier *d,
  * Each worker has its own rules context, made here in the calling thread; the catalog is
  * shared read-only (compile everything before: reg_catalog_load).  With threads = 1 there is no
  * thread at all: push reviews at once in the caller's thread.  The queue is driven by one
- * thread (the main one), which alone touches the registry and the output.
+ * thread (the main one), which alone touches the registry and the output; everything else a
+ * dossier needs — review, merge, the outcome for the registry, serializing, freeing its tree —
+ * happens in the workers, so the main thread does as little as it can.
  */
 typedef struct reg_approve_queue reg_approve_queue;
 
-/* What pop hands back: the dossier (merged; when refused, in no state to be written), the
- * review (NULL when refused), the body digest, and the dossier's own error (REG_ENO: refused,
- * the run goes on; anything else should stop the run).  All owned by the caller:
- * reg_approve_result_clear. */
+/* What pop hands back, everything owned by the caller (reg_approve_result_clear): where the
+ * dossier came from (for messages); the review (what was added, for reg_approve_record) and the
+ * outcome (for reg_merge_record_outcome), both NULL/empty when refused; the merged dossier as
+ * reg_xml_dump made it for the output mode given to push; the body digest; and the dossier's own
+ * error (REG_ENO: refused, the run goes on; anything else should stop the run).  The dossier
+ * itself is gone. */
 typedef struct reg_approve_result {
-	reg_dossier *dossier;
+	char *file;
+	long line;
 	reg_review *review;
+	reg_merge_outcome outcome;
+	char *xml;
+	size_t xml_len;
+	bool nested;
 	char digest[65];
 	reg_err *err;
 } reg_approve_result;
 
 /* `reviewer` and `time` are copied. threads 1..REG_APPROVE_MAX_THREADS; window >= threads
- * (0: eight per thread). */
+ * (0: 32 per thread, which is also the most one registry transaction records). */
 #define REG_APPROVE_MAX_THREADS 256
 reg_approve_queue *reg_approve_queue_new(const reg_catalog *cat, unsigned threads, size_t window,
 					 const char *reviewer, const char *time, int64_t now,
 					 int offset_min, reg_err **errp);
 bool reg_approve_queue_full(const reg_approve_queue *q);
 size_t reg_approve_queue_pending(const reg_approve_queue *q);
-/* Hand a dossier over (ownership passes, also on failure).  Full → REG_EINTERNAL. */
-int reg_approve_queue_push(reg_approve_queue *q, reg_dossier *d, reg_err **errp);
-/* Wait for the oldest dossier pushed: 1 and *out filled, 0 when nothing is in flight. */
-int reg_approve_queue_pop(reg_approve_queue *q, reg_approve_result *out);
+/* How many dossiers the queue holds at most (the window). */
+size_t reg_approve_queue_window(const reg_approve_queue *q);
+/* Hand a dossier over (ownership passes, also on failure), to be serialized for batch output
+ * when `nested` (reg_xml_dump).  Full → REG_EINTERNAL. */
+int reg_approve_queue_push(reg_approve_queue *q, reg_dossier *d, bool nested, reg_err **errp);
+/* The oldest dossier pushed: 1 and *out filled; 0 when nothing is in flight, or when `wait` is
+ * false and the oldest is not finished yet (a caller collecting a group takes what is ready). */
+int reg_approve_queue_pop(reg_approve_queue *q, bool wait, reg_approve_result *out);
 void reg_approve_result_clear(reg_approve_result *r);
 /* Stop the workers (finishing what they hold) and free everything still queued. */
 void reg_approve_queue_free(reg_approve_queue *q);

@@ -380,21 +380,20 @@ out:
 	return rc;
 }
 
-int reg_merge_record(reg_registry *reg, reg_dossier *merged, int64_t at, reg_err **errp)
+int reg_merge_outcome_of(reg_dossier *merged, reg_merge_outcome *out, reg_err **errp)
 {
-	reg_state state = reg_dossier_state(merged);
-	char *number = reg_dossier_number(merged), *detail = NULL;
+	*out = (reg_merge_outcome){.state = reg_dossier_state(merged)};
+	char *detail = NULL;
 	size_t len = 0;
-	int rc = -1;
 	FILE *fp = open_memstream(&detail, &len);
-	if (!number || !fp) {
+	if (!(out->number = reg_dossier_number(merged)) || !fp) {
 		if (fp)
 			fclose(fp);
 		free(detail);
-		free(number);
+		reg_merge_outcome_clear(out);
 		return oom(errp);
 	}
-	if (state == REG_STATE_REJECTED) {
+	if (out->state == REG_STATE_REJECTED) {
 		/* The items whose verdict in force is a rejection: the last approval of each item
 		 * (approvals are in item, then time order after a merge). */
 		xmlNode *list = reg_dossier_section(merged, "approvals", false);
@@ -409,7 +408,7 @@ int reg_merge_record(reg_registry *reg, reg_dossier *merged, int64_t at, reg_err
 				fprintf(fp, "%s%s", sep, item), sep = ", ";
 			free(item), free(verdict), free(next_item);
 		}
-	} else if (state == REG_STATE_PENDING) {
+	} else if (out->state == REG_STATE_PENDING) {
 		fputs("waiting:", fp);
 		const char *sep = " ";
 		reg_xml_for_each_child(w, reg_dossier_section(merged, "outstanding", false),
@@ -425,15 +424,39 @@ int reg_merge_record(reg_registry *reg, reg_dossier *merged, int64_t at, reg_err
 		fputs("every applicable item approved", fp);
 	}
 	if (fclose(fp) != 0) {
-		oom(errp);
-		goto out;
+		free(detail);
+		reg_merge_outcome_clear(out);
+		return oom(errp);
 	}
-	if (reg_registry_set_dossier_state(reg, number, reg_state_name(state), errp) < 0 ||
-	    reg_registry_add_event(reg, at, reg_state_name(state), number, detail, NULL, errp) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(detail);
-	free(number);
+	out->detail = detail;
+	return 0;
+}
+
+int reg_merge_record_outcome(reg_registry *reg, const reg_merge_outcome *o, int64_t at,
+			     reg_err **errp)
+{
+	if (reg_registry_set_dossier_state(reg, o->number, reg_state_name(o->state), errp) < 0 ||
+	    reg_registry_add_event(reg, at, reg_state_name(o->state), o->number, o->detail, NULL,
+				   errp) < 0)
+		return -1;
+	return 0;
+}
+
+void reg_merge_outcome_clear(reg_merge_outcome *o)
+{
+	if (!o)
+		return;
+	free(o->number);
+	free(o->detail);
+	*o = (reg_merge_outcome){0};
+}
+
+int reg_merge_record(reg_registry *reg, reg_dossier *merged, int64_t at, reg_err **errp)
+{
+	reg_merge_outcome o;
+	if (reg_merge_outcome_of(merged, &o, errp) < 0)
+		return -1;
+	int rc = reg_merge_record_outcome(reg, &o, at, errp);
+	reg_merge_outcome_clear(&o);
 	return rc;
 }

@@ -70,4 +70,17 @@ int reg_merge(const reg_merge_opts *o, reg_dossier *const *copies, size_t n, cha
  */
 int reg_merge_record(reg_registry *reg, reg_dossier *merged, int64_t at, reg_err **errp);
 
+/* reg_merge_record in two steps, so the dossier can be let go before the registry is written
+ * (reg-approve's workers take the outcome, its main thread records it): what the state and its
+ * event will say, all strings owned; then the writes. */
+typedef struct reg_merge_outcome {
+	char *number;
+	reg_state state;
+	char *detail;
+} reg_merge_outcome;
+int reg_merge_outcome_of(reg_dossier *merged, reg_merge_outcome *out, reg_err **errp);
+int reg_merge_record_outcome(reg_registry *reg, const reg_merge_outcome *o, int64_t at,
+			     reg_err **errp);
+void reg_merge_outcome_clear(reg_merge_outcome *o); /* NULL is a no-op */
+
 #endif

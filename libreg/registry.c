@@ -111,6 +111,9 @@ enum stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_BUMP_SERIAL,
 	ST_READ_SERIAL,
 	ST_ADD_DOSSIER,
@@ -145,6 +148,9 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT one_dossier",
+	[ST_RELEASE] = "RELEASE one_dossier",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO one_dossier",
 	/* An upsert: the first use of a counter yields 1, every later one the next value.  (Not
 	 * RETURNING: SQLite builds a temporary table for every such statement, which made a
 	 * dossier's transaction several times slower.) */
@@ -183,6 +189,7 @@ struct reg_registry {
 	char *path;
 	bool readonly;
 	int busy_ms;                    /* the busy timeout */
+	bool in_savepoint;              /* one dossier's savepoint is open inside the transaction */
 	sqlite3_stmt *stmt[ST__COUNT];
 };
 
@@ -712,6 +719,8 @@ int reg_registry_commit(reg_registry *reg, reg_err **errp)
 {
 	if (!reg_registry_in_transaction(reg))
 		return bug(reg, errp, "no registry transaction to commit");
+	if (reg->in_savepoint)
+		return bug(reg, errp, "commit with a savepoint still open");
 	sqlite3_stmt *st;
 	int rc = run(reg, ST_COMMIT, &st, "");
 	if (finish(reg, st, rc, "cannot commit", NULL, errp) < 0) {
@@ -725,9 +734,49 @@ int reg_registry_rollback(reg_registry *reg, reg_err **errp)
 {
 	if (!reg || !reg_registry_in_transaction(reg))
 		return 0;
+	reg->in_savepoint = false;
 	sqlite3_stmt *st;
 	int rc = run(reg, ST_ROLLBACK, &st, "");
 	return finish(reg, st, rc, "cannot roll back", NULL, errp);
+}
+
+int reg_registry_savepoint(reg_registry *reg, reg_err **errp)
+{
+	if (!reg_registry_in_transaction(reg))
+		return bug(reg, errp, "a savepoint needs an open transaction");
+	if (reg->in_savepoint)
+		return bug(reg, errp, "a savepoint is already open");
+	sqlite3_stmt *st;
+	int rc = run(reg, ST_SAVEPOINT, &st, "");
+	if (finish(reg, st, rc, "cannot set savepoint", NULL, errp) < 0)
+		return -1;
+	reg->in_savepoint = true;
+	return 0;
+}
+
+int reg_registry_savepoint_release(reg_registry *reg, reg_err **errp)
+{
+	if (!reg->in_savepoint)
+		return bug(reg, errp, "no savepoint to release");
+	reg->in_savepoint = false;
+	sqlite3_stmt *st;
+	int rc = run(reg, ST_RELEASE, &st, "");
+	return finish(reg, st, rc, "cannot release savepoint", NULL, errp);
+}
+
+int reg_registry_savepoint_rollback(reg_registry *reg, reg_err **errp)
+{
+	if (!reg || !reg->in_savepoint)
+		return 0;
+	reg->in_savepoint = false;
+	/* ROLLBACK TO keeps the savepoint on SQLite's stack: RELEASE takes it off, leaving the
+	 * enclosing transaction open and as it was before the savepoint. */
+	sqlite3_stmt *st;
+	int rc = run(reg, ST_ROLLBACK_TO, &st, "");
+	if (finish(reg, st, rc, "cannot roll back to savepoint", NULL, errp) < 0)
+		return -1;
+	rc = run(reg, ST_RELEASE, &st, "");
+	return finish(reg, st, rc, "cannot release savepoint", NULL, errp);
 }
 
 /* ---------------------------------------------------------------------------------------------

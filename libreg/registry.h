@@ -26,7 +26,8 @@
  * order, in one transaction; a registry newer than this code, a file that is not an SQLite
  * database, or an SQLite database of some other program is REG_ECONFIG.
  *
- * Transactions.  Each dossier's work is one transaction: reg_registry_begin, the writes,
+ * Transactions.  Each dossier's work is one transaction (or one savepoint of a group's
+ * transaction, below): reg_registry_begin, the writes,
  * reg_registry_commit — or reg_registry_rollback on any failure, which also un-takes every serial
  * taken since begin (serials are rows of the same database), so a rejected application burns no
  * number and leaves no row.  begin takes the write lock at once (BEGIN IMMEDIATE): two processes
@@ -113,6 +114,16 @@ int reg_registry_commit(reg_registry *reg, reg_err **errp);
  * open (it then does nothing and returns 0), so every error path can call it; errp may be NULL. */
 int reg_registry_rollback(reg_registry *reg, reg_err **errp);
 bool reg_registry_in_transaction(const reg_registry *reg);
+
+/* One dossier inside a larger transaction.  A batch tool may record several dossiers in one
+ * transaction (one commit per group is much cheaper than one per dossier) and still refuse one
+ * of them alone: savepoint before its writes, then release to keep them or rollback to undo
+ * exactly them (serials included) while the transaction stays open.  One savepoint at a time;
+ * commit with one open is REG_EINTERNAL.  savepoint_rollback with none open does nothing and
+ * returns 0, like reg_registry_rollback, so error paths can always call it. */
+int reg_registry_savepoint(reg_registry *reg, reg_err **errp);
+int reg_registry_savepoint_release(reg_registry *reg, reg_err **errp);
+int reg_registry_savepoint_rollback(reg_registry *reg, reg_err **errp);
 
 /* ---------------------------------------------------------------------------------------------
  * Serial counters

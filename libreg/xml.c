@@ -942,6 +942,8 @@ struct reg_xml_out {
 	bool started;  /* declaration (and the batch start tag) written */
 	bool finished;
 	size_t count;
+	xmlOutputBufferPtr ob; /* made at the first document and kept: a new one per document
+				* costs a large allocation each, and that dominated a batch */
 };
 
 static const char xml_decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -961,6 +963,8 @@ reg_xml_out *reg_xml_out_new(FILE *fp, bool batch)
 
 static int file_write(void *ctx, const char *buf, int len)
 {
+	if (len == 0)
+		return 0; /* libxml2 flushes empty buffers too, even at close after the FILE is gone */
 	return fwrite(buf, 1, (size_t)len, ctx) == (size_t)len ? len : -1;
 }
 
@@ -970,12 +974,36 @@ static int write_failed(reg_err **errp)
 			   strerror(errno ? errno : EIO));
 }
 
-int reg_xml_out_write(reg_xml_out *o, xmlDoc *doc, reg_err **errp)
+/* The root element of `doc` into `ob`, one level in when nested (inside a batch, exactly as if
+ * the batch were one tree), with its closing newline. */
+static void dump_root(xmlOutputBufferPtr ob, xmlDoc *doc, xmlNode *root, bool nested)
+{
+	if (nested)
+		xmlOutputBufferWrite(ob, 2, "  ");
+	/* libxml2 writes non-ASCII in attributes as character references when the document has
+	 * no encoding (a tree built in memory rather than parsed): declare UTF-8 for the dump so a
+	 * dossier made from a CSV row serializes exactly like the same dossier parsed from XML. */
+	const xmlChar *declared = doc->encoding;
+	if (!declared)
+		doc->encoding = BAD_CAST "UTF-8";
+	xmlNodeDumpOutput(ob, doc, root, nested ? 1 : 0, 1, "UTF-8");
+	doc->encoding = declared;
+	xmlOutputBufferWrite(ob, 1, "\n");
+}
+
+static xmlNode *root_of(xmlDoc *doc, reg_err **errp)
 {
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
-				   "cannot write a document without a root element");
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+			    "cannot write a document without a root element");
+	return root;
+}
+
+/* Checks before a document goes out, and the declaration (and batch start tag) before the
+ * first. */
+static int begin_document(reg_xml_out *o, reg_err **errp)
+{
 	if (o->finished)
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
 				   "document written after the end of the output");
@@ -988,23 +1016,59 @@ int reg_xml_out_write(reg_xml_out *o, xmlDoc *doc, reg_err **errp)
 			return write_failed(errp);
 		o->started = true;
 	}
-	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(file_write, NULL, o->fp, NULL);
+	return 0;
+}
+
+int reg_xml_out_write(reg_xml_out *o, xmlDoc *doc, reg_err **errp)
+{
+	xmlNode *root = root_of(doc, errp);
+	if (!root || begin_document(o, errp) < 0)
+		return -1;
+	if (!o->ob && !(o->ob = xmlOutputBufferCreateIO(file_write, NULL, o->fp, NULL)))
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	dump_root(o->ob, doc, root, o->batch);
+	/* Each document reaches the FILE whole, before anything else is written to it. */
+	if (xmlOutputBufferFlush(o->ob) < 0 || o->ob->error || ferror(o->fp))
+		return write_failed(errp);
+	o->count++;
+	return 0;
+}
+
+int reg_xml_dump(xmlDoc *doc, bool nested, char **out, size_t *len, reg_err **errp)
+{
+	*out = NULL;
+	*len = 0;
+	xmlNode *root = root_of(doc, errp);
+	if (!root)
+		return -1;
+	xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
 	if (!ob)
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	/* Inside a batch each dossier is one level in, exactly as if the batch were one tree. */
-	if (o->batch)
-		xmlOutputBufferWrite(ob, 2, "  ");
-	/* libxml2 writes non-ASCII in attributes as character references when the document has
-	 * no encoding (a tree built in memory rather than parsed): declare UTF-8 for the dump so a
-	 * dossier made from a CSV row serializes exactly like the same dossier parsed from XML. */
-	const xmlChar *declared = doc->encoding;
-	if (!declared)
-		doc->encoding = BAD_CAST "UTF-8";
-	xmlNodeDumpOutput(ob, doc, root, o->batch ? 1 : 0, 1, "UTF-8");
-	doc->encoding = declared;
-	xmlOutputBufferWrite(ob, 1, "\n");
-	int failed = ob->error;
-	if (xmlOutputBufferClose(ob) < 0 || failed || ferror(o->fp))
+	dump_root(ob, doc, root, nested);
+	int rc = -1;
+	size_t size = ob->error ? 0 : xmlOutputBufferGetSize(ob);
+	if (size > 0 && (*out = malloc(size + 1))) {
+		memcpy(*out, xmlOutputBufferGetContent(ob), size);
+		(*out)[size] = '\0';
+		*len = size;
+		rc = 0;
+	} else {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	}
+	xmlOutputBufferClose(ob);
+	return rc;
+}
+
+int reg_xml_out_write_dump(reg_xml_out *o, bool nested, const char *text, size_t len,
+			   reg_err **errp)
+{
+	if (nested != o->batch)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "a document dumped for %s output written to %s output",
+				   nested ? "batch" : "single", o->batch ? "batch" : "single");
+	if (begin_document(o, errp) < 0)
+		return -1;
+	if (fwrite(text, 1, len, o->fp) != len || ferror(o->fp))
 		return write_failed(errp);
 	o->count++;
 	return 0;
@@ -1030,6 +1094,8 @@ int reg_xml_out_finish(reg_xml_out *o, reg_err **errp)
 
 void reg_xml_out_free(reg_xml_out *o)
 {
+	if (o && o->ob)
+		xmlOutputBufferClose(o->ob); /* flushed after every document: nothing is left in it */
 	free(o);
 }
 

@@ -120,6 +120,13 @@ void reg_xml_stream_free(reg_xml_stream *s);
 typedef struct reg_xml_out reg_xml_out;
 reg_xml_out *reg_xml_out_new(FILE *fp, bool batch); /* NULL only when out of memory */
 int reg_xml_out_write(reg_xml_out *o, xmlDoc *doc, reg_err **errp);
+/* The same bytes in two steps, so the serializing can happen in another thread than the
+ * writing: reg_xml_dump makes what reg_xml_out_write would write for `doc` (nested: for batch
+ * output), *out NUL-terminated and the caller's; reg_xml_out_write_dump writes it (REG_EINTERNAL
+ * when `nested` is not the output's batch mode). */
+int reg_xml_dump(xmlDoc *doc, bool nested, char **out, size_t *len, reg_err **errp);
+int reg_xml_out_write_dump(reg_xml_out *o, bool nested, const char *text, size_t len,
+			   reg_err **errp);
 /* Writes the closing tag of a batch and flushes; a second call does nothing. */
 int reg_xml_out_finish(reg_xml_out *o, reg_err **errp);
 void reg_xml_out_free(reg_xml_out *o);

@@ -219,6 +219,26 @@ test_expect_success 'a body changed after acceptance is refused at review' '
 	test "$(grep -c "<dossier " out)" = 19
 '
 
+test_expect_success '--all records the dossiers of a group together, but refuses one alone' '
+	accept &&
+	sed "0,/<capital>500000.00</s//<capital>600000.00</" accepted.xml >changed.xml &&
+	for j in 1 2; do
+		cp r.db j$j.db &&
+		test_expect_code 1 reg-approve --db j$j.db --now $LATER --all -j $j changed.xml \
+			>out$j 2>err$j &&
+		grep -q "changed.xml:[0-9]*: /dossier: dossier .$GREEN. is not the one accepted" err$j &&
+		grep -q "^reg-approve: 1 of 20 dossiers refused$" err$j &&
+		test "$(grep -c "<dossier " out$j)" = 19 &&
+		! grep -q "number=\"$GREEN\"" out$j &&
+		test "$(sqlite3 j$j.db "SELECT count(*) FROM approvals WHERE number = '"'$GREEN'"'")" = 0 &&
+		test "$(sqlite3 j$j.db "SELECT count(*) FROM events WHERE number = '"'$GREEN'"' AND kind <> '"'accepted'"'")" = 0 &&
+		test "$(sqlite3 j$j.db "SELECT state FROM dossiers WHERE number = '"'$GREEN'"'")" = accepted &&
+		test "$(sqlite3 j$j.db "SELECT count(DISTINCT number) FROM approvals")" = 19 &&
+		test "$(sqlite3 j$j.db "SELECT count(*) FROM dossiers WHERE state = '"'accepted'"'")" = 1 || return 1
+	done &&
+	cmp out1 out2
+'
+
 test_expect_success 'one dossier in, one dossier out; stdin and -o' '
 	accept &&
 	dossier_of $GREEN accepted.xml | sed "1s|^  <dossier|<dossier|" >one.body &&

@@ -931,6 +931,62 @@ static void test_rollback_leaves_nothing(void)
 	free(path);
 }
 
+/* reg-approve --all's grouping: several dossiers in one transaction, one of them undone alone. */
+static void test_savepoints(void)
+{
+	reg_err *err = NULL;
+	char *path = new_path("savepoints");
+	reg_registry *reg = must_open(path);
+	const char *n1 = "150302-20261123-000001", *n2 = "150302-20261123-000002",
+		   *n3 = "150302-20261123-000003";
+
+	fails(reg_registry_savepoint(reg, &err), &err, REG_EINTERNAL, "transaction",
+	      "a savepoint outside a transaction is a caller's mistake");
+	ok(reg_registry_savepoint_rollback(reg, &err) == 0 && !err,
+	   "rolling back to no savepoint does nothing, as error paths expect");
+
+	succeeds(reg_registry_begin(reg, &err), &err, "begin the group");
+	succeeds(reg_registry_savepoint(reg, &err), &err, "savepoint for the first");
+	succeeds(add_dossier(reg, n1, "乌海市甲商贸有限公司", &err), &err, "first recorded");
+	fails(reg_registry_savepoint(reg, &err), &err, REG_EINTERNAL, "already open",
+	      "savepoints do not nest");
+	succeeds(reg_registry_savepoint_release(reg, &err), &err, "first kept");
+
+	succeeds(reg_registry_savepoint(reg, &err), &err, "savepoint for the second");
+	is_int(take(reg, "acceptance:150302:20261123"), 1, "the second takes serial 1");
+	succeeds(add_dossier(reg, n2, "乌海市乙商贸有限公司", &err), &err, "second recorded");
+	succeeds(reg_registry_add_event(reg, 1, "accepted", n2, NULL, NULL, &err), &err,
+		 "with its event");
+	succeeds(reg_registry_savepoint_rollback(reg, &err), &err, "the second is refused");
+	ok(reg_registry_in_transaction(reg), "the group's transaction stays open");
+
+	succeeds(reg_registry_savepoint(reg, &err), &err, "savepoint for the third");
+	is_int(take(reg, "acceptance:150302:20261123"), 1, "the refused one's serial is given back");
+	succeeds(add_dossier(reg, n3, "乌海市丙商贸有限公司", &err), &err, "third recorded");
+	fails(reg_registry_commit(reg, &err), &err, REG_EINTERNAL, "savepoint",
+	      "commit with a savepoint open is a caller's mistake");
+	ok(reg_registry_in_transaction(reg), "and commits nothing");
+	succeeds(reg_registry_savepoint_release(reg, &err), &err, "third kept");
+	succeeds(reg_registry_commit(reg, &err), &err, "commit the group");
+
+	is_int(count(reg, "dossiers"), 2, "the first and the third are recorded");
+	is_int(count(reg, "events"), 0, "the refused one left no event");
+	reg_registry_dossier row = {0};
+	bool found = true;
+	succeeds(reg_registry_get_dossier(reg, n2, &row, &found, &err), &err, "look up the second");
+	ok(!found, "the refused one left no dossier row");
+	reg_registry_dossier_clear(&row);
+
+	/* A whole rollback also forgets the open savepoint. */
+	succeeds(reg_registry_begin(reg, &err), &err, "begin");
+	succeeds(reg_registry_savepoint(reg, &err), &err, "savepoint");
+	succeeds(reg_registry_rollback(reg, &err), &err, "roll everything back");
+	succeeds(reg_registry_begin(reg, &err), &err, "begin again");
+	succeeds(reg_registry_commit(reg, &err), &err, "no savepoint is left over to block commit");
+	reg_registry_free(reg);
+	free(path);
+}
+
 /* ---- files that are not registries ---------------------------------------------------------- */
 
 static void write_file(const char *path, const void *buf, size_t len)
@@ -1181,6 +1237,7 @@ int main(void)
 	test_issuances_and_seals();
 	test_slips_and_events();
 	test_rollback_leaves_nothing();
+	test_savepoints();
 	test_not_registries();
 	test_readonly();
 	test_busy();

@@ -1027,6 +1027,34 @@ static void test_writer(void)
 			   "</batch>\n";
 	is_str(buf, want, "batch shape: one declaration, dossiers indented inside <batch>");
 
+	/* reg-approve's workers serialize, its main thread writes: the same bytes. */
+	char *dumped = NULL, *da = NULL, *db = NULL;
+	size_t dumped_len = 0, la = 0, lb = 0;
+	fp = open_memstream(&dumped, &dumped_len);
+	o = reg_xml_out_new(fp, true);
+	ok(reg_xml_dump(a, true, &da, &la, &e) == 0 && reg_xml_dump(b, true, &db, &lb, &e) == 0 &&
+		   reg_xml_out_write_dump(o, true, da, la, &e) == 0 &&
+		   reg_xml_out_write_dump(o, true, db, lb, &e) == 0 && reg_xml_out_finish(o, &e) == 0,
+	   "dumped then written: two dossiers");
+	reg_xml_out_free(o);
+	fclose(fp);
+	is_str(dumped, want, "dump + write_dump is byte-identical to reg_xml_out_write");
+	ok(da && strlen(da) == la, "a dump is NUL-terminated and its length is right");
+	reg_err *e_mode = NULL;
+	free(dumped);
+	fp = open_memstream(&dumped, &dumped_len);
+	o = reg_xml_out_new(fp, false);
+	ok(reg_xml_out_write_dump(o, true, da, la, &e_mode) == -1 &&
+		   reg_err_code(e_mode) == REG_EINTERNAL,
+	   "a batch dump into single-document output is REG_EINTERNAL");
+	reg_err_free(e_mode);
+	reg_xml_out_free(o);
+	fclose(fp);
+	is_str(dumped, "", "and writes nothing");
+	free(dumped);
+	free(da);
+	free(db);
+
 	/* Round trip through the stream reader and the writer again. */
 	char *again = NULL;
 	size_t again_len = 0;
