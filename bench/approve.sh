@@ -149,8 +149,9 @@ neighbour only makes a run slower, so the best of $ROUNDS rounds counts).
 Build: $(basename "$BUILD")/, meson buildtype=release, b_sanitize=none, $(cc --version | head -1).
 Input: $N applications from bench/gen-apps.py (seed 1), accepted by reg-apply in ${apply_wall} s;
 every run below starts from its own copy of the registry as it was after acceptance, on
-$(df -P "$TMP" | awk 'NR == 2 {print $1}') ($(stat -f -c %T "$TMP")), and records each dossier in one transaction
-(20 verdicts, 20 events, the state and its event).
+$(df -P "$TMP" | awk 'NR == 2 {print $1}') ($(stat -f -c %T "$TMP")).  Per dossier reg-approve records 20 verdicts, 20 events, the state
+and its event; --all records the finished dossiers in groups, one transaction per group of up to
+32 per thread and a savepoint per dossier.
 
 | round | threads | wall s | user s | sys s | peak RSS MiB |
 |---|---|---|---|---|---|
@@ -162,17 +163,17 @@ ${rows%?}
   reg-merge of the $(echo "$depts" | wc -w) streams in ${merge_wall} s (user ${merge_user} s, sys ${merge_sys} s), peak RSS
   $(calc "round($merge_rss / 1024, 1)") MiB (the streams are in the same order: merged in lockstep); the result is
   $same_m to the --all output.
-- What bounds the gain: the workers review and merge (body digests, XPath rules), but the
-  main thread alone parses the input, writes the output and records every dossier in the
-  registry — one SQLite transaction with about forty writes, whose WAL pages and checkpoint
-  fsyncs dominate (the handle belongs to one thread, DESIGN.md §5).  Profiled with perf at
-  -j 2 on 10 000 dossiers, the main thread took 60 % of the samples and each worker 20 %: the
-  workers spend most of their time waiting for it.  Without the registry (the queue alone,
-  input parsed and reviewed, nothing recorded or written) one thread needs about 2.0 s.  Once a
-  second thread exists, glibc's malloc also leaves its single-thread fast path for every
-  allocation in the process (libxml2 allocates a lot): user time grows by about a fifth with
-  -j 2 (table).  Where the wall time is well above user + sys, the run waited for the disk
-  (checkpoints) or for cores other work held.
+- What bounds the gain (perf, -j 2, 10 000 dossiers, 2026-12-03): the main thread, the only
+  one that may use the registry handle (DESIGN.md §5), reads the input, runs about forty SQLite
+  writes per dossier and writes the output; the workers review, merge, serialize and free.  The
+  main thread took 43 % of the samples and each worker 27-30 %, so the main thread still sets
+  the pace, and with two cores three busy threads share them.  Before the workers took over
+  serializing and freeing and the commits were grouped (one per dossier until 2026-12-03), the
+  main thread took 60 % and -j 2 was 0.95× -j 1 on the busy machine of 2026-11-23 (1.21× on
+  the quiet one of 2026-12-03, by hand, before the change: -j 1 4.54 s, -j 2 3.74 s).  Once a second thread exists, glibc's malloc
+  leaves its single-thread fast path for every allocation in the process (libxml2 allocates a
+  lot): the user time of -j 2 is above -j 1's (table).  Where the wall time is well above
+  user + sys, the run waited for the disk (checkpoints) or for cores other work held.
 <!-- /bench/approve.sh -->
 EOF
 )
