@@ -7,7 +7,12 @@
  * division + "MA" + a serial of counter "uscc:<division>" + checks), the seal codes, the archive's
  * digest, the dossier's new state and an event.  The archive is written to a hidden temporary
  * file in <out> and renamed before the commit; if the commit fails it is removed again, so a
- * final archive name never holds a partial or unrecorded archive.
+ * final archive name never holds a partial archive, nor one a failure left unrecorded.  Only a
+ * kill (SIGKILL, power loss) between the rename and the commit — a few system calls — leaves a
+ * whole, signed archive whose issuance the registry does not hold (reg-verify --db says so):
+ * its serial was not taken, so the rerun of the batch issues that dossier under the same USCC
+ * and replaces the file with the same bytes; should another run take the serial first, its own
+ * recorded archive replaces the file.  Either way no USCC is ever recorded twice.
  *
  * Re-issuing: a dossier the registry already issued keeps its USCC, its issuance time and its
  * seal codes, so the archive comes out byte-identical and no serial is taken.  That is also how
