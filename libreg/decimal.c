@@ -93,3 +93,62 @@ void reg_decimal_format(int64_t hundredths, char *buf, size_t size)
 		snprintf(buf, size, "%s%llu.%02u", hundredths < 0 ? "-" : "",
 			 (unsigned long long)(m / 100), (unsigned)(m % 100));
 }
+
+void reg_decimal_zh_upper(int64_t hundredths, char *buf, size_t size)
+{
+	static const char *const digit[] = {"零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"};
+	static const char *const place[] = {"", "拾", "佰", "仟"};
+	static const char *const section[] = {"", "万", "亿", "万亿", "亿亿"};
+	uint64_t m = hundredths < 0 ? 0 - (uint64_t)hundredths : (uint64_t)hundredths;
+	uint64_t yuan = m / 100;
+	unsigned jiao = (unsigned)(m / 10 % 10), fen = (unsigned)(m % 10);
+	char out[REG_DECIMAL_ZH_BUFSIZE] = "";
+	size_t n = 0;
+	/* At most 168 bytes (负, 17 digits with their places, the 零s, sections, 元 零 角 分 整). */
+#define PUT(s) (n < sizeof out ? (n += (size_t)snprintf(out + n, sizeof out - n, "%s", (s))) : n)
+	if (hundredths < 0)
+		PUT("负");
+	if (yuan > 0) {
+		char digits[24];
+		int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)yuan);
+		bool zero = false, section_used = false;
+		for (int i = 0; i < len; i++) {
+			int pos = len - 1 - i; /* power of ten */
+			int d = digits[i] - '0';
+			if (d == 0) {
+				zero = true;
+			} else {
+				if (zero)
+					PUT("零");
+				zero = false;
+				PUT(digit[d]);
+				PUT(place[pos % 4]);
+				section_used = true;
+			}
+			if (pos % 4 == 0 && pos > 0 && section_used) {
+				PUT(section[pos / 4]);
+				section_used = false;
+			}
+		}
+		PUT("元");
+	} else if (jiao == 0 && fen == 0) {
+		PUT("零元");
+	}
+	if (jiao == 0 && fen == 0) {
+		PUT("整");
+	} else {
+		if (jiao > 0) {
+			PUT(digit[jiao]);
+			PUT("角");
+		} else if (yuan > 0) {
+			PUT("零");
+		}
+		if (fen > 0) {
+			PUT(digit[fen]);
+			PUT("分");
+		}
+	}
+#undef PUT
+	if (size > 0)
+		snprintf(buf, size, "%s", out);
+}

@@ -34,4 +34,13 @@ int reg_decimal_parse(const char *text, int64_t *hundredths, reg_err **errp);
  * REG_DECIMAL_BUFSIZE is always enough. */
 void reg_decimal_format(int64_t hundredths, char *buf, size_t size);
 
+/* The amount in Chinese financial numerals (大写金额), as a license or a cheque writes it:
+ * 100000000 → "壹佰万元整", 1000000100 → "壹仟万零壹元整", 150 → "壹元伍角", 105 → "壹元零伍分",
+ * 0 → "零元整", negative amounts with "负" in front.  One 零 stands for any run of zeros between
+ * non-zero digits (壹万零壹拾元整), as the banks' rules allow; units go up to 万亿, which covers
+ * every int64_t.  Cut short like reg_decimal_format when size is too small;
+ * REG_DECIMAL_ZH_BUFSIZE is always enough. */
+#define REG_DECIMAL_ZH_BUFSIZE 256
+void reg_decimal_zh_upper(int64_t hundredths, char *buf, size_t size);
+
 #endif

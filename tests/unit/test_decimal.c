@@ -106,6 +106,42 @@ int main(void)
 		reg_err_free(err);
 	}
 
+	/* Chinese financial numerals, as the license prints the registered capital */
+	{
+		static const struct { int64_t v; const char *zh; } cases[] = {
+			{100000000, "壹佰万元整"},
+			{0, "零元整"},
+			{1000000100, "壹仟万零壹元整"},
+			{1001000, "壹万零壹拾元整"},
+			{2000000000, "贰仟万元整"},
+			{20000100, "贰拾万零壹元整"},
+			{20010000000, "贰亿零壹拾万元整"},
+			{10000100000, "壹亿零壹仟元整"},
+			{10000000000, "壹亿元整"},
+			{10010000000000, "壹仟零壹亿元整"},
+			{100000000000000, "壹万亿元整"},
+			{12345678901, "壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元零壹分"},
+			{1100000, "壹万壹仟元整"},
+			{150, "壹元伍角"},
+			{105, "壹元零伍分"},
+			{155, "壹元伍角伍分"},
+			{50, "伍角"},
+			{5, "伍分"},
+			{1000, "壹拾元整"},
+			{-5000, "负伍拾元整"},
+			{INT64_MAX, "玖亿亿贰仟贰佰叁拾叁万亿柒仟贰佰零叁亿陆仟捌佰伍拾肆万柒仟柒佰伍拾捌元零柒分"},
+		};
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			char zh[REG_DECIMAL_ZH_BUFSIZE];
+			reg_decimal_zh_upper(cases[i].v, zh, sizeof zh);
+			is_str(zh, cases[i].zh, "%lld hundredths in Chinese numerals",
+			       (long long)cases[i].v);
+		}
+		char small[7];
+		reg_decimal_zh_upper(100000000, small, sizeof small);
+		is_str(small, "壹佰", "Chinese numerals: a short buffer is cut and NUL-terminated");
+	}
+
 	formats(6050, "60.50");
 	formats(6000, "60.00");
 	formats(5, "0.05");
