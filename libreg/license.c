@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "clock.h"
+#include "decimal.h"
+#include "seal.h"
 #include "xml.h"
 
 static const struct {
@@ -230,6 +232,54 @@ static void svg_wrapped(xmlNode *parent, int x, int y, int size, int per_line, i
 	}
 }
 
+/* The authority's stamp pressed over the date, centred at (cx, cy): the catalog's official
+ * seal type drawn by the seal module with the authority's name on the arc and the star, as a
+ * nested <svg> one millimetre to the user unit.  A catalog without an official seal type gets
+ * no stamp. */
+static int add_stamp(xmlNode *svg, const reg_license_input *in, double cx, double cy,
+		     reg_err **errp)
+{
+	const reg_seal_type *t = reg_catalog_find_seal(in->catalog, "official");
+	if (!t)
+		return 0;
+	reg_seal_owner owner = {.name = (char *)reg_authority_name(in->authority)};
+	reg_seal_spec spec = {.type = t, .owner = &owner, .stamp = true};
+	char *text = NULL;
+	size_t len = 0;
+	reg_err *why = NULL;
+	if (reg_seal_svg(&spec, &text, &len, &why) < 0) {
+		reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL,
+			    "the authority's name cannot be engraved on its stamp: %s",
+			    reg_err_message(why));
+		reg_err_free(why);
+		return -1;
+	}
+	xmlDoc *seal = reg_xml_parse_memory(text, len, "stamp.svg", errp);
+	free(text);
+	if (!seal)
+		return -1;
+	xmlNode *stamp = xmlDocCopyNode(xmlDocGetRootElement(seal), svg->doc, 1);
+	xmlFreeDoc(seal);
+	double d = reg_seal_type_diameter(t);
+	char *x = reg_seal_mm_text(cx - d / 2), *y = reg_seal_mm_text(cy - d / 2);
+	char *size = reg_seal_mm_text(d);
+	int rc = 0;
+	if (!stamp || !x || !y || !size || !xmlAddChild(svg, stamp)) {
+		xmlFreeNode(stamp);
+		rc = reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	} else {
+		xmlSetProp(stamp, BAD_CAST "class", BAD_CAST "stamp");
+		xmlSetProp(stamp, BAD_CAST "x", BAD_CAST x);
+		xmlSetProp(stamp, BAD_CAST "y", BAD_CAST y);
+		xmlSetProp(stamp, BAD_CAST "width", BAD_CAST size);
+		xmlSetProp(stamp, BAD_CAST "height", BAD_CAST size);
+		/* Seal paste lets the print show through. */
+		xmlSetProp(stamp, BAD_CAST "opacity", BAD_CAST "0.85");
+	}
+	free(x), free(y), free(size);
+	return rc;
+}
+
 static int license_svg(const reg_license_input *in, const facts *f, reg_document *out,
 		       reg_err **errp)
 {
@@ -258,7 +308,8 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 	snprintf(line, sizeof line, "统一社会信用代码  %s", in->uscc);
 	svg_text(g, 24, 22, 5, NULL, line);
 
-	static const int left = 30, right = 160, label_gap = 26;
+	/* The value column clears the longest label, 法定代表人 (five characters of 5 mm). */
+	static const int left = 30, right = 160, label_gap = 30;
 	struct { int x, y; const char *label; const char *value; } fields[] = {
 		{left, 70, "名　　称", f->name},
 		{left, 82, "类　　型", reg_legal_form_zh(f->form) ? reg_legal_form_zh(f->form) : f->form},
@@ -267,12 +318,24 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 		{right, 82, "成立日期", f->date_zh},
 		{right, 94, "住　　所", f->address},
 	};
-	char capital[64];
-	snprintf(capital, sizeof capital, "人民币%s元", f->capital);
+	/* As licenses print it: in Chinese financial numerals (人民币壹佰万元整). */
+	char capital[REG_DECIMAL_ZH_BUFSIZE + 16], zh[REG_DECIMAL_ZH_BUFSIZE];
+	int64_t hundredths = 0;
+	if (reg_decimal_parse(f->capital, &hundredths, NULL) == 0) {
+		reg_decimal_zh_upper(hundredths, zh, sizeof zh);
+		snprintf(capital, sizeof capital, "人民币%s", zh);
+	} else {
+		snprintf(capital, sizeof capital, "人民币%.64s元", f->capital);
+	}
 	fields[3].value = capital;
+	size_t capital_chars = 0;
+	for (const char *c = capital; *c; c++)
+		capital_chars += (*c & 0xC0) != 0x80;
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		svg_text(g, fields[i].x, fields[i].y, 5, NULL, fields[i].label);
-		if (i == 5)
+		if (i == 3 && capital_chars > 17) /* past 亿: smaller, on two lines at most */
+			svg_wrapped(g, fields[i].x + label_gap, fields[i].y, 4, 21, 2, fields[i].value);
+		else if (i == 5)
 			svg_wrapped(g, fields[i].x + label_gap, fields[i].y, 5, 17, 2, fields[i].value);
 		else
 			svg_text(g, fields[i].x + label_gap, fields[i].y, 5, NULL, fields[i].value);
@@ -289,16 +352,12 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 	svg_text(g, 225, 170, 5, "middle", "登记机关");
 	svg_text(g, 225, 180, 5, "middle", reg_authority_name(in->authority));
 	svg_text(g, 225, 190, 5, "middle", f->date_zh);
-	xmlNode *ring = xmlNewChild(svg, svg->ns, BAD_CAST "circle", NULL);
-	xmlSetProp(ring, BAD_CAST "cx", BAD_CAST "225");
-	xmlSetProp(ring, BAD_CAST "cy", BAD_CAST "178");
-	xmlSetProp(ring, BAD_CAST "r", BAD_CAST "18");
-	xmlSetProp(ring, BAD_CAST "fill", BAD_CAST "none");
-	xmlSetProp(ring, BAD_CAST "stroke", BAD_CAST RED);
-	xmlSetProp(ring, BAD_CAST "stroke-width", BAD_CAST "1");
-	xmlSetProp(ring, BAD_CAST "opacity", BAD_CAST "0.8");
 	snprintf(line, sizeof line, "受理号 %s", f->number);
 	svg_text(g, 24, 196, 3, NULL, line);
+	if (add_stamp(svg, in, 225, 180, errp) < 0) {
+		xmlFreeDoc(doc);
+		return -1;
+	}
 	return take_document(doc, "license.svg", out, errp);
 }
 

@@ -618,6 +618,9 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 	if (o->uscc && !reg_uscc_valid(o->uscc))
 		return reg_err_set(errp, REG_ENO, NULL, 0, F_USCC, "invalid USCC: %s",
 				   reg_uscc_check(o->uscc).message);
+	if (spec->stamp && spec->code)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "an authority's stamp carries no seal code");
 	if (spec->code && !thirteen_digits(spec->code))
 		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
 				   "seal code must be %d digits", REG_SEAL_CODE_LEN);
@@ -669,7 +672,7 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 	putc(' ', fp);
 	escaped(fp, reg_seal_type_zh(t));
 	putc(' ', fp);
-	escaped(fp, spec->code ? spec->code : "样本 specimen");
+	escaped(fp, spec->code ? spec->code : spec->stamp ? "登记机关" : "样本 specimen");
 	fputs("</title>\n<g fill=\"" REG_SEAL_COLOR "\" stroke=\"none\">\n", fp);
 
 	switch (shape) {
@@ -688,7 +691,7 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 		break;
 	}
 	fputs("</g>\n", fp);
-	if (!spec->code)
+	if (!spec->code && !spec->stamp)
 		watermark(fp, d.w, d.h);
 	fputs("</svg>\n", fp);
 
@@ -854,7 +857,7 @@ static void yuan(char buf[32], int64_t fen)
 		 (long long)llabs(fen) % 100);
 }
 
-static char *mm(double v)
+char *reg_seal_mm_text(double v)
 {
 	char *s = NULL;
 	size_t n = 0;
@@ -940,7 +943,7 @@ int reg_seal_filing_xml(const reg_catalog *cat, const reg_authority *authority,
 			w = reg_seal_type_width(t);
 			h = reg_seal_type_height(t);
 		}
-		char *ws = mm(w), *hs = mm(h);
+		char *ws = reg_seal_mm_text(w), *hs = reg_seal_mm_text(h);
 		xmlNode *s = xmlNewChild(list, ns, BAD_CAST "seal", NULL);
 		if (!s || !ws || !hs || reg_seal_file_name(t, file, sizeof file) < 0) {
 			free(ws);

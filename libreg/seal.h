@@ -87,12 +87,21 @@ typedef struct reg_seal_spec {
 	const reg_seal_type *type;   /* from the catalog */
 	const reg_seal_owner *owner;
 	const char *code;            /* the 13-digit seal code; NULL draws a specimen */
+	bool stamp;                  /* the registration authority's own seal pressed on a license
+				      * (owner->name is the authority's name): no code, no
+				      * specimen watermark, never filed; code must be NULL */
 } reg_seal_spec;
 
 /* Draw one seal as SVG into *svg (NUL-terminated, *len bytes without the NUL, owned by the
  * caller).  REG_ENO when a name does not fit the limits above, the USCC is invalid, a filed
- * (non-specimen) oval seal has no USCC, or the code is not 13 digits. */
+ * (non-specimen) oval seal has no USCC, or the code is not 13 digits; a stamp with a code is
+ * REG_EINTERNAL. */
 int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **errp);
+
+/* A length in millimetres as the seals write it, from integer micrometres (19.4 → "19.4",
+ * 20 → "20"): no locale or %f rounding changes a byte.  Owned by the caller; NULL when out of
+ * memory. */
+char *reg_seal_mm_text(double v);
 
 /* "01-official.svg": the type's code and id (DESIGN.md §3).  Returns -1 when it does not fit. */
 int reg_seal_file_name(const reg_seal_type *type, char *buf, size_t size);

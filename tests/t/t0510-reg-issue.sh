@@ -52,6 +52,22 @@ test_expect_success 'the license names the approved items filed and the rest not
 	grep -q "<issuance uscc=\"$uscc\" time=\"2026-11-23T09:00:00+08:00\" authority=\"150302\"/>" dossier.xml
 '
 
+test_expect_success 'the printed license: capital in Chinese numerals, the authority stamp over the date' '
+	approved r.db "$FIXTURES/apps.csv" | reg-issue --db r.db -o out >issued.tsv &&
+	uscc=$(head -1 issued.tsv | cut -f1) &&
+	bsdtar -xOzf "out/$uscc.tar.gz" "$uscc/license.svg" >license.svg &&
+	xmllint --noout license.svg &&
+	grep -q ">人民币壹佰万元整</text>" license.svg &&
+	grep -q ">法定代表人</text>" license.svg &&
+	grep -o "<svg [^>]*class=\"stamp\"[^>]*>" license.svg >stamp &&
+	for a in "x=\"205\"" "y=\"160\"" "width=\"40\"" "height=\"40\"" "viewBox=\"0 0 40 40\""; do
+		grep -qF "$a" stamp || { echo "stamp: no $a"; exit 1; }
+	done &&
+	grep -q "<title>乌海市海勃湾区市场监督管理局 公章 登记机关</title>" license.svg &&
+	grep -q "class=\"star\"" license.svg &&
+	! grep -q "class=\"code\"\|class=\"specimen\"" license.svg
+'
+
 test_expect_success 'two runs on fresh registries give byte-identical archives, whatever TZ and locale' '
 	approved a.db "$FIXTURES/apps.csv" | TZ=Asia/Kathmandu reg-issue --db a.db -o a >a.tsv &&
 	approved b.db "$FIXTURES/apps.csv" | TZ=America/St_Johns LC_ALL=C reg-issue --db b.db -o b >b.tsv &&

@@ -114,7 +114,7 @@ static const reg_seal_type *seal(const char *id)
 /* Draw one seal; the SVG text (caller frees) and its parsed tree in *doc. */
 static char *draw(const char *id, const reg_seal_owner *o, const char *code, xmlDoc **doc)
 {
-	reg_seal_spec spec = {seal(id), o, code};
+	reg_seal_spec spec = {.type = seal(id), .owner = o, .code = code};
 	reg_err *err = NULL;
 	char *svg = NULL;
 	size_t len = 0;
@@ -363,7 +363,7 @@ static void test_lengths(void)
 static void expect_refused(const char *what, reg_seal_owner o, const char *id, const char *code,
 			   const char *needle)
 {
-	reg_seal_spec spec = {seal(id), &o, code};
+	reg_seal_spec spec = {.type = seal(id), .owner = &o, .code = code};
 	reg_err *err = NULL;
 	char *svg = NULL;
 	size_t len = 0;
@@ -420,6 +420,34 @@ static void test_specimen_and_escaping(void)
 		free(svg);
 		xmlFreeDoc(doc);
 	}
+
+	/* The authority's stamp on a license: name and star, no code, no watermark. */
+	reg_seal_owner authority = {.name = (char *)"乌海市海勃湾区市场监督管理局"};
+	reg_seal_spec stamp = {.type = seal("official"), .owner = &authority, .stamp = true};
+	char *stamp_svg = NULL;
+	size_t stamp_len = 0;
+	reg_err *stamp_err = NULL;
+	ok(reg_seal_svg(&stamp, &stamp_svg, &stamp_len, &stamp_err) == 0, "a stamp is drawn");
+	xmlDoc *stamp_doc = stamp_svg ? reg_xml_parse_memory(stamp_svg, stamp_len, "stamp", NULL)
+				      : NULL;
+	if (stamp_doc) {
+		struct found n = find(stamp_doc, "name");
+		is_str(joined(&n), "乌海市海勃湾区市场监督管理局", "stamp: the authority's name on the arc");
+		is_int(find(stamp_doc, "star").elements, 1, "stamp: the star");
+		is_int(find(stamp_doc, "code").elements, 0, "stamp: no seal code");
+		is_int(find(stamp_doc, "specimen").elements, 0, "stamp: no specimen watermark");
+	} else {
+		ok(0, "the stamp parses");
+	}
+	xmlFreeDoc(stamp_doc);
+	free(stamp_svg);
+	reg_err_free(stamp_err);
+	stamp_err = NULL;
+	stamp.code = CODE;
+	ok(reg_seal_svg(&stamp, &stamp_svg, &stamp_len, &stamp_err) == -1 &&
+		   reg_err_code(stamp_err) == REG_EINTERNAL,
+	   "a stamp with a seal code is a caller's mistake");
+	reg_err_free(stamp_err);
 
 	/* Markup in a name stays text. */
 	o = owner("乌海<&>\"'商贸公司", "llc");
