@@ -15,27 +15,19 @@
 #   4. xmllint --noout --schema schemas/dossier.xsd over the accepted XML;
 #
 # and prints wall time per dossier for 1, 3 and 4 (the §7 target: reg-apply at least as fast
-# per dossier as xmllint --schema) as a Markdown section; --record also appends that section
-# to bench/RESULTS.md.  Peak RSS is ru_maxrss of the one child, through a small python3
-# wrapper (resource.getrusage(RUSAGE_CHILDREN)), so nothing beyond the project's own tools is
-# needed.  Wall times include whatever else the machine is doing: the section records the load
+# per dossier as xmllint --schema) as a Markdown section; --record also writes that section
+# into bench/RESULTS.md, between its markers (bench/lib.sh).  Peak RSS is ru_maxrss of the one
+# child, through a small python3 wrapper (resource.getrusage(RUSAGE_CHILDREN)), so nothing
+# beyond the project's own tools is needed.  Wall times include whatever else the machine is doing: the section records the load
 # average.
 #
 # Exit status: 0 when reg-apply's peak RSS is under 64 MiB, 1 when it is not, 2 when the bench
 # itself could not run (build failure, a rejected application, a tool missing).
 set -eu
 
-record=false
-if [ "${1-}" = --record ]; then
-	record=true
-	shift
-fi
-N=${1:-100000}
-case $N in
-'' | *[!0-9]*) echo "usage: $0 [--record] [N]" >&2; exit 2 ;;
-esac
-
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.sh"
+bench_args 100000 1 "$@"
 BUILD=$SRC/bench/build
 NOW=2026-11-23T09:00:00+08:00
 LIMIT_KIB=$((64 * 1024))
@@ -147,10 +139,7 @@ EOF
 )
 echo "$section"
 if $record; then
-	[ -f "$SRC/bench/RESULTS.md" ] ||
-		printf '# regkit benchmark results\n\nMeasured by the scripts in bench/ (DESIGN.md §7); newest sections last.\n' \
-			>"$SRC/bench/RESULTS.md"
-	echo "$section" >>"$SRC/bench/RESULTS.md"
-	echo "apply-rss: appended to bench/RESULTS.md" >&2
+	bench_record apply-rss.sh "$section"
+	echo "apply-rss: written to bench/RESULTS.md" >&2
 fi
 exit $status

@@ -23,18 +23,11 @@
 # Exit status: 0 when the outputs agree, 1 when they do not, 2 when the bench could not run.
 set -eu
 
-record=false
-if [ "${1-}" = --record ]; then
-	record=true
-	shift
-fi
-N=${1:-10000}
-case $N in
-'' | *[!0-9]*) echo "usage: $0 [--record] [N]" >&2; exit 2 ;;
-esac
 ROUNDS=${ROUNDS:-3}
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.sh"
+bench_args 10000 1 "$@"
 BUILD=${BUILD:-$SRC/build-bench-approve}
 NOW=2026-11-23T09:00:00+08:00
 LATER=2026-11-23T10:00:00+08:00
@@ -139,7 +132,6 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 speedup=$(calc "'%.2f' % ($best1 / $best2)")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 section=$(cat <<EOF
-<!-- bench/approve.sh -->
 ## reg-approve --all: -j 2 over -j 1 ($(date -u +%Y-%m-%d))
 
 bench/approve.sh $N — $(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -sr), $(uname -m), $(nproc) cores
@@ -174,27 +166,11 @@ ${rows%?}
   leaves its single-thread fast path for every allocation in the process (libxml2 allocates a
   lot): the user time of -j 2 is above -j 1's (table).  Where the wall time is well above
   user + sys, the run waited for the disk (checkpoints) or for cores other work held.
-<!-- /bench/approve.sh -->
 EOF
 )
 echo "$section"
 if $record; then
-	results=$SRC/bench/RESULTS.md
-	[ -f "$results" ] ||
-		printf '# regkit benchmark results\n\nMeasured by the scripts in bench/ (DESIGN.md §7); newest sections last.\n' >"$results"
-	python3 - "$results" "$section" <<'EOF'
-import sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-begin, end = "<!-- bench/approve.sh -->", "<!-- /bench/approve.sh -->"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    text = head + section + tail
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-EOF
+	bench_record approve.sh "$section"
 	echo "approve: written to bench/RESULTS.md" >&2
 fi
 exit $status

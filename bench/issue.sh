@@ -27,24 +27,16 @@
 # /dev/shm to see the run without disk flushes: reg-issue fsyncs every archive and its
 # directory) and removed at the end.  Wall times include whatever else the machine is doing:
 # the section records the load average.  The section is printed on stdout; --record also
-# appends it to bench/RESULTS.md.
+# writes it into bench/RESULTS.md, between its markers (bench/lib.sh).
 #
 # Exit status: 0 when every uniqueness check held, 1 when one did not, 2 when the bench itself
 # could not run (build failure, a dossier not accepted or not issued, a tool missing).  Missed
 # speed or memory targets are reported, not turned into a failure.
 set -eu
 
-record=false
-if [ "${1-}" = --record ]; then
-	record=true
-	shift
-fi
-N=${1:-10000}
-case $N in
-'' | *[!0-9]* | 0 | 1) echo "usage: $0 [--record] [N]   (N ≥ 2)" >&2; exit 2 ;;
-esac
-
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.sh"
+bench_args 10000 2 "$@"
 BUILD=$SRC/bench/build
 EPOCH=1795395600 # 2026-11-23T09:00:00+08:00
 LIMIT_KIB=$((64 * 1024))
@@ -293,10 +285,7 @@ EOF
 )
 echo "$section"
 if $record; then
-	[ -f "$SRC/bench/RESULTS.md" ] ||
-		printf '# regkit benchmark results\n\nMeasured by the scripts in bench/ (DESIGN.md §7); newest sections last.\n' \
-			>"$SRC/bench/RESULTS.md"
-	echo "$section" >>"$SRC/bench/RESULTS.md"
-	say "appended to bench/RESULTS.md"
+	bench_record issue.sh "$section"
+	say "written to bench/RESULTS.md"
 fi
 exit $status
