@@ -70,7 +70,6 @@ typedef struct work {
 	reg_rules *rules;          /* the main thread's (--dept, --dossier) */
 	reg_approve_queue *queue;  /* --all */
 	reg_approve_result *group; /* --all: what one transaction records, group_max at most */
-	bool *keep;                /* per group member: recorded, to be written */
 	size_t group_max;
 	FILE *out;
 	reg_xml_out *xo;
@@ -176,14 +175,20 @@ static int review_one(work *w, reg_dossier *d, reg_err **errp)
 	return rc;
 }
 
+/* Not to be written: its serialized text goes. */
+static void drop(reg_approve_result *res)
+{
+	free(res->xml);
+	res->xml = NULL;
+}
+
 /* --all: a group of finished dossiers, in input order, recorded in ONE transaction (a commit per
  * dossier cost more than its review), each in its own savepoint so a refused one is undone
- * alone; then written.  Nothing reaches the output before its records are committed.  A failure
- * that stops the run keeps what the group recorded before it. */
+ * alone; then written — those whose text is still there.  Nothing reaches the output before its
+ * records are committed.  A failure that stops the run keeps what the group recorded before it. */
 static int finish_group(work *w, size_t n, reg_err **errp)
 {
 	reg_approve_result *g = w->group;
-	bool *keep = w->keep;
 	int rc = 0;
 	if (!w->stopped && reg_registry_begin(w->reg, errp) < 0) {
 		w->stopped = true;
@@ -191,33 +196,31 @@ static int finish_group(work *w, size_t n, reg_err **errp)
 	}
 	for (size_t i = 0; i < n; i++) {
 		reg_err *err = NULL;
-		keep[i] = false;
-		if (w->stopped)
-			continue; /* neither recorded nor written */
-		if (g[i].err) {
+		if (w->stopped) {
+			drop(&g[i]); /* neither recorded nor written */
+		} else if (g[i].err) {
 			rc |= refuse(w, g[i].file, g[i].line, g[i].err, errp);
 			g[i].err = NULL;
 		} else if (reg_registry_savepoint(w->reg, &err) < 0 ||
 			   record(w, g[i].review, &g[i].outcome, &err) < 0 ||
 			   reg_registry_savepoint_release(w->reg, &err) < 0) {
 			reg_registry_savepoint_rollback(w->reg, NULL);
+			drop(&g[i]);
 			rc |= refuse(w, g[i].file, g[i].line, err, errp);
-		} else {
-			keep[i] = true;
 		}
 	}
 	if (reg_registry_in_transaction(w->reg) && reg_registry_commit(w->reg, errp) < 0) {
 		w->stopped = true;
 		rc = -1;
 		for (size_t i = 0; i < n; i++)
-			keep[i] = false;
+			drop(&g[i]);
 	}
+	bool writing = true; /* until a write fails */
 	for (size_t i = 0; i < n; i++) {
-		if (keep[i] && emit_dump(w, &g[i], errp) < 0) {
+		if (g[i].xml && writing && emit_dump(w, &g[i], errp) < 0) {
 			w->stopped = true;
+			writing = false;
 			rc = -1;
-			for (size_t k = i + 1; k < n; k++)
-				keep[k] = false;
 		}
 		reg_approve_result_clear(&g[i]);
 	}
@@ -329,8 +332,7 @@ static int approve(run *r, reg_err **errp)
 		if (!w.queue)
 			goto out;
 		w.group_max = reg_approve_queue_window(w.queue);
-		if (!(w.group = calloc(w.group_max, sizeof *w.group)) ||
-		    !(w.keep = calloc(w.group_max, sizeof *w.keep))) {
+		if (!(w.group = calloc(w.group_max, sizeof *w.group))) {
 			reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
 			goto out;
 		}
@@ -357,7 +359,6 @@ static int approve(run *r, reg_err **errp)
 out:
 	reg_approve_queue_free(w.queue);
 	free(w.group);
-	free(w.keep);
 	reg_xml_out_free(w.xo);
 	if (reg_cli_close(w.out, r->output, errp) < 0)
 		rc = -1;

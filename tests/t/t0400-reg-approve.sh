@@ -289,6 +289,24 @@ test_expect_success 'a catalog rule that cannot be evaluated stops the run (78),
 	test "$(test_rows r.db approvals)" = 0
 '
 
+test_expect_success 'a failure that stops --all keeps and writes what was recorded before it' '
+	accept &&
+	sed "s|reg:has-material(.recycling-site-proof.)|count(string(d:enterprise/d:name)) \&gt; 0|" \
+		"$SRC/schemas/catalog.xml" >late.xml &&
+	grep -q "count(string" late.xml &&
+	for j in 1 2; do
+		cp r.db j$j.db &&
+		test_expect_code 78 reg-approve --db j$j.db --catalog late.xml --now $LATER --all -j $j \
+			accepted.xml >out$j 2>err$j &&
+		grep -q "item .recycling.: rule .count(string" err$j &&
+		test "$(grep -c "<dossier " out$j)" = 1 &&
+		grep -q "number=\"150302-20261123-000001\"" out$j &&
+		xmllint --noout out$j &&
+		test "$(sqlite3 j$j.db "SELECT group_concat(DISTINCT number) FROM approvals")" = 150302-20261123-000001 &&
+		test "$(sqlite3 j$j.db "SELECT count(*) FROM dossiers WHERE state <> '"'accepted'"'")" = 1 || return 1
+	done
+'
+
 test_expect_success 'hostile XML is refused cleanly, nothing recorded' '
 	accept &&
 	for f in "$SRC"/tests/hostile/xml/*.xml; do
