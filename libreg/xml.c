@@ -1034,7 +1034,10 @@ int reg_xml_out_write(reg_xml_out *o, xmlDoc *doc, reg_err **errp)
 	return 0;
 }
 
-int reg_xml_dump(xmlDoc *doc, bool nested, char **out, size_t *len, reg_err **errp)
+/* What an output would write for `doc` alone, into a string of the caller's: with the XML
+ * declaration (a whole single-document output) or without (one document of a stream). */
+static int dump_string(xmlDoc *doc, bool nested, bool with_decl, char **out, size_t *len,
+		       reg_err **errp)
 {
 	*out = NULL;
 	*len = 0;
@@ -1044,19 +1047,28 @@ int reg_xml_dump(xmlDoc *doc, bool nested, char **out, size_t *len, reg_err **er
 	xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
 	if (!ob)
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	if (with_decl)
+		xmlOutputBufferWrite(ob, (int)(sizeof xml_decl - 1), xml_decl);
 	dump_root(ob, doc, root, nested);
 	int rc = -1;
-	size_t size = ob->error ? 0 : xmlOutputBufferGetSize(ob);
-	if (size > 0 && (*out = malloc(size + 1))) {
+	size_t size = xmlOutputBufferGetSize(ob);
+	if (ob->error)
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot serialize the document");
+	else if (!(*out = malloc(size + 1)))
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	else {
 		memcpy(*out, xmlOutputBufferGetContent(ob), size);
 		(*out)[size] = '\0';
 		*len = size;
 		rc = 0;
-	} else {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
 	}
 	xmlOutputBufferClose(ob);
 	return rc;
+}
+
+int reg_xml_dump(xmlDoc *doc, bool nested, char **out, size_t *len, reg_err **errp)
+{
+	return dump_string(doc, nested, false, out, len, errp);
 }
 
 int reg_xml_out_write_dump(reg_xml_out *o, bool nested, const char *text, size_t len,
@@ -1101,29 +1113,7 @@ void reg_xml_out_free(reg_xml_out *o)
 
 int reg_xml_serialize(xmlDoc *doc, char **out, size_t *len, reg_err **errp)
 {
-	*out = NULL;
-	*len = 0;
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *fp = open_memstream(&buf, &size);
-	if (!fp)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	reg_xml_out *o = reg_xml_out_new(fp, false);
-	int rc = -1;
-	if (!o)
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	else if (reg_xml_out_write(o, doc, errp) == 0 && reg_xml_out_finish(o, errp) == 0)
-		rc = 0;
-	reg_xml_out_free(o);
-	if (fclose(fp) != 0 && rc == 0)
-		rc = reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	if (rc < 0) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*len = size;
-	return 0;
+	return dump_string(doc, false, true, out, len, errp);
 }
 
 /* ---------------------------------------------------------------------------------------- */
