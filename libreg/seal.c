@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 
 #include "clock.h"
+#include "decimal.h"
 #include "xml.h"
 
 /* ---- geometry constants (docs/seals.md explains each) ---------------------------------------- */
@@ -851,12 +852,6 @@ out:
 
 /* ---- filing record --------------------------------------------------------------------------- */
 
-static void yuan(char buf[32], int64_t fen)
-{
-	snprintf(buf, 32, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)llabs(fen) / 100,
-		 (long long)llabs(fen) % 100);
-}
-
 char *reg_seal_mm_text(double v)
 {
 	char *s = NULL;
@@ -951,7 +946,7 @@ int reg_seal_filing_xml(const reg_catalog *cat, const reg_authority *authority,
 			goto oom;
 		}
 		reg_time_format_date(seals[i].filed_at, offset, filed);
-		yuan(price, reg_seal_type_price_fen(t));
+		reg_decimal_format(reg_seal_type_price_fen(t), price, sizeof price);
 		spared += reg_seal_type_price_fen(t);
 		xmlNewProp(s, BAD_CAST "code", BAD_CAST seals[i].code);
 		xmlNewProp(s, BAD_CAST "type", BAD_CAST reg_seal_type_code(t));
@@ -973,7 +968,7 @@ int reg_seal_filing_xml(const reg_catalog *cat, const reg_authority *authority,
 		goto oom;
 	char count[24];
 	snprintf(count, sizeof count, "%zu", n);
-	yuan(price, spared);
+	reg_decimal_format(spared, price, sizeof price);
 	xmlNewProp(total, BAD_CAST "count", BAD_CAST count);
 	xmlNewProp(total, BAD_CAST "fee", BAD_CAST "0.00");
 	xmlNewProp(total, BAD_CAST "spared", BAD_CAST price);
