@@ -203,29 +203,16 @@ char *reg_dossier_number(const reg_dossier *d)
 
 int reg_dossier_body_digest(const reg_dossier *d, char hex[65], reg_err **errp)
 {
-	static const char *const not_body[] = {"approvals", "outstanding", "issuance", "rejection"};
-	int rc = -1;
-	xmlDoc *copy = xmlCopyDoc(d->doc, 1);
-	xmlNode *root = copy ? xmlDocGetRootElement(copy) : NULL;
-	if (!root) {
-		xmlFreeDoc(copy);
-		return reg_err_set(errp, REG_EINTERNAL, d->file, d->line, NULL, "out of memory");
-	}
-	xmlUnsetProp(root, BAD_CAST "state");
-	for (size_t i = 0; i < sizeof not_body / sizeof *not_body; i++) {
-		xmlNode *s;
-		while ((s = reg_xml_child(root, REG_NS_DOSSIER, not_body[i]))) {
-			xmlUnlinkNode(s);
-			xmlFreeNode(s);
-		}
-	}
+	static const char *const not_body[] = {"approvals", "outstanding", "issuance", "rejection",
+					       NULL};
+	xmlNode *root = xmlDocGetRootElement(d->doc);
 	unsigned char digest[32];
-	if (reg_xml_c14n_sha256(copy, root, digest, errp) == 0) {
-		reg_hex(digest, sizeof digest, hex);
-		rc = 0;
-	}
-	xmlFreeDoc(copy);
-	return rc;
+	if (!root)
+		return reg_err_set(errp, REG_EINTERNAL, d->file, d->line, NULL, "empty dossier");
+	if (reg_xml_c14n_sha256_without(root, "state", REG_NS_DOSSIER, not_body, digest, errp) < 0)
+		return -1;
+	reg_hex(digest, sizeof digest, hex);
+	return 0;
 }
 
 int reg_dossier_add_approval(reg_dossier *d, const reg_approval *a, reg_err **errp)

@@ -1129,19 +1129,48 @@ static int in_subtree(void *root, xmlNodePtr node, xmlNodePtr parent)
 	return 0;
 }
 
+/* in_subtree, less what reg_xml_c14n_sha256_without leaves out. */
+typedef struct subset {
+	const xmlNode *root;
+	const char *skip_attr, *ns;
+	const char *const *skip_children;
+} subset;
+
+static bool skipped_child(const subset *v, const xmlNode *child)
+{
+	if (!v->skip_children || child->type != XML_ELEMENT_NODE || !child->ns ||
+	    !v->ns || strcmp((const char *)child->ns->href, v->ns) != 0)
+		return false;
+	for (const char *const *name = v->skip_children; *name; name++)
+		if (strcmp((const char *)child->name, *name) == 0)
+			return true;
+	return false;
+}
+
+static int in_subset(void *ctx, xmlNodePtr node, xmlNodePtr parent)
+{
+	const subset *v = ctx;
+	const xmlNode *n = node && node->type == XML_NAMESPACE_DECL ? parent : node;
+	const xmlNode *below = NULL; /* the ancestor (or n itself) whose parent is the root */
+	for (; n && n != v->root; n = n->parent)
+		below = n;
+	if (!n)
+		return 0;
+	if (below && below->type == XML_ATTRIBUTE_NODE)
+		return !(v->skip_attr && !below->ns &&
+			 strcmp((const char *)below->name, v->skip_attr) == 0);
+	return !(below && skipped_child(v, below));
+}
+
 static int digest_write(void *ctx, const char *buf, int len)
 {
 	return EVP_DigestUpdate(ctx, buf, (size_t)len) == 1 ? len : -1;
 }
 
-int reg_xml_c14n_sha256(xmlDoc *doc, xmlNode *node, unsigned char digest[32], reg_err **errp)
+/* Stream the exclusive C14N of the nodes `visible` admits into a SHA-256. */
+static int c14n_sha256(xmlDoc *doc, xmlNode *node, xmlC14NIsVisibleCallback visible, void *ctx,
+		       unsigned char digest[32], reg_err **errp)
 {
-	if (!doc && node)
-		doc = node->doc;
-	if (!node && doc)
-		node = xmlDocGetRootElement(doc);
-	if (!doc || !node)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "nothing to digest");
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	xmlOutputBufferPtr ob = NULL;
 	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
@@ -1150,7 +1179,7 @@ int reg_xml_c14n_sha256(xmlDoc *doc, xmlNode *node, unsigned char digest[32], re
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot start a sha-256 digest");
 	}
 	/* Streamed into the hash: the canonical form is never held in memory. */
-	int n = xmlC14NExecute(doc, in_subtree, node, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob);
+	int n = xmlC14NExecute(doc, visible, ctx, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob);
 	int failed = ob->error;
 	int closed = xmlOutputBufferClose(ob);
 	unsigned int dlen = 0;
@@ -1162,6 +1191,27 @@ int reg_xml_c14n_sha256(xmlDoc *doc, xmlNode *node, unsigned char digest[32], re
 				 "cannot canonicalize <%s> for its digest", (const char *)node->name);
 	EVP_MD_CTX_free(md);
 	return rc;
+}
+
+int reg_xml_c14n_sha256(xmlDoc *doc, xmlNode *node, unsigned char digest[32], reg_err **errp)
+{
+	if (!doc && node)
+		doc = node->doc;
+	if (!node && doc)
+		node = xmlDocGetRootElement(doc);
+	if (!doc || !node)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "nothing to digest");
+	return c14n_sha256(doc, node, in_subtree, node, digest, errp);
+}
+
+int reg_xml_c14n_sha256_without(xmlNode *node, const char *skip_attr, const char *ns,
+				const char *const *skip_children, unsigned char digest[32],
+				reg_err **errp)
+{
+	if (!node || !node->doc)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "nothing to digest");
+	subset v = {.root = node, .skip_attr = skip_attr, .ns = ns, .skip_children = skip_children};
+	return c14n_sha256(node->doc, node, in_subset, &v, digest, errp);
 }
 
 /* ---------------------------------------------------------------------------------------- */

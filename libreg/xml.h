@@ -145,6 +145,14 @@ int reg_xml_serialize(xmlDoc *doc, char **out, size_t *len, reg_err **errp);
  */
 int reg_xml_c14n_sha256(xmlDoc *doc, xmlNode *node, unsigned char digest[32], reg_err **errp);
 
+/* The same digest as if parts of `node` were removed first: its attribute `skip_attr` (without
+ * a namespace; NULL: none) and each child element in namespace `ns` whose local name is in
+ * `skip_children` (NULL-terminated; NULL: none), with everything inside them.  Gives exactly the
+ * bytes of removing them from a copy, without making the copy. */
+int reg_xml_c14n_sha256_without(xmlNode *node, const char *skip_attr, const char *ns,
+				const char *const *skip_children, unsigned char digest[32],
+				reg_err **errp);
+
 /*
  * Schema validation.  Load every schema in the main thread after reg_xml_init (xmlSchemaParse
  * is not thread-safe in 2.9); xsd_path and everything it includes must lie below the schema
