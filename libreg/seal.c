@@ -443,20 +443,28 @@ static double oval_name(FILE *fp, const char *font, double cx, double cy, double
 	double h = h_max, a = 0, b = 0, t_end = 0;
 	double len[OVAL_STEPS + 1];
 	/* Size and curve depend on each other (smaller characters ride a larger ellipse); a few
-	 * rounds settle it to far below a micrometre. */
+	 * rounds settle it to far below a micrometre.  A round that leaves the size exactly as it
+	 * was would only repeat itself, so the rounds stop there (most names: at the second, the
+	 * size capped at h_max). */
 	for (int round = 0; round < 8; round++) {
 		a = a_top - h / 2;
 		b = b_top - h / 2;
 		t_end = atan2(a * sin(span / 2), b * cos(span / 2));
 		len[0] = 0;
+		/* Each step's end is the next one's start: its sine and cosine are reused. */
+		double s0 = sin(-t_end), c0 = cos(-t_end);
 		for (int k = 1; k <= OVAL_STEPS; k++) {
-			double t0 = -t_end + 2 * t_end * (k - 1) / OVAL_STEPS;
-			double t1 = -t_end + 2 * t_end * k / OVAL_STEPS;
-			len[k] = len[k - 1] + hypot(a * (sin(t1) - sin(t0)), b * (cos(t1) - cos(t0)));
+			double t1 = -t_end + 2 * t_end * k / OVAL_STEPS, s1 = sin(t1), c1 = cos(t1);
+			len[k] = len[k - 1] + hypot(a * (s1 - s0), b * (c1 - c0));
+			s0 = s1;
+			c0 = c1;
 		}
 		double pitch = len[OVAL_STEPS] / (double)(name->n - 1);
 		double next = CHAR_FILL * pitch;
-		h = next < h_max ? next : h_max;
+		next = next < h_max ? next : h_max;
+		if (next == h)
+			break;
+		h = next;
 	}
 	double pitch = len[OVAL_STEPS] / (double)(name->n - 1);
 	group_font(fp, font, "serif", STROKE * h);
