@@ -258,6 +258,12 @@ static int read_input(work *w, const char *name, reg_err **errp)
 		}
 		w->batch |= reg_xml_stream_is_batch(s);
 		reg_dossier *d = reg_dossier_adopt(doc, name, line, errp);
+		/* The registry when the first dossier is here (registry.h: pipelines). */
+		if (d && !w->reg &&
+		    !(w->reg = reg_registry_open_existing(reg_config_db(w->r->cfg), errp))) {
+			reg_dossier_free(d);
+			d = NULL;
+		}
 		if (!d) {
 			rc = -1;
 			break;
@@ -323,8 +329,7 @@ static int approve(run *r, reg_err **errp)
 	    reg_config_offset(r->cfg, &w.offset, errp) < 0)
 		goto out;
 	reg_time_format(w.now, w.offset, w.time);
-	if (!(w.reg = reg_registry_open(reg_config_db(r->cfg), errp)) ||
-	    !(w.out = reg_cli_open_output(r->output, errp)))
+	if (!(w.out = reg_cli_open_output(r->output, errp)))
 		goto out;
 	if (r->all) {
 		w.queue = reg_approve_queue_new(w.cat, r->jobs, 0, w.reviewer, w.time, w.now,

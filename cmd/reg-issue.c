@@ -67,7 +67,6 @@ static int issue_stream(reg_issue *is, FILE *fp, const char *name, size_t *refus
 static int issue_all(run *r, reg_err **errp)
 {
 	reg_catalog *cat = NULL;
-	reg_registry *reg = NULL;
 	reg_issue *is = NULL;
 	int rc = -1;
 	size_t refused = 0;
@@ -77,8 +76,7 @@ static int issue_all(run *r, reg_err **errp)
 	reg_xml_init(reg_config_schema_dir(r->cfg));
 	if (!(cat = reg_catalog_load(reg_config_catalog_path(r->cfg), reg_config_schema_dir(r->cfg),
 				     errp)) ||
-	    !(reg = reg_registry_open(reg_config_db(r->cfg), errp)) ||
-	    !(is = reg_issue_new(r->cfg, cat, reg, r->out_dir, errp)))
+	    !(is = reg_issue_new(r->cfg, cat, NULL, r->out_dir, errp)))
 		goto out;
 	rc = 0;
 	for (int i = 0; i < r->n_inputs || i == 0; i++) {
@@ -96,7 +94,6 @@ static int issue_all(run *r, reg_err **errp)
 		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu dossiers not issued", refused);
 out:
 	reg_issue_free(is);
-	reg_registry_free(reg);
 	reg_catalog_free(cat);
 	return rc;
 }

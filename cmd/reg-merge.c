@@ -309,7 +309,15 @@ static int round_robin(merger *m, bool *any, reg_err **errp)
 		*any = true;
 		m->batch |= reg_xml_stream_is_batch(in->s);
 		reg_dossier *d = reg_dossier_adopt(doc, in->name, line, errp);
-		if (!d || gather(m, i, d, errp) < 0)
+		if (!d)
+			return -1;
+		/* The registry when the first dossier is here (registry.h: pipelines). */
+		if (!m->reg &&
+		    !(m->reg = reg_registry_open_existing(reg_config_db(m->r->cfg), errp))) {
+			reg_dossier_free(d);
+			return -1;
+		}
+		if (gather(m, i, d, errp) < 0)
 			return -1;
 	}
 	/* After the first round every input has said whether it is a batch; inputs that are not
@@ -336,8 +344,7 @@ static int merge_all(run *r, reg_err **errp)
 	if (!(m.cat = reg_catalog_load(reg_config_catalog_path(r->cfg),
 				       reg_config_schema_dir(r->cfg), errp)) ||
 	    reg_config_now(r->cfg, &now, errp) < 0 || reg_config_offset(r->cfg, &offset, errp) < 0 ||
-	    !(m.rules = reg_rules_new(errp)) ||
-	    !(m.reg = reg_registry_open(reg_config_db(r->cfg), errp)))
+	    !(m.rules = reg_rules_new(errp)))
 		goto out;
 	/* Open every input before writing anything: a missing one changes nothing. */
 	for (size_t i = 0; i < m.n_in; i++) {

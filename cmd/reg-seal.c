@@ -226,6 +226,9 @@ static int draw_set(struct run *r, const reg_seal_owner *o, struct set *s, reg_e
 	for (size_t i = 0; i < s->n; i++)
 		s->svg[i] = NULL;
 	if (!r->specimen) {
+		/* Opened at the first set (registry.h: pipelines), and only an existing one. */
+		if (!r->reg && !(r->reg = reg_registry_open_existing(reg_config_db(r->cfg), errp)))
+			return -1;
 		if (reg_registry_begin(r->reg, errp) < 0)
 			return -1;
 		if (reg_seal_file_set(r->reg, r->cat, reg_authority_division(r->authority), o->uscc,
@@ -366,8 +369,7 @@ static int run_all(struct run *r)
 		goto fail;
 	if (!r->specimen) {
 		if (!(r->authority = reg_config_authority(r->cfg, &err)) ||
-		    reg_config_now(r->cfg, &r->now, &err) < 0 ||
-		    !(r->reg = reg_registry_open(reg_config_db(r->cfg), &err)))
+		    reg_config_now(r->cfg, &r->now, &err) < 0)
 			goto fail;
 	}
 	if (make_dir(r->dir, &err) < 0)

@@ -316,7 +316,7 @@ static int show(run *r, reg_err **errp)
 	    !(auth = reg_config_authority(r->cfg, errp)) ||
 	    reg_config_now(r->cfg, &c.now, errp) < 0 || reg_config_offset(r->cfg, &c.offset, errp) < 0)
 		goto out;
-	reg = escalate ? reg_registry_open(reg_config_db(r->cfg), errp)
+	reg = escalate ? reg_registry_open_existing(reg_config_db(r->cfg), errp)
 		       : reg_registry_open_readonly(reg_config_db(r->cfg), errp);
 	if (!reg || !(esc = reg_escalation_new(cat, auth, errp)) ||
 	    !(c.reviews = calloc(reg_catalog_item_count(cat) + 1, sizeof *c.reviews)) ||

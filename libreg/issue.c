@@ -16,6 +16,7 @@ struct reg_issue {
 	reg_config *cfg;
 	const reg_catalog *cat;
 	reg_registry *reg;
+	bool own_reg;              /* opened here, at the first dossier */
 	const reg_authority *auth;
 	reg_sign_key *key;
 	char *out_dir;
@@ -59,6 +60,8 @@ void reg_issue_free(reg_issue *is)
 	if (!is)
 		return;
 	reg_sign_key_free(is->key);
+	if (is->own_reg)
+		reg_registry_free(is->reg);
 	free(is->out_dir);
 	free(is);
 }
@@ -222,6 +225,11 @@ int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_issued *out, reg_err **
 	int64_t at = 0;
 	int rc = -1;
 	memset(out, 0, sizeof *out);
+	if (!is->reg) {
+		if (!(is->reg = reg_registry_open_existing(reg_config_db(is->cfg), errp)))
+			goto out;
+		is->own_reg = true;
+	}
 	if (!number) {
 		reg_err_set(errp, REG_ENO, reg_dossier_file(d), reg_dossier_line(d),
 			    "/dossier/acceptance", "dossier was never accepted: not issued");

@@ -43,7 +43,9 @@ typedef struct reg_issued {
 } reg_issued;
 
 /* Loads the authority's signing key and clears temporary files killed runs left in out_dir.
- * The config, catalog and registry stay the caller's. */
+ * The config, catalog and registry stay the caller's.  With registry NULL, the configuration's
+ * registry (--db) is opened when the first dossier comes, and only if it exists (registry.h:
+ * reg_registry_open_existing, and why pipelines open it late); it is then the reg_issue's. */
 reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_registry *registry,
 			 const char *out_dir, reg_err **errp);
 /* Issue one dossier (it becomes the final dossier: <issuance>, state issued).  REG_ENO when

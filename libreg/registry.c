@@ -577,8 +577,11 @@ static int set_wal(reg_registry *reg, reg_err **errp)
 	}
 }
 
-static reg_registry *open_common(const char *path, bool readonly, reg_err **errp)
+typedef enum open_mode { OPEN_CREATE, OPEN_EXISTING, OPEN_READONLY } open_mode;
+
+static reg_registry *open_common(const char *path, open_mode mode, reg_err **errp)
 {
+	bool readonly = mode == OPEN_READONLY;
 	int timeout;
 	if (!path || !*path) {
 		reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL, "empty registry path");
@@ -589,6 +592,13 @@ static reg_registry *open_common(const char *path, bool readonly, reg_err **errp
 
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
+	if (!exists && errno == ENOENT && mode == OPEN_EXISTING) {
+		/* A mistyped --db must not leave an empty registry behind and then refuse every
+		 * dossier as unknown: only acceptance starts a registry. */
+		reg_err_set(errp, REG_ENOINPUT, path, 0, NULL,
+			    "registry does not exist (reg-apply creates it at the first acceptance)");
+		return NULL;
+	}
 	if (!exists && (readonly || errno != ENOENT)) {
 		reg_err_set(errp, readonly ? REG_ENOINPUT : REG_ECANTCREAT, path, 0, NULL,
 			    errno == ENOENT ? "registry does not exist" : "cannot open registry: %s",
@@ -612,7 +622,8 @@ static reg_registry *open_common(const char *path, bool readonly, reg_err **errp
 
 	/* One thread at a time per handle, so SQLite's own per-connection mutex is not needed. */
 	int flags = SQLITE_OPEN_NOMUTEX |
-		    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+		    (readonly ? SQLITE_OPEN_READONLY
+			      : SQLITE_OPEN_READWRITE | (mode == OPEN_CREATE ? SQLITE_OPEN_CREATE : 0));
 	int rc = sqlite3_open_v2(path, &reg->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		int sys = reg->db ? sqlite3_system_errno(reg->db) : 0;
@@ -655,12 +666,17 @@ fail:
 
 reg_registry *reg_registry_open(const char *path, reg_err **errp)
 {
-	return open_common(path, false, errp);
+	return open_common(path, OPEN_CREATE, errp);
+}
+
+reg_registry *reg_registry_open_existing(const char *path, reg_err **errp)
+{
+	return open_common(path, OPEN_EXISTING, errp);
 }
 
 reg_registry *reg_registry_open_readonly(const char *path, reg_err **errp)
 {
-	return open_common(path, true, errp);
+	return open_common(path, OPEN_READONLY, errp);
 }
 
 void reg_registry_free(reg_registry *reg)

@@ -7,8 +7,12 @@
  * under it, commitments, approvals, issuances, filed seals, escalation slips and an append-only
  * log of events.
  *
- * Opening.  reg_registry_open creates the file on first use; reg_registry_open_readonly (for
- * reg-status and reg-verify) never creates or changes anything.  Every handle runs with
+ * Opening.  reg_registry_open creates the file on first use: acceptance (reg-apply) starts a
+ * registry.  reg_registry_open_existing is for the tools that work on accepted dossiers: a
+ * missing file is an error, not a new empty registry under a mistyped --db.  Downstream of
+ * reg-apply in a pipeline they open it when their first dossier arrives, not at start-up: every
+ * tool of a pipeline starts at once, but reg-apply records a dossier before it writes it.
+ * reg_registry_open_readonly (reg-status, reg-verify) never creates or changes anything.  Every handle runs with
  *   journal_mode=WAL      readers never wait for a writer, and a writer never waits for readers
  *   synchronous=NORMAL    durable at checkpoints; a power cut may lose the last commits, never
  *                         corrupt the file
@@ -89,6 +93,9 @@ typedef struct reg_registry reg_registry;
 /* Open the registry at `path` for reading and writing, creating it (and its schema) when the
  * file does not exist, and migrating an older schema to the current one. */
 reg_registry *reg_registry_open(const char *path, reg_err **errp);
+/* The same for a registry that must exist already: a missing file is REG_ENOINPUT and nothing
+ * is created. */
+reg_registry *reg_registry_open_existing(const char *path, reg_err **errp);
 /* Open an existing registry only to read it.  A missing file is REG_ENOINPUT and nothing is
  * created; a registry of an older schema is REG_ECONFIG (open it once for writing to upgrade). */
 reg_registry *reg_registry_open_readonly(const char *path, reg_err **errp);

@@ -70,6 +70,13 @@ test_cmp() {
 
 # The number of rows of a table in an SQLite registry (no sqlite3 binary needed by users,
 # but the tests may use it).
+# test_new_registry DB — an empty registry, made the one way a registry is made: reg-apply, here
+# on an empty batch.  The other tools never create one (registry.h).
+test_new_registry() {
+	printf '<batch xmlns="urn:regkit:dossier:1"/>\n' | reg-apply --db "$1" >/dev/null &&
+	test -s "$1"
+}
+
 test_rows() {
 	sqlite3 "$1" "SELECT count(*) FROM $2"
 }

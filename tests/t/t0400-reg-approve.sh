@@ -202,8 +202,22 @@ test_expect_success 'a dossier without an acceptance number is refused, the othe
 	test "$(test_rows r.db approvals)" = 19
 '
 
+test_expect_success 'a registry that does not exist is an error, and none is created' '
+	accept &&
+	for mode in "--all" "--dept tax"; do
+		test_expect_code 66 reg-approve --db typo.db --now $LATER $mode accepted.xml >out 2>err &&
+		grep -q "^reg-approve: typo.db: registry does not exist" err &&
+		test ! -e typo.db &&
+		! grep -q "<dossier" out || return 1
+	done &&
+	printf "<batch xmlns=\"urn:regkit:dossier:1\"/>\n" >empty.xml &&
+	reg-approve --db typo.db --now $LATER --all empty.xml >out &&
+	test ! -e typo.db
+'
+
 test_expect_success 'a dossier the registry does not hold is refused and nothing is recorded for it' '
 	accept &&
+	test_new_registry other.db &&
 	test_expect_code 1 reg-approve --db other.db --now $LATER --all accepted.xml >out 2>err &&
 	test "$(grep -c "is not in the registry other.db" err)" = 20 &&
 	! grep -q "<dossier" out &&

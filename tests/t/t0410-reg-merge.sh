@@ -164,9 +164,18 @@ test_expect_success 'a later verdict of the same department supersedes: no confl
 
 test_expect_success 'a dossier the registry does not hold is refused' '
 	fan_out &&
+	test_new_registry other.db &&
 	test_expect_code 1 reg-merge --db other.db --now $LATER amr.xml tax.xml >merged.xml 2>err &&
 	test "$(grep -c "is not in the registry other.db" err)" = 20 &&
 	test "$(test_rows other.db events)" = 0
+'
+
+test_expect_success 'a registry that does not exist is an error, and none is created' '
+	fan_out &&
+	test_expect_code 66 reg-merge --db typo.db --now $LATER amr.xml tax.xml >merged.xml 2>err &&
+	grep -q "^reg-merge: typo.db: registry does not exist (reg-apply creates it at the first acceptance)$" err &&
+	test ! -e typo.db &&
+	! grep -q "<dossier" merged.xml
 '
 
 test_expect_success 'single dossiers in, one dossier out; an empty batch gives an empty batch' '

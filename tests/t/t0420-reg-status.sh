@@ -239,6 +239,14 @@ test_expect_success 'only tax is late: --escalate run twice writes each of its 8
 	test "$(test_rows r.db slips)" = 80
 '
 
+test_expect_success 'a registry that does not exist is an error for every view, and none is created' '
+	test_expect_code 66 reg-status --db typo.db 2>err &&
+	test_expect_code 66 reg-status --db typo.db --overdue 2>>err &&
+	test_expect_code 66 reg-status --db typo.db --escalate -o slips 2>>err &&
+	test "$(grep -c "^reg-status: typo.db: registry does not exist" err)" = 3 &&
+	test ! -e typo.db
+'
+
 test_expect_success 'answers count in the dossier view; a supplement request keeps the clock running' '
 	accept apps.csv &&
 	approve_all_but_tax &&

@@ -9,8 +9,8 @@ USCC2=91150302MA0000023R
 NOW=2026-11-23T10:00:00+08:00
 SEALS="01-official 02-finance 03-invoice 04-contract 05-legal-rep"
 
-# Record an issuance the way reg-issue will: a dossier row and its issuance row.  Until reg-issue
-# lands, the registry is written with sqlite3 directly (after reg-seal has created it).
+# Record an issuance the way reg-issue does: a dossier row and its issuance row, written with
+# sqlite3 so these tests need no whole pipeline.
 issue() { # DB NUMBER USCC
 	sqlite3 "$1" "INSERT INTO dossiers (number, name, authority, state, accepted_at,
 		body_digest, body) VALUES ('$2', '$NAME', '150302', 'issued', 1795399200,
@@ -22,9 +22,9 @@ seal_flags() {
 	reg-seal --now "$NOW" --name "$NAME" --legal-rep 张伟 "$@"
 }
 
-# A registry created by a refused run, holding one issued USCC.
+# A new registry holding one issued USCC.
 fresh_registry() {
-	test_expect_code 1 seal_flags --uscc $USCC --db reg.db -o out 2>/dev/null &&
+	test_new_registry reg.db &&
 	issue reg.db 150302-20261123-000001 $USCC
 }
 
@@ -57,7 +57,15 @@ test_expect_success 'a specimen has true size, the name on the arc and no textPa
 	! grep -q "class=\"star\"" specimen/seals/03-invoice.svg
 '
 
+test_expect_success 'a registry that does not exist is an error, and none is created' '
+	test_expect_code 66 seal_flags --uscc $USCC --db typo.db -o out 2>err &&
+	grep -q "^reg-seal: typo.db: registry does not exist" err &&
+	test ! -e typo.db &&
+	test ! -e out/$USCC
+'
+
 test_expect_success 'a USCC this registry did not issue is refused and nothing is written' '
+	test_new_registry reg.db &&
 	test_expect_code 1 seal_flags --uscc $USCC --db reg.db -o out 2>err &&
 	grep -q "^reg-seal: --uscc: USCC '\''$USCC'\'' was not issued by this registry$" err &&
 	test ! -e out/$USCC &&

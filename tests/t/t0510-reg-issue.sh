@@ -31,6 +31,15 @@ test_expect_success 'the pipeline leaves one complete, verifiable archive per ap
 	done <issued.tsv
 '
 
+test_expect_success 'a registry that does not exist is an error, and none is created' '
+	approved r.db "$FIXTURES/apps.csv" >merged.xml &&
+	test_expect_code 66 reg-issue --db typo.db -o out2 merged.xml >issued.tsv 2>err &&
+	grep -q "^reg-issue: typo.db: registry does not exist (reg-apply creates it at the first acceptance)$" err &&
+	test ! -e typo.db &&
+	! test -s issued.tsv &&
+	test -z "$(ls -A out2)"
+'
+
 test_expect_success 'every USCC is valid and starts with 91 and the authority division' '
 	approved r.db "$FIXTURES/apps.csv" | reg-issue --db r.db -o out >issued.tsv &&
 	cut -f1 issued.tsv >codes &&
