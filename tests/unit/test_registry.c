@@ -157,7 +157,11 @@ static void test_create_reopen(void)
 {
 	reg_err *err = NULL;
 	char *path = new_path("create");
-	reg_registry *reg = reg_registry_open(path, &err);
+	reg_registry *reg = reg_registry_open_existing(path, &err);
+	ok(!reg, "open_existing does not open a missing registry");
+	fails(-1, &err, REG_ENOINPUT, "does not exist", "a missing registry is REG_ENOINPUT");
+	ok(!exists(path), "and no file is created");
+	reg = reg_registry_open(path, &err);
 	ok(reg && !err, "open creates a registry on first use");
 	ok(exists(path), "the file exists after the first open");
 	int version = -1;
@@ -184,8 +188,8 @@ static void test_create_reopen(void)
 	succeeds(reg_registry_commit(reg, &err), &err, "commit");
 	reg_registry_free(reg);
 
-	reg = reg_registry_open(path, &err);
-	ok(reg && !err, "reopen an existing registry");
+	reg = reg_registry_open_existing(path, &err);
+	ok(reg && !err, "reopen an existing registry (open_existing: it is there)");
 	version = -1;
 	succeeds(reg_registry_schema_version(reg, &version, &err), &err, "version after reopen");
 	is_int(version, REG_REGISTRY_SCHEMA_VERSION, "reopening keeps the schema version");
