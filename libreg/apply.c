@@ -14,10 +14,68 @@
 #include "decimal.h"
 #include "ids.h"
 #include "names.h"
-#include "strmap.h"
 #include "xml.h"
 
 #define MATERIAL_FILE_MAX (64u << 20)
+
+/* Where each name accepted in this run came from, for the message about a second application
+ * under the same name.  The registry says whether a name is taken; this only adds the line.  A
+ * table of 64-bit name hashes and lines in one allocation that doubles: a copy of every name,
+ * kept for the whole run among each dossier's short-lived allocations, pinned the heap and grew a
+ * batch's peak RSS by a third of a KiB per row (bench/RESULTS.md). */
+typedef struct name_line {
+	uint64_t hash; /* 0: an empty slot */
+	long line;
+} name_line;
+
+typedef struct name_lines {
+	name_line *slots;
+	size_t cap, n; /* cap a power of two, at least twice n */
+} name_lines;
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+static name_line *name_slot(name_line *slots, size_t cap, uint64_t hash)
+{
+	size_t i = (size_t)hash & (cap - 1);
+	while (slots[i].hash && slots[i].hash != hash)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* The first line that took the name stays; out of memory only loses the line. */
+static void name_lines_put(name_lines *t, const char *name, long line)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		name_line *slots = calloc(cap, sizeof *slots);
+		if (!slots)
+			return;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].hash)
+				*name_slot(slots, cap, t->slots[i].hash) = t->slots[i];
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
+	}
+	name_line *slot = name_slot(t->slots, t->cap, name_hash(name));
+	if (!slot->hash) {
+		*slot = (name_line){name_hash(name), line};
+		t->n++;
+	}
+}
+
+/* The line that took the name in this run, or 0. */
+static long name_lines_get(const name_lines *t, const char *name)
+{
+	return t->cap ? name_slot(t->slots, t->cap, name_hash(name))->line : 0;
+}
 
 struct reg_apply {
 	reg_config *cfg;
@@ -28,7 +86,7 @@ struct reg_apply {
 	reg_rules *rules;
 	int offset;
 	int64_t now;
-	reg_strmap *batch_names; /* name → line of the application that took it in this run */
+	name_lines batch_names;  /* name → line of the application that took it in this run */
 };
 
 /* One application under examination. */
@@ -102,7 +160,7 @@ reg_apply *reg_apply_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 	a->reg = registry;
 	if (!(a->auth = reg_config_authority(cfg, errp)) || reg_config_now(cfg, &a->now, errp) < 0 ||
 	    !(a->schema = reg_xml_schema_load(reg_config_schema_path(cfg, "dossier.xsd"), errp)) ||
-	    !(a->rules = reg_rules_new(errp)) || !(a->batch_names = reg_strmap_new())) {
+	    !(a->rules = reg_rules_new(errp))) {
 		reg_apply_free(a);
 		return NULL;
 	}
@@ -117,7 +175,7 @@ void reg_apply_free(reg_apply *a)
 		return;
 	xmlSchemaFree(a->schema);
 	reg_rules_free(a->rules);
-	reg_strmap_free(a->batch_names);
+	free(a->batch_names.slots);
 	free(a);
 }
 
@@ -243,14 +301,17 @@ static void check_enterprise(check *c)
 			for (const reg_err *e = naming; e; e = reg_err_next(e))
 				problem(c, name_node, "/dossier/enterprise/name", "%s", reg_err_message(e));
 		reg_err_free(naming);
-		void *line = NULL;
-		if (reg_strmap_get(a->batch_names, name, &line))
-			problem(c, name_node, "/dossier/enterprise/name",
-				"'%s' was already accepted earlier in this batch (line %ld)", name,
-				(long)(intptr_t)line);
-		else if (rules_name_lookup(a, name) == 1)
-			problem(c, name_node, "/dossier/enterprise/name",
-				"'%s' is already registered under %s", name, reg_authority_name(a->auth));
+		if (rules_name_lookup(a, name) == 1) {
+			long line = name_lines_get(&a->batch_names, name);
+			if (line > 0)
+				problem(c, name_node, "/dossier/enterprise/name",
+					"'%s' was already accepted earlier in this batch (line %ld)",
+					name, line);
+			else
+				problem(c, name_node, "/dossier/enterprise/name",
+					"'%s' is already registered under %s", name,
+					reg_authority_name(a->auth));
+		}
 	}
 
 	int64_t hundredths = 0;
@@ -678,7 +739,7 @@ static int record(reg_apply *a, check *c, reg_err **errp)
 	if (reg_registry_add_event(reg, a->now, "accepted", number, name, NULL, errp) < 0 ||
 	    reg_registry_commit(reg, errp) < 0)
 		goto out;
-	reg_strmap_put(a->batch_names, name, (void *)(intptr_t)c->line);
+	name_lines_put(&a->batch_names, name, c->line);
 	rc = 0;
 out:
 	if (rc < 0) {
