@@ -333,7 +333,7 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 		capital_chars += (*c & 0xC0) != 0x80;
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		svg_text(g, fields[i].x, fields[i].y, 5, NULL, fields[i].label);
-		if (i == 3 && capital_chars > 17) /* past 亿: smaller, on two lines at most */
+		if (i == 3 && capital_chars > 17) /* many non-zero digits: smaller, two lines at most */
 			svg_wrapped(g, fields[i].x + label_gap, fields[i].y, 4, 21, 2, fields[i].value);
 		else if (i == 5)
 			svg_wrapped(g, fields[i].x + label_gap, fields[i].y, 5, 17, 2, fields[i].value);
