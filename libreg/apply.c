@@ -64,9 +64,10 @@ static void name_lines_put(name_lines *t, const char *name, long line)
 		t->slots = slots;
 		t->cap = cap;
 	}
-	name_line *slot = name_slot(t->slots, t->cap, name_hash(name));
+	uint64_t hash = name_hash(name);
+	name_line *slot = name_slot(t->slots, t->cap, hash);
 	if (!slot->hash) {
-		*slot = (name_line){name_hash(name), line};
+		*slot = (name_line){hash, line};
 		t->n++;
 	}
 }
