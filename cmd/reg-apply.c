@@ -12,7 +12,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "clock.h"
-#include "form.h"
+#include "appform.h"
 #include "intake.h"
 #include "registry.h"
 #include "xml.h"

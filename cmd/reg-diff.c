@@ -11,11 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "archive.h"
+#include "tarball.h"
 #include "cli.h"
-#include "config.h"
+#include "configuration.h"
 #include "diff.h"
-#include "err.h"
+#include "errors.h"
 #include "xml.h"
 
 static const char prog[] = "reg-diff";

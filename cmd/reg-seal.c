@@ -26,9 +26,9 @@
 
 #include "catalog.h"
 #include "cli.h"
-#include "config.h"
+#include "configuration.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 #include "registry.h"
 #include "seal.h"
 #include "xml.h"

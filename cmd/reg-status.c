@@ -186,7 +186,7 @@ typedef struct ctx {
 	reg_registry *reg;
 	const reg_catalog *cat;
 	reg_escalation *esc;
-	reg_review *reviews;
+	reg_item_progress *reviews;
 	table *t;
 	int64_t now;
 	int offset;
@@ -205,7 +205,7 @@ static int dossier_row(const reg_registry_dossier *d, void *user)
 	if (reg_escalation_review(c->esc, c->reg, d, c->now, c->reviews, c->errp) < 0)
 		return -1;
 	for (size_t i = 0; i < reg_catalog_item_count(c->cat); i++) {
-		const reg_review *rv = &c->reviews[i];
+		const reg_item_progress *rv = &c->reviews[i];
 		applicable += rv->applies;
 		answered += rv->applies && rv->answer.given &&
 			    rv->answer.verdict != REG_VERDICT_SUPPLEMENT;
@@ -229,7 +229,7 @@ static int review_rows(const reg_registry_dossier *d, void *user)
 	if (reg_escalation_review(c->esc, c->reg, d, c->now, c->reviews, c->errp) < 0)
 		return -1;
 	for (size_t i = 0; i < reg_catalog_item_count(c->cat); i++) {
-		const reg_review *rv = &c->reviews[i];
+		const reg_item_progress *rv = &c->reviews[i];
 		if (rv->wait == REG_WAIT_NONE || (c->r->view == VIEW_OVERDUE && rv->step < 0))
 			continue;
 		const reg_step *st = rv->step >= 0 ? reg_catalog_step(c->cat, (size_t)rv->step) : NULL;

@@ -3,7 +3,7 @@
  * identifiers (USCC, organization code, citizen id) given as arguments or one per line on stdin;
  * verify_archives checks issued archives (libreg/verify.h), never extracting them.
  * main only parses options, picks the mode and returns its exit status; the rules themselves
- * live in libreg (ids.c, archive.c, verify.c).
+ * live in libreg (ids.c, tarball.c, verify.c).
  *
  * Output, one line per input, always three TAB-separated fields: the input as given (control
  * bytes written as \xHH so the line keeps its shape), "ok" or "invalid", and the explanation.
@@ -19,11 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive.h"
+#include "tarball.h"
 #include "catalog.h"
 #include "cli.h"
-#include "config.h"
-#include "err.h"
+#include "configuration.h"
+#include "errors.h"
 #include "ids.h"
 #include "registry.h"
 #include "sign.h"

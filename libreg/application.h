@@ -22,7 +22,7 @@
 #include <stddef.h>
 
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 
 typedef enum reg_column {
 	REG_COL_NAME, REG_COL_FORM, REG_COL_CAPITAL, REG_COL_DIVISION, REG_COL_ADDRESS,

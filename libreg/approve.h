@@ -40,7 +40,7 @@
 
 #include "catalog.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 #include "merge.h"
 #include "registry.h"
 #include "rules.h"

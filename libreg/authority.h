@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "err.h"
+#include "errors.h"
 
 typedef struct reg_authority reg_authority;
 

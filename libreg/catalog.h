@@ -43,7 +43,7 @@
 
 #include <libxml/xpath.h>
 
-#include "err.h"
+#include "errors.h"
 
 typedef struct reg_catalog reg_catalog;
 typedef struct reg_department reg_department;

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "err.h"
+#include "configuration.h"
+#include "errors.h"
 
 enum reg_cli_option {
 	REG_OPT_DB = 0x1000,

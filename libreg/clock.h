@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "errors.h"
 
 #define REG_TIME_ISO_MAX 32 /* "2026-11-23T09:00:00+08:00" and its NUL, with room */
 

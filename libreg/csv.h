@@ -65,7 +65,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "errors.h"
 
 #define REG_CSV_MAX_FIELD (1024 * 1024)       /* bytes of UTF-8 in one field */
 #define REG_CSV_MAX_RECORD (4 * 1024 * 1024)  /* bytes of UTF-8 in all fields of one record */

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "errors.h"
 
 /* Enough for any int64_t in hundredths: sign, 17 integer digits, '.', 2 digits, NUL. */
 #define REG_DECIMAL_BUFSIZE 24

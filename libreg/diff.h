@@ -4,7 +4,7 @@
  * terms of documents and fields, not bytes.
  *
  * ENTRIES.  Two archives (already loaded, and so already past every hostile-archive check of
- * archive.h) are compared entry by entry, an entry being a file's path below the top directory
+ * tarball.h) are compared entry by entry, an entry being a file's path below the top directory
  * ("license.xml", "seals/01-official.svg"), so archives of two different USCCs line up.  Entries
  * are visited in the archives' own order (byte-wise by path) and every line about one entry is
  * written before the next entry's, so the output is deterministic.
@@ -60,8 +60,8 @@
 
 #include <libxml/tree.h>
 
-#include "archive.h"
-#include "err.h"
+#include "tarball.h"
+#include "errors.h"
 
 #define REG_DIFF_VALUE_MAX 512       /* bytes of a value shown before it is cut */
 #define REG_DIFF_DOSSIER_ENTRY "dossier.xml"

@@ -15,7 +15,7 @@
 
 #include <libxml/tree.h>
 
-#include "err.h"
+#include "errors.h"
 
 typedef struct reg_dossier reg_dossier;
 

@@ -72,11 +72,11 @@ bool reg_escalation_state_open(const char *state)
 }
 
 void reg_escalation_assess(const reg_catalog *cat, const bool *applies, const reg_answer *answers,
-			   bool open, int64_t accepted_at, int64_t now, reg_review *out)
+			   bool open, int64_t accepted_at, int64_t now, reg_item_progress *out)
 {
 	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
 		const reg_item *it = reg_catalog_item(cat, i);
-		reg_review *rv = &out[i];
+		reg_item_progress *rv = &out[i];
 		memset(rv, 0, sizeof *rv);
 		rv->item = it;
 		rv->applies = applies[i];
@@ -171,7 +171,7 @@ static int take_verdict(const reg_registry_approval *a, void *ctx)
 }
 
 int reg_escalation_review(reg_escalation *esc, reg_registry *reg, const reg_registry_dossier *row,
-			  int64_t now, reg_review *out, reg_err **errp)
+			  int64_t now, reg_item_progress *out, reg_err **errp)
 {
 	size_t n = reg_catalog_item_count(esc->cat);
 	reg_dossier *d = NULL;
@@ -229,7 +229,7 @@ static xmlNode *add_names(xmlNode *parent, const char *name, const char *zh, con
 }
 
 xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
-			  const reg_review *rv, size_t step, int64_t issued_at, reg_err **errp)
+			  const reg_item_progress *rv, size_t step, int64_t issued_at, reg_err **errp)
 {
 	const reg_step *st = reg_catalog_step(esc->cat, step);
 	const reg_department *dept = reg_item_department(rv->item);
@@ -316,7 +316,7 @@ int reg_slip_file_name(const char *number, const char *item, const char *step, c
 struct due {
 	char *number, *name;
 	int64_t accepted_at;
-	reg_review rv;
+	reg_item_progress rv;
 	size_t step;
 };
 
@@ -324,7 +324,7 @@ struct plan {
 	reg_escalation *esc;
 	reg_registry *reg;
 	int64_t now;
-	reg_review *reviews;
+	reg_item_progress *reviews;
 	struct due *due;
 	size_t n, cap;
 	reg_err **errp;
@@ -338,7 +338,7 @@ static int plan_dossier(const reg_registry_dossier *row, void *ctx)
 	if (reg_escalation_review(p->esc, p->reg, row, p->now, p->reviews, p->errp) < 0)
 		return -1;
 	for (size_t i = 0; i < reg_catalog_item_count(p->esc->cat); i++) {
-		const reg_review *rv = &p->reviews[i];
+		const reg_item_progress *rv = &p->reviews[i];
 		for (int s = 0; s <= rv->step; s++) {
 			if (p->n == p->cap) {
 				size_t cap = p->cap ? 2 * p->cap : 64;

@@ -37,7 +37,7 @@
 #include "authority.h"
 #include "catalog.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 #include "registry.h"
 
 #define REG_NS_SLIP "urn:regkit:slip:1"
@@ -62,7 +62,7 @@ typedef struct reg_answer {
 } reg_answer;
 
 /* One item of one dossier at one instant. */
-typedef struct reg_review {
+typedef struct reg_item_progress {
 	const reg_item *item;  /* belongs to the catalog */
 	bool applies;          /* the item applies to the dossier and was requested */
 	reg_answer answer;     /* copied from the input */
@@ -72,7 +72,7 @@ typedef struct reg_review {
 	int64_t elapsed;       /* now − accepted_at (negative when now is before acceptance) */
 	int step;              /* index (reg_catalog_step) of the highest rung reached; −1 when
 				* none is, and always −1 when not pending */
-} reg_review;
+} reg_item_progress;
 
 /* Seconds after acceptance at which a rung of `percent` is reached for a `limit`:
  * ceil(limit × percent / 100), without overflow (saturating at INT64_MAX); 0 for percent <= 0. */
@@ -84,11 +84,11 @@ int reg_escalation_step(const reg_catalog *cat, int64_t limit, int64_t elapsed);
 /*
  * The pure heart: every catalog item of a dossier at `now`.  `applies` and `answers` hold one
  * entry per catalog item (by index, reg_catalog_item order); `open` is whether the dossier is
- * still open (reg_escalation_state_open); out receives one reg_review per catalog item.
+ * still open (reg_escalation_state_open); out receives one reg_item_progress per catalog item.
  * Touches nothing but out.
  */
 void reg_escalation_assess(const reg_catalog *cat, const bool *applies, const reg_answer *answers,
-			   bool open, int64_t accepted_at, int64_t now, reg_review *out);
+			   bool open, int64_t accepted_at, int64_t now, reg_item_progress *out);
 
 /* A registry state in which reviews are still chased: anything but rejected and issued. */
 bool reg_escalation_state_open(const char *state);
@@ -114,12 +114,12 @@ void reg_escalation_free(reg_escalation *esc);
  * A body that no longer parses is REG_EDATA naming the acceptance number; an item applies-if
  * that fails is REG_ECONFIG.  Verdicts on items the catalog no longer has are ignored. */
 int reg_escalation_review(reg_escalation *esc, reg_registry *reg, const reg_registry_dossier *row,
-			  int64_t now, reg_review *out, reg_err **errp);
+			  int64_t now, reg_item_progress *out, reg_err **errp);
 
 /* The slip document for rung `step` of the pending review `rv` of dossier `row`, issued at
  * `issued_at`.  Caller frees with xmlFreeDoc. */
 xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
-			  const reg_review *rv, size_t step, int64_t issued_at, reg_err **errp);
+			  const reg_item_progress *rv, size_t step, int64_t issued_at, reg_err **errp);
 /* "<number>-<item-id>-<step-id>.xml"; REG_EINTERNAL when the parts would not make a plain
  * file name (each must be letters, digits, '-', '_' or '.', not starting with '.'). */
 int reg_slip_file_name(const char *number, const char *item, const char *step, char **out,

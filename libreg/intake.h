@@ -18,7 +18,7 @@
 
 #include "apply.h"
 #include "csv.h"
-#include "err.h"
+#include "errors.h"
 
 typedef enum reg_intake_format { REG_INTAKE_XML, REG_INTAKE_CSV } reg_intake_format;
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive.h"
+#include "tarball.h"
 #include "clock.h"
 #include "license.h"
 #include "seal.h"

@@ -27,9 +27,9 @@
 #include <stdbool.h>
 
 #include "catalog.h"
-#include "config.h"
+#include "configuration.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 #include "ids.h"
 #include "registry.h"
 

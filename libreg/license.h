@@ -21,7 +21,7 @@
 #include "authority.h"
 #include "catalog.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 
 typedef struct reg_license_input {
 	const reg_catalog *catalog;

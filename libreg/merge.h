@@ -41,7 +41,7 @@
 
 #include "catalog.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 #include "registry.h"
 #include "rules.h"
 

@@ -76,7 +76,7 @@
 #ifndef REG_NAMES_H
 #define REG_NAMES_H
 
-#include "err.h"
+#include "errors.h"
 
 /* The longest name accepted, in characters, as the dossier schema's maxLength.  Every
  * accepted character takes 3 bytes in UTF-8, so a part of a valid name fits in

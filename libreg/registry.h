@@ -75,7 +75,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "errors.h"
 
 /* The schema version this code writes (PRAGMA user_version); one more each migration. */
 #define REG_REGISTRY_SCHEMA_VERSION 1

@@ -29,7 +29,7 @@
 #include <libxml/xpath.h>
 
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 
 typedef struct reg_rules reg_rules;
 /* Answers reg:name-taken: 1 taken, 0 free, -1 could not tell (the rule then fails). */

@@ -55,7 +55,7 @@
 #include "authority.h"
 #include "catalog.h"
 #include "dossier.h"
-#include "err.h"
+#include "errors.h"
 #include "ids.h"
 #include "registry.h"
 

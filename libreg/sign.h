@@ -26,7 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "errors.h"
 
 #define REG_SIG_LEN 64             /* raw Ed25519 signature */
 #define REG_SIGN_KEY_MAX (64 << 10) /* a PEM key file larger than this is not a key */

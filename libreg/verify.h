@@ -49,9 +49,9 @@
 #ifndef REG_VERIFY_H
 #define REG_VERIFY_H
 
-#include "archive.h"
+#include "tarball.h"
 #include "catalog.h"
-#include "err.h"
+#include "errors.h"
 #include "registry.h"
 #include "sign.h"
 

@@ -35,7 +35,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
-#include "err.h"
+#include "errors.h"
 
 #define REG_NS_DOSSIER "urn:regkit:dossier:1"
 #define REG_NS_CATALOG "urn:regkit:catalog:1"

@@ -2,7 +2,7 @@
 """gen-hostile-archives.py [OUTDIR] — write the hostile archive corpus (tests/hostile/archives).
 
 Each file is an archive that reg-verify and reg-diff must refuse as not genuine (exit 1), without
-writing anything to disk, crashing or hanging.  tests/unit/test_archive.c loads every file named
+writing anything to disk, crashing or hanging.  tests/unit/test_tarball.c loads every file named
 in OUTDIR/EXPECT (`file<TAB>text the error message must contain`) and checks that every
 *.tar.gz of the directory is listed there, so the corpus and its expectations never drift apart.
 

@@ -22,7 +22,7 @@
 
 #include "apply.h"
 #include "catalog.h"
-#include "config.h"
+#include "configuration.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

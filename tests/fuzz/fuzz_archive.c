@@ -7,7 +7,7 @@
 
 #include <zlib.h>
 
-#include "archive.h"
+#include "tarball.h"
 #include "diff.h"
 #include "fuzz.h"
 #include "sign.h"

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "archive.h"
+#include "tarball.h"
 #include "sign.h"
 #include "xml.h"
 

@@ -86,7 +86,7 @@ static void test_assess(const reg_catalog *cat)
 	size_t n = reg_catalog_item_count(cat);
 	bool *applies = calloc(n, sizeof *applies);
 	reg_answer *answers = calloc(n, sizeof *answers);
-	reg_review *out = calloc(n, sizeof *out);
+	reg_item_progress *out = calloc(n, sizeof *out);
 	if (!applies || !answers || !out)
 		abort();
 	for (size_t i = 0; i < 6; i++)
@@ -218,7 +218,7 @@ static void test_registry(const reg_catalog *cat, const reg_authority *auth, con
 	reg_registry *reg = reg_registry_open(db, &err);
 	reg_escalation *esc = reg_escalation_new(cat, auth, &err);
 	size_t n = reg_catalog_item_count(cat);
-	reg_review *out = calloc(n, sizeof *out);
+	reg_item_progress *out = calloc(n, sizeof *out);
 	if (!body || !reg || !esc || !out) {
 		diag("setup: %s", err ? reg_err_message(err) : "cannot read the sample");
 		abort();

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "errors.h"
 #include "tap.h"
 
 static int count(const reg_err *e)

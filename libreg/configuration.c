@@ -1,4 +1,4 @@
-#include "config.h"
+#include "configuration.h"
 
 #include <pwd.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* The counter's application form (reg-apply -i), driven by scripted answers through a pipe as
  * a clerk would type them, and once through a pseudo-terminal.  Every run also checks that the
  * form wrote nothing to stdout, where reg-apply writes the dossier. */
-#include "form.h"
+#include "appform.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * config — one way for every tool to find its registry, catalog, authority, data and time.
+ * configuration — one way for every tool to find its registry, catalog, authority, data and time.
  *
  * An option beats the environment beats the default (DESIGN.md §3):
  *   db         --db         REG_DB         ./registry.db
@@ -16,13 +16,13 @@
  * never fails on them.  A config belongs to one run and is not shared between threads while it
  * may still resolve; read it freely once resolved.
  */
-#ifndef REG_CONFIG_H
-#define REG_CONFIG_H
+#ifndef REG_CONFIGURATION_H
+#define REG_CONFIGURATION_H
 
 #include <stdint.h>
 
 #include "authority.h"
-#include "err.h"
+#include "errors.h"
 
 typedef enum reg_config_key {
 	REG_CFG_DB,

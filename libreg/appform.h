@@ -1,5 +1,5 @@
 /*
- * form — the application form a clerk fills in at the counter (`reg-apply -i`): GNU readline,
+ * appform — the application form a clerk fills in at the counter (`reg-apply -i`): GNU readline,
  * one field at a time, every answer checked as it is typed, a summary to confirm at the end.
  * The result is the column values of libreg/application.h, so the caller goes on exactly as
  * for a CSV row: reg_application_from_fields, then acceptance.  The form never writes to
@@ -93,13 +93,13 @@
  * terminal and the process gets SIGINT, so nothing is recorded either.  Not thread-safe: one
  * form at a time per process, and no other readline use while it runs.
  */
-#ifndef REG_FORM_H
-#define REG_FORM_H
+#ifndef REG_APPFORM_H
+#define REG_APPFORM_H
 
 #include <stdio.h>
 
 #include "application.h"
-#include "err.h"
+#include "errors.h"
 
 /* History lines kept in the history file. */
 #define REG_FORM_HISTORY_MAX 1000

@@ -1,4 +1,4 @@
-#include "err.h"
+#include "errors.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * archive — the issuance archive <USCC>.tar.gz (DESIGN.md §3 "Archive"): a deterministic
+ * tarball — the issuance archive <USCC>.tar.gz (DESIGN.md §3 "Archive"): a deterministic
  * writer for reg-issue, a hostile-proof in-memory reader for reg-verify and reg-diff, and the
  * signed MANIFEST between them.
  *
@@ -67,22 +67,15 @@
  *
  * Nothing here keeps global state; a writer or an entry set belongs to one thread at a time.
  */
-#if defined(REG_ARCHIVE_WANT_LIBARCHIVE)
-/* This file's name shadows libarchive's <archive.h> wherever libreg's directory is on the
- * include path.  Code that needs libarchive itself (archive.c, tests/unit/test_archive.c)
- * defines REG_ARCHIVE_WANT_LIBARCHIVE around `#include <archive.h>`, and this passes it on to
- * the real header (system_header keeps -Wpedantic quiet about the GCC extension). */
-#pragma GCC system_header
-#include_next <archive.h>
-#elif !defined(REG_ARCHIVE_H)
-#define REG_ARCHIVE_H
+#ifndef REG_TARBALL_H
+#define REG_TARBALL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "errors.h"
 #include "sign.h"
 
 #define REG_ARCHIVE_MAX_NAME 255                 /* bytes of a stored entry name */

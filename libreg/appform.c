@@ -1,4 +1,4 @@
-#include "form.h"
+#include "appform.h"
 
 #include <errno.h>
 #include <fcntl.h>

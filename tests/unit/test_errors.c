@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "errors.h"
 #include "tap.h"
 
 static char *printed(const reg_err *e)

@@ -1,5 +1,5 @@
 /*
- * err — the one error type of regkit.
+ * errors — the one error type of regkit.
  *
  * Every libreg function that can fail takes a `reg_err **errp` as its last argument and, on
  * failure, stores a new error there and returns -1 (or NULL).  An error carries:
@@ -15,8 +15,8 @@
  * function that reports also reports the chain.  errp may be NULL when the caller does not care.
  * Errors are owned by whoever holds the pointer; reg_err_free(NULL) is a no-op.
  */
-#ifndef REG_ERR_H
-#define REG_ERR_H
+#ifndef REG_ERRORS_H
+#define REG_ERRORS_H
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,11 +1,10 @@
 /* archive: an issued archive must be byte-identical for the same inputs wherever it is made,
  * shaped exactly as DESIGN.md §3 says, checkable with stock tools, written atomically — and the
  * reader must refuse every hostile archive without writing a byte to disk. */
-#define REG_ARCHIVE_WANT_LIBARCHIVE /* libarchive's <archive.h>, to read back independently */
-#include <archive.h>
+#include <archive.h> /* libarchive itself, to read back independently */
 #include <archive_entry.h>
-#undef REG_ARCHIVE_WANT_LIBARCHIVE
-#include "archive.h"
+
+#include "tarball.h"
 
 #include <dirent.h>
 #include <errno.h>

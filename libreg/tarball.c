@@ -1,9 +1,7 @@
-/* libarchive first, through the shadowing rule explained at the top of archive.h. */
-#define REG_ARCHIVE_WANT_LIBARCHIVE
+#include "tarball.h"
+
 #include <archive.h>
 #include <archive_entry.h>
-#undef REG_ARCHIVE_WANT_LIBARCHIVE
-#include "archive.h"
 
 #include <dirent.h>
 #include <errno.h>
