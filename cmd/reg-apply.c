@@ -49,6 +49,7 @@ typedef struct run {
 	int n_inputs;
 } run;
 
+/* Rejections and notes alike: `reg-apply: FILE:LINE: FIELD: message` on stderr. */
 static void print_rejection(const reg_err *problems, void *user)
 {
 	(void)user;
@@ -128,6 +129,7 @@ static int accept_all(run *r, reg_err **errp)
 	reg_intake_options opt = {
 		.apply = apply, .out = out, .batch = r->n_inputs > 1, .rejects = rejects,
 		.rejects_name = r->rejects, .rejects_format = first, .on_reject = print_rejection,
+		.on_note = print_rejection,
 	};
 	if (!(in = reg_intake_new(&opt, errp)))
 		goto out;

@@ -2,12 +2,9 @@
  * reg-issue — one-window issuance (一窗出件): approved dossiers in, one signed reproducible
  * archive per enterprise out, and a line `USCC<TAB>path<TAB>sha256` per archive on stdout.
  */
-#include <errno.h>
-#include <string.h>
-#include <sys/stat.h>
-
 #include "catalog.h"
 #include "cli.h"
+#include "files.h"
 #include "issue.h"
 #include "registry.h"
 #include "xml.h"
@@ -21,7 +18,9 @@ static void usage(void)
 	       "twenty registration records and the free seal set in one signed archive\n"
 	       "DIR/<USCC>.tar.gz.  FILE is a dossier or batch from reg-merge; none or '-' reads\n"
 	       "standard input.  Prints USCC<TAB>path<TAB>sha256 per archive.\n\n"
-	       "  -o, --output DIR      where the archives go (created if missing)\n\n%s\n"
+	       "  -o, --output DIR      where the archives go (created if missing)\n"
+	       "      --new-edition     give issued dossiers a new edition of their archive\n"
+	       "                        (DIR/<USCC>-N.tar.gz) instead of writing the recorded one\n\n%s\n"
 	       "Exit status: 0 all issued, 1 some dossiers not issued (not approved, changed since\n"
 	       "acceptance), 64 usage, 65 input not XML, 66 input missing, 73 cannot create an\n"
 	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n",
@@ -31,6 +30,7 @@ static void usage(void)
 typedef struct run {
 	reg_config *cfg;
 	const char *out_dir;
+	bool new_edition;
 	char **inputs;
 	int n_inputs;
 } run;
@@ -70,13 +70,13 @@ static int issue_all(run *r, reg_err **errp)
 	reg_issue *is = NULL;
 	int rc = -1;
 	size_t refused = 0;
-	if (mkdir(r->out_dir, 0755) < 0 && errno != EEXIST)
-		return reg_err_set(errp, REG_ECANTCREAT, r->out_dir, 0, NULL, "cannot create: %s",
-				   strerror(errno));
+	reg_issue_options opt = {.out_dir = r->out_dir, .new_edition = r->new_edition, .prog = prog};
+	if (reg_mkdir(r->out_dir, errp) < 0)
+		return -1;
 	reg_xml_init(reg_config_schema_dir(r->cfg));
 	if (!(cat = reg_catalog_load(reg_config_catalog_path(r->cfg), reg_config_schema_dir(r->cfg),
 				     errp)) ||
-	    !(is = reg_issue_new(r->cfg, cat, NULL, r->out_dir, errp)))
+	    !(is = reg_issue_new(r->cfg, cat, NULL, &opt, errp)))
 		goto out;
 	rc = 0;
 	for (int i = 0; i < r->n_inputs || i == 0; i++) {
@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"new-edition", no_argument, NULL, 'E'},
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': r.out_dir = optarg; break;
+		case 'E': r.new_edition = true; break;
 		case REG_OPT_HELP: usage(); goto out;
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:

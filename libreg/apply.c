@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "decimal.h"
 #include "ids.h"
+#include "ledger.h"
 #include "names.h"
 #include "xml.h"
 
@@ -98,6 +99,7 @@ typedef struct check {
 	const char *file;
 	long line;
 	reg_err *problems;
+	reg_err *notes;      /* what acceptance has to say without refusing (REG_OK) */
 } check;
 
 static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
@@ -671,19 +673,53 @@ static void set_acceptance(reg_apply *a, reg_dossier *d, const char *number)
 	reg_dossier_set_state(d, REG_STATE_ACCEPTED);
 }
 
-static int record(reg_apply *a, check *c, reg_err **errp)
+/* The same application accepted before and still open: the dossier is handed back as the
+ * registry holds it (its body, the registry's state), with a note and an event, and no row. */
+static int hand_back(reg_apply *a, check *c, const reg_registry_dossier *prior, reg_err **errp)
+{
+	xmlDoc *doc = reg_xml_parse_memory(prior->body, strlen(prior->body),
+					   reg_registry_path(a->reg), errp);
+	reg_state state = REG_STATE_ACCEPTED;
+	char detail[160];
+	if (!doc)
+		return -1;
+	snprintf(detail, sizeof detail, "handed in again: %s line %ld", c->file ? c->file : "-",
+		 c->line);
+	if (reg_registry_add_event(a->reg, a->now, "resubmitted", prior->number, detail, NULL,
+				   errp) < 0 ||
+	    reg_registry_commit(a->reg, errp) < 0) {
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	reg_dossier_replace_doc(c->d, doc);
+	reg_state_parse(prior->state, &state);
+	reg_dossier_set_state(c->d, state);
+	/* A note, not a problem: the code says the application was not refused. */
+	reg_err_set(&c->notes, REG_OK, c->file, c->line, NULL,
+		    "already accepted as %s (%s): the same dossier, written again", prior->number,
+		    prior->state);
+	return 0;
+}
+
+static int record(reg_apply *a, check *c, const char *application, reg_err **errp)
 {
 	reg_registry *reg = a->reg;
 	const char *division = reg_authority_division(a->auth);
-	char *name = reg_dossier_text(c->d, "enterprise/name"), *body = NULL;
-	char date[9], counter[64], number[40], digest[65];
+	char *name = reg_dossier_text(c->d, "enterprise/name"), *body = NULL, *materials = NULL;
+	char date[9], counter[64], number[40], digest[65], enterprise[65];
 	size_t body_len = 0;
 	uint64_t serial = 0;
-	bool taken = false;
+	bool taken = false, again = false;
+	reg_registry_dossier prior = {0};
 	int rc = -1;
 
-	if (reg_registry_begin(reg, errp) < 0)
+	if (reg_registry_begin(reg, errp) < 0 ||
+	    reg_registry_find_application(reg, division, application, &prior, &again, errp) < 0)
 		goto out;
+	if (again) {
+		rc = hand_back(a, c, &prior, errp);
+		goto out;
+	}
 	if (reg_registry_name_taken(reg, division, name, &taken, errp) < 0)
 		goto out;
 	if (taken) {
@@ -712,15 +748,20 @@ static int record(reg_apply *a, check *c, reg_err **errp)
 		goto out;
 	}
 	if (reg_dossier_body_digest(c->d, digest, errp) < 0 ||
+	    reg_ledger_body_facts(c->d, enterprise, &materials, errp) < 0 ||
 	    reg_xml_serialize(reg_dossier_doc(c->d), &body, &body_len, errp) < 0)
 		goto out;
 	reg_registry_dossier row = {
 		.number = number, .name = name, .authority = division,
 		.state = reg_state_name(REG_STATE_ACCEPTED), .accepted_at = a->now,
-		.body_digest = digest, .body = body, .window = reg_config_window(a->cfg),
-		.clerk = reg_config_clerk(a->cfg),
+		.window = reg_config_window(a->cfg), .clerk = reg_config_clerk(a->cfg),
+		.application_digest = application,
 	};
-	if (reg_registry_add_dossier(reg, &row, errp) < 0 ||
+	reg_registry_body first = {
+		.digest = digest, .body = body, .enterprise_digest = enterprise,
+		.materials = materials, .recorded_at = a->now,
+	};
+	if (reg_registry_add_dossier(reg, &row, &first, errp) < 0 ||
 	    reg_registry_reserve_name(reg, division, name, number, a->now, errp) < 0)
 		goto out;
 	xmlNode *commitments = reg_dossier_section(c->d, "commitments", false);
@@ -749,6 +790,8 @@ out:
 		reg_dossier_drop_section(c->d, "acceptance");
 		reg_dossier_set_state(c->d, REG_STATE_NONE);
 	}
+	reg_registry_dossier_clear(&prior);
+	free(materials);
 	free(body);
 	free(name);
 	return rc;
@@ -767,10 +810,19 @@ int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool cs
 	}
 	if (examine(&c, base_dir, applies, errp) < 0 || c.problems)
 		goto out;
+	/* The application as it came (its material files hashed): the same one handed in again
+	 * while its dossier is open gets that dossier back. */
+	char application[65];
+	reg_dossier_strip_comments(d);
+	if (reg_dossier_body_digest(d, application, errp) < 0)
+		goto out;
 	record_material_use(&c, applies);
-	rc = record(a, &c, errp);
+	rc = record(a, &c, application, errp);
 out:
 	reg_err_append(errp, &c.problems);
+	if (rc == 0)
+		reg_err_append(errp, &c.notes);
+	reg_err_free(c.notes);
 	free(applies);
 	return rc;
 }

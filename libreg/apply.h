@@ -19,7 +19,18 @@
  *
  * Acceptance numbers are <authority division>-<YYYYMMDD>-<6-digit sequence of that day>, the
  * date in the authority's zone.  Each accepted dossier is one registry transaction: dossier,
- * name, commitments, event.  A rejection rolls back: no row, no number burned.
+ * its first body version (with the facts libreg/ledger.h needs), name, commitments, event.  A
+ * rejection rolls back: no row, no number burned.  Comments and processing instructions inside
+ * the dossier are dropped first: they are outside the body digest, and nothing the registry
+ * records carries what no digest covers.
+ *
+ * Handed in again.  The application as it came — its body digest after the checks, material
+ * files hashed, before acceptance adds anything — is recorded with the dossier.  An application
+ * identical to one whose dossier is still open (neither rejected nor issued) is not refused as
+ * "already registered" (which stranded dossiers whose acceptance was committed but never written
+ * out, after a kill or a full disk): the registry's dossier is handed back — its body, with the
+ * registry's state — with a note (REG_OK, "already accepted as N") appended to *errp, an event
+ * "resubmitted", and no new row or number.
  */
 #ifndef REG_APPLY_H
 #define REG_APPLY_H
@@ -41,8 +52,9 @@ reg_apply *reg_apply_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 			 reg_err **errp);
 /* Check and accept one application.  `base_dir` is the folder material hrefs are relative to
  * (the input file's own folder; the working directory for stdin).  Returns 0 when accepted (the
- * dossier now carries its acceptance, state and material usage), -1 otherwise: REG_ENO for a
- * rejection (the batch goes on), any other code for a failure that should stop the run. */
+ * dossier now carries its acceptance, state and material usage) or handed back (see above:
+ * *errp then holds the note), -1 otherwise: REG_ENO for a rejection (the batch goes on), any
+ * other code for a failure that should stop the run. */
 int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv,
 		     reg_err **errp);
 /* Stages 1–4 only: nothing is numbered or recorded. */

@@ -1,14 +1,14 @@
 /*
  * approve — parallel approval (并联审批): each department reviews its own catalog items of an
- * accepted dossier and appends one <approval> per item (docs/formats.md, docs/approval.md).
+ * accepted dossier, signs what it decided, and the registry records it (docs/approval.md,
+ * docs/signatures.md).
  *
  * A review is one dossier in the hands of one thread: reg_review_new checks that the dossier
  * can be reviewed at all (it has an acceptance number and is not issued), computes its body
  * digest and which catalog items apply to it (reg_applicable_items, the same answer acceptance
  * gave) once, and then any number of departments add their verdicts:
  *
- *   automatic (reg_approve_dept)   for every item the department owns: an item that does not
- *                                  apply is recorded not-applicable; an applicable one has its
+ *   automatic (reg_approve_dept)   for every item the department owns that applies: its
  *                                  `require` rules evaluated — all true → approved; any failed
  *                                  rule whose on-fail is reject → rejected, with one <reason>
  *                                  per failed rule (supplement ones included); otherwise
@@ -16,20 +16,30 @@
  *   manual (reg_approve_manual)    a department clerk's decision on one applicable item, or on
  *                                  every applicable item of the department: the same record,
  *                                  with the clerk as reviewer and the clerk's reasons.
- * Every approval carries the reviewer, the time and the body digest; a later verdict for the
- * same item supersedes an earlier one (libreg/merge.h decides what is in force).
+ * Items that do not apply get no approval: not-applicable is the catalog's to say, not a
+ * department's, and is never signed.  What one department adds in one call is one statement,
+ * signed with that department's key (libreg/verdict.h): every approval carries the reviewer,
+ * the time, the body digest and the signature.
  *
  * Rules.  The rules context is the caller's, one per thread (libreg/rules.h); reg_review_new
- * binds it to the dossier.  Give it no name lookup (reg_rules_new's default, and what
- * reg-approve and the queue below do): reg:name-taken() then answers false, so the catalog's
- * "name not already registered" rule does not fail on the dossier's own name, which acceptance
- * reserved (acceptance already checked uniqueness).  Ages are measured at
- * the acceptance time, as at the window.  A rule that cannot be evaluated is REG_ECONFIG (the
- * catalog is wrong, not the dossier): the caller stops.
+ * binds it to the dossier.  Give it no name lookup (reg_rules_new's default): reg:name-taken()
+ * then answers false, so the catalog's "name not already registered" rule does not fail on the
+ * dossier's own name, which acceptance reserved.  Ages are measured at the acceptance time, as
+ * at the window.  A rule that cannot be evaluated is REG_ECONFIG (the catalog is wrong, not the
+ * dossier): the run stops.
  *
- * Threads.  A review uses its rules context and the catalog (read-only, shared); it never
- * touches the registry.  The main thread records what the reviews added (reg_approve_record),
- * one registry transaction per dossier.
+ * The run (reg_approve_run) is all of reg-approve: it reads the dossier streams, reviews each
+ * dossier, and — unless offline — records each through the ledger (libreg/ledger.h: the
+ * department's own verdicts are recorded as its own; any other verdict the dossier carries must
+ * be recorded already or prove itself by its signature) and settles the dossier's state.  With
+ * --dept (and --dossier) the output is the department's stream: the input with its signed
+ * verdicts added, its state attribute as it came — reg-merge makes the ledger's view of the
+ * departments' streams.  --all writes the ledger's view itself.  --all runs every department on a pool of threads (the queue below); the
+ * main thread alone touches the registry and the output, recording the finished dossiers in
+ * groups — one transaction, a savepoint per dossier, so a refused dossier is undone alone and
+ * a commit costs once per group.  Nothing reaches the output before its records are committed.
+ * Offline (a department's host without the registry) it only reviews and signs: the stream goes
+ * back to the authority as a file, and reg-merge records it.
  */
 #ifndef REG_APPROVE_H
 #define REG_APPROVE_H
@@ -39,11 +49,12 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "configuration.h"
 #include "dossier.h"
 #include "errors.h"
-#include "merge.h"
-#include "registry.h"
+#include "keyring.h"
 #include "rules.h"
+#include "sign.h"
 
 /* The default reviewer of automatic verdicts. */
 #define REG_APPROVE_REVIEWER "reg-approve"
@@ -55,8 +66,7 @@ typedef struct reg_review reg_review;
  * the zone offset_min), compute its body digest and the applicable items.  A dossier without
  * an acceptance number, or one already issued, cannot be reviewed: REG_ENO with its file and
  * line.  The catalog, rules and dossier stay the caller's; the dossier must outlive every call
- * that reads or changes it through the review (reg_approve_dept, reg_approve_manual), while
- * reg_approve_record needs only the review itself.
+ * that changes it through the review.
  */
 reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier *d, int64_t now,
 			   int offset_min, reg_err **errp);
@@ -64,31 +74,33 @@ void reg_review_free(reg_review *rv);
 
 const char *reg_review_number(const reg_review *rv);   /* the acceptance number */
 const char *reg_review_digest(const reg_review *rv);   /* 64 hex: the body reviewed */
-/* Whether the catalog item with index i (number i + 1) applies to the dossier. */
+/* Whether the catalog item with index i (number i + 1) applies to the dossier; and all of it. */
 bool reg_review_applies(const reg_review *rv, size_t i);
+const bool *reg_review_applicable(const reg_review *rv);
 
 /*
  * The automatic review by department `dept` (a catalog department id: an unknown one is
- * REG_EUSAGE, and so is a reviewer reg_approve_reviewer_valid refuses).  Appends one approval
- * per item the department owns, in item order, with `reviewer` and `time` (ISO 8601 with
- * offset, as reg_time_format writes it).  Returns the number of approvals appended (0 for a
- * department that owns no item), -1 on failure.
+ * REG_EUSAGE, and so is a reviewer reg_approve_reviewer_valid refuses), signed with `key` (the
+ * department's private key).  Appends one approval per applicable item the department owns,
+ * in item order, with `reviewer` and `time` (ISO 8601 with offset, as reg_time_format writes
+ * it).  Returns the number of approvals appended (0 when none of its items applies), -1 on
+ * failure.
  */
 int reg_approve_dept(reg_review *rv, const char *dept, const char *reviewer, const char *time,
-		     reg_err **errp);
+		     const reg_sign_key *key, reg_err **errp);
 
 /*
  * A manual decision of department `dept`: `verdict` (approved, rejected or supplement — not
  * not-applicable, which only the catalog decides) on item `item`, or on every applicable item
- * of the department when `item` is NULL, with the reasons given (at least one).  An unknown
- * department or item, an item of another department, or a not-applicable verdict is
- * REG_EUSAGE (the command line is wrong); an item that does not apply to this dossier, or a
- * department with no applicable item in it, is REG_ENO.  Nothing is appended on failure.
- * Returns the number of approvals appended.
+ * of the department when `item` is NULL, with the reasons given (at least one), signed with
+ * `key`.  An unknown department or item, an item of another department, or a not-applicable
+ * verdict is REG_EUSAGE (the command line is wrong); an item that does not apply to this
+ * dossier, or a department with no applicable item in it, is REG_ENO.  Nothing is appended on
+ * failure.  Returns the number of approvals appended.
  */
 int reg_approve_manual(reg_review *rv, const char *dept, const char *item, reg_verdict verdict,
 		       const char *const *reasons, size_t n_reasons, const char *reviewer,
-		       const char *time, reg_err **errp);
+		       const char *time, const reg_sign_key *key, reg_err **errp);
 
 /* Whether a reviewer's name fits the dossier schema: 1 to 64 characters, one line, no control
  * characters. */
@@ -99,83 +111,50 @@ size_t reg_review_added_count(const reg_review *rv);
 const reg_approval *reg_review_added(const reg_review *rv, size_t i);
 
 /*
- * Whether the registry holds the dossier `number` with the body `digest` and has not issued it:
- * 0 yes; -1 with REG_ENO naming what is wrong (not in the registry, a body other than the one
- * accepted, already issued) — or another code when the registry itself fails.  reg-approve
- * and reg-merge ask this before recording anything about a dossier.
+ * Every department of the catalog in catalog order (reg_approve_dept, each signed with its key
+ * in `keys` for the instant of `time`), then the dossier's approvals put in order
+ * (libreg/merge.h) — so the result is what the per-department runs merged would give.  *out
+ * receives the review.  -1 as reg_review_new, reg_approve_dept and reg_merge_approvals fail, or
+ * REG_ECONFIG when a department's key is not loaded.
  */
-int reg_approve_registered(reg_registry *reg, const char *number, const char *digest,
-			   reg_err **errp);
+int reg_approve_all(const reg_catalog *cat, reg_rules *rules, const reg_keyring *keys,
+		    reg_dossier *d, const char *reviewer, const char *time, int64_t now,
+		    int offset_min, reg_review **out, reg_err **errp);
 
-/*
- * Record what the review added: for each approval reg_registry_add_approval and an event
- * ("verdict", detail "<item> <dept> <verdict> by <reviewer>[: reasons]") at the approval's
- * time.  Call inside the caller's transaction, after reg_approve_registered; `offset_min`
- * reads the approval times.
+/* ---------------------------------------------------------------------------------------------
+ * The run
  */
-int reg_approve_record(reg_registry *reg, const reg_review *rv, int offset_min, reg_err **errp);
 
-/*
- * The whole review of one dossier as reg-approve --all does it: every catalog department in
- * catalog order (reg_approve_dept), then reg_merge (libreg/merge.h) of the result — the same
- * function reg-merge uses, so the output is what the per-department runs merged would give.
- * The dossier is merged in place (state set); *out receives the review (what was added, for the
- * registry) and `digest` the body digest.  -1 as reg_review_new, reg_approve_dept and
- * reg_merge fail.
- */
-int reg_approve_all(const reg_catalog *cat, reg_rules *rules, reg_dossier *d,
-		    const char *reviewer, const char *time, int64_t now, int offset_min,
-		    reg_review **out, char digest[65], reg_err **errp);
+typedef enum reg_approve_mode {
+	REG_APPROVE_DEPT,       /* one department's automatic review of every dossier */
+	REG_APPROVE_DECISION,   /* one clerk's decision on one dossier (--dossier) */
+	REG_APPROVE_ALL,        /* every department, on a pool of threads */
+} reg_approve_mode;
 
-/*
- * A queue of dossiers under reg_approve_all on a small pool of threads, handed back in the
- * order they went in.  At most `window` dossiers are in flight (memory stays flat whatever
- * the stream's length): push while not full, pop (which waits for the oldest) to make room.
- * Each worker has its own rules context, made here in the calling thread; the catalog is
- * shared read-only (compile everything before: reg_catalog_load).  With threads = 1 there is no
- * thread at all: push reviews at once in the caller's thread.  The queue is driven by one
- * thread (the main one), which alone touches the registry and the output; everything else a
- * dossier needs — review, merge, the outcome for the registry, serializing, freeing its tree —
- * happens in the workers, so the main thread does as little as it can.
- */
-typedef struct reg_approve_queue reg_approve_queue;
+typedef struct reg_approve_request {
+	reg_approve_mode mode;
+	const char *dept;             /* DEPT and DECISION */
+	const char *dossier;          /* DECISION: the acceptance number */
+	const char *item;             /* DECISION: NULL for every applicable item of dept */
+	reg_verdict verdict;          /* DECISION */
+	const char *const *reasons;   /* DECISION */
+	size_t n_reasons;
+	const char *reviewer;         /* NULL: REG_APPROVE_REVIEWER */
+	unsigned jobs;                /* ALL: threads (1: none at all) */
+	bool offline;                 /* review and sign only: no registry (a department's host) */
+	const char *key;              /* a private key file for dept, instead of the authority's */
+	const char *prog;             /* for the refusals printed as the run goes on */
+} reg_approve_request;
 
-/* What pop hands back, everything owned by the caller (reg_approve_result_clear): where the
- * dossier came from (for messages); the review (what was added, for reg_approve_record) and the
- * outcome (for reg_merge_record_outcome), both NULL/empty when refused; the merged dossier as
- * reg_xml_dump made it for the output mode given to push; the body digest; and the dossier's own
- * error (REG_ENO: refused, the run goes on; anything else should stop the run).  The dossier
- * itself is gone. */
-typedef struct reg_approve_result {
-	char *file;
-	long line;
-	reg_review *review;
-	reg_merge_outcome outcome;
-	char *xml;
-	size_t xml_len;
-	bool nested;
-	char digest[65];
-	reg_err *err;
-} reg_approve_result;
-
-/* `reviewer` and `time` are copied. threads 1..REG_APPROVE_MAX_THREADS; window >= threads
- * (0: 32 per thread, which is also the most one registry transaction records). */
 #define REG_APPROVE_MAX_THREADS 256
-reg_approve_queue *reg_approve_queue_new(const reg_catalog *cat, unsigned threads, size_t window,
-					 const char *reviewer, const char *time, int64_t now,
-					 int offset_min, reg_err **errp);
-bool reg_approve_queue_full(const reg_approve_queue *q);
-size_t reg_approve_queue_pending(const reg_approve_queue *q);
-/* How many dossiers the queue holds at most (the window). */
-size_t reg_approve_queue_window(const reg_approve_queue *q);
-/* Hand a dossier over (ownership passes, also on failure), to be serialized for batch output
- * when `nested` (reg_xml_dump).  Full → REG_EINTERNAL. */
-int reg_approve_queue_push(reg_approve_queue *q, reg_dossier *d, bool nested, reg_err **errp);
-/* The oldest dossier pushed: 1 and *out filled; 0 when nothing is in flight, or when `wait` is
- * false and the oldest is not finished yet (a caller collecting a group takes what is ready). */
-int reg_approve_queue_pop(reg_approve_queue *q, bool wait, reg_approve_result *out);
-void reg_approve_result_clear(reg_approve_result *r);
-/* Stop the workers (finishing what they hold) and free everything still queued. */
-void reg_approve_queue_free(reg_approve_queue *q);
+
+/*
+ * Run reg-approve over the inputs (n of them; none: standard input) into `output` ("-" or NULL
+ * for standard output).  A dossier's own refusal is printed (`prog: FILE:LINE: FIELD: message`)
+ * and the run goes on; at the end REG_ENO "N of M dossiers refused" if any was.  Anything else
+ * stops the run: what was recorded before it is written, the rest is not.
+ */
+int reg_approve_run(reg_config *cfg, const reg_approve_request *rq, char *const *inputs,
+		    size_t n_inputs, const char *output, reg_err **errp);
 
 #endif

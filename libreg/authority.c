@@ -17,7 +17,17 @@ struct reg_authority {
 	char *private_key;
 	char *public_key;
 	bool test_only;
+	char *path;
+	reg_dept_key *keys;
+	size_t n_keys;
 };
+
+static void dept_key_clear(reg_dept_key *k)
+{
+	free((char *)k->dept);
+	free((char *)k->public_path);
+	free((char *)k->private_path);
+}
 
 void reg_authority_free(reg_authority *a)
 {
@@ -30,6 +40,10 @@ void reg_authority_free(reg_authority *a)
 	free(a->area);
 	free(a->private_key);
 	free(a->public_key);
+	for (size_t i = 0; i < a->n_keys; i++)
+		dept_key_clear(&a->keys[i]);
+	free(a->keys);
+	free(a->path);
 	free(a);
 }
 
@@ -59,10 +73,84 @@ static char *beside(const char *config_path, const char *file)
 	return out;
 }
 
+/* A key's period bound: an ISO 8601 time (a date alone is its midnight) in the authority's
+ * zone, or absent (open). */
+static void key_bound(xmlNode *key, const char *attr, int offset, int64_t open_value,
+		      int64_t *out, const char *path, reg_err **err)
+{
+	char *text = reg_xml_attr(key, attr);
+	*out = open_value;
+	if (text && reg_time_parse(text, offset, out, NULL, NULL) < 0)
+		reg_err_add(err, REG_ECONFIG, path, reg_xml_line(key),
+			    "/authority/departments/department/key",
+			    "%s '%s' is not an ISO 8601 time", attr, text);
+	free(text);
+}
+
+/* <departments>: each department's keys, their periods in order and never overlapping. */
+static void load_dept_keys(reg_authority *a, xmlNode *root, const char *path, reg_err **err)
+{
+	static const char field[] = "/authority/departments/department";
+	xmlNode *depts = reg_xml_child(root, REG_NS_AUTHORITY, "departments");
+	reg_xml_for_each_child(d, depts, REG_NS_AUTHORITY, "department") {
+		char *id = reg_xml_attr(d, "id");
+		if (!id || !*id) {
+			reg_err_add(err, REG_ECONFIG, path, reg_xml_line(d), field, "no id");
+			free(id);
+			continue;
+		}
+		size_t first = a->n_keys;
+		for (size_t i = 0; i < first; i++)
+			if (strcmp(a->keys[i].dept, id) == 0) {
+				reg_err_add(err, REG_ECONFIG, path, reg_xml_line(d), field,
+					    "department '%s' is listed twice", id);
+				break;
+			}
+		reg_xml_for_each_child(k, d, REG_NS_AUTHORITY, "key") {
+			reg_dept_key *grown = realloc(a->keys, (a->n_keys + 1) * sizeof *grown);
+			if (!grown) {
+				reg_err_add(err, REG_EINTERNAL, path, 0, NULL, "out of memory");
+				break;
+			}
+			a->keys = grown;
+			reg_dept_key *key = &a->keys[a->n_keys++];
+			char *pub = reg_xml_attr(k, "public"), *priv = reg_xml_attr(k, "private");
+			*key = (reg_dept_key){.dept = strdup(id), .public_path = beside(path, pub),
+					      .private_path = beside(path, priv),
+					      .line = reg_xml_line(k)};
+			free(pub);
+			free(priv);
+			key_bound(k, "from", a->offset_min, INT64_MIN, &key->valid_from, path, err);
+			key_bound(k, "until", a->offset_min, INT64_MAX, &key->valid_until, path, err);
+			if (!key->public_path)
+				reg_err_add(err, REG_ECONFIG, path, key->line, field,
+					    "a key of '%s' has no public key file", id);
+			if (key->valid_from >= key->valid_until)
+				reg_err_add(err, REG_ECONFIG, path, key->line, field,
+					    "a key of '%s' ends before it starts", id);
+			/* Listed in order of their periods, so one verdict has one key. */
+			if (a->n_keys - 1 > first &&
+			    key->valid_from < a->keys[a->n_keys - 2].valid_until)
+				reg_err_add(err, REG_ECONFIG, path, key->line, field,
+					    "keys of '%s' overlap: list them in order, each starting "
+					    "at or after the end of the one before", id);
+		}
+		if (a->n_keys == first)
+			reg_err_add(err, REG_ECONFIG, path, reg_xml_line(d), field,
+				    "department '%s' has no key", id);
+		free(id);
+	}
+}
+
 reg_authority *reg_authority_load(const char *path, reg_err **errp)
 {
 	reg_err *err = NULL;
 	reg_authority *a = calloc(1, sizeof *a);
+	if (!a || !(a->path = strdup(path))) {
+		free(a);
+		reg_err_set(errp, REG_EINTERNAL, path, 0, NULL, "out of memory");
+		return NULL;
+	}
 	xmlDoc *doc = reg_xml_parse_file(path, &err);
 	char *zone = NULL, *flag = NULL;
 	if (!doc)
@@ -117,6 +205,7 @@ reg_authority *reg_authority_load(const char *path, reg_err **errp)
 	}
 	flag = reg_xml_attr(root, "test-only");
 	a->test_only = flag && strcmp(flag, "true") == 0;
+	load_dept_keys(a, root, path, &err);
 out:
 	free(zone);
 	free(flag);
@@ -137,6 +226,13 @@ int reg_authority_offset(const reg_authority *a) { return a->offset_min; }
 const char *reg_authority_private_key_path(const reg_authority *a) { return a->private_key; }
 const char *reg_authority_public_key_path(const reg_authority *a) { return a->public_key; }
 bool reg_authority_test_only(const reg_authority *a) { return a->test_only; }
+const char *reg_authority_path(const reg_authority *a) { return a->path; }
+size_t reg_authority_dept_key_count(const reg_authority *a) { return a->n_keys; }
+
+const reg_dept_key *reg_authority_dept_key(const reg_authority *a, size_t i)
+{
+	return i < a->n_keys ? &a->keys[i] : NULL;
+}
 
 bool reg_authority_covers(const reg_authority *a, const char *division)
 {

@@ -37,6 +37,7 @@ struct reg_item {
 	char *id, *dept_id, *zh, *en;
 	int number;
 	reg_item_kind kind;
+	bool rejection_blocks;
 	int64_t time_limit;
 	long line;
 	const reg_department *dept;
@@ -566,6 +567,10 @@ static void load_item(struct loader *ld, const xmlNode *node, reg_item *it)
 	it->kind = kind && strcmp(kind, "certificate") == 0 ? REG_ITEM_CERTIFICATE : REG_ITEM_FILING;
 	free(kind);
 
+	char *on_reject = opt_attr(node, "on-reject");
+	it->rejection_blocks = !on_reject || strcmp(on_reject, "refuse-filing") != 0;
+	free(on_reject);
+
 	char *limit = need_attr(ld, node, "time-limit");
 	reg_err *derr = NULL;
 	if (limit && reg_duration_parse(limit, &it->time_limit, &derr) < 0)
@@ -1065,6 +1070,7 @@ int reg_item_number(const reg_item *it) { return it->number; }
 const char *reg_item_dept(const reg_item *it) { return it->dept_id; }
 const reg_department *reg_item_department(const reg_item *it) { return it->dept; }
 reg_item_kind reg_item_kind_of(const reg_item *it) { return it->kind; }
+bool reg_item_rejection_blocks(const reg_item *it) { return it->rejection_blocks; }
 
 const char *reg_item_kind_name(reg_item_kind kind)
 {

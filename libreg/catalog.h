@@ -130,6 +130,9 @@ const char *reg_item_zh(const reg_item *it);
 const char *reg_item_en(const reg_item *it);
 /* The promised time limit from acceptance, calendar seconds (PT4H → 14400). */
 int64_t reg_item_time_limit(const reg_item *it);
+/* Whether a rejection of this item refuses the whole establishment (on-reject, default) or only
+ * this filing, the license still being issued with the item refused (docs/ledger.md). */
+bool reg_item_rejection_blocks(const reg_item *it);
 /* Line of the <item> in the catalog file, for messages about it. */
 long reg_item_line(const reg_item *it);
 

@@ -109,3 +109,12 @@ int reg_cli_close(FILE *fp, const char *path, reg_err **errp)
 		return reg_err_set(errp, REG_EIO, name, 0, NULL, "write failed: %s", strerror(errno));
 	return 0;
 }
+
+void reg_cli_note_test_authority(const char *prog, const reg_authority *a)
+{
+	if (!a || !reg_authority_test_only(a))
+		return;
+	fprintf(stderr, "%s: note: signing as the TEST authority %s (%s), whose keys are public: "
+		"what this signs proves nothing\n", prog, reg_authority_name(a),
+		reg_authority_path(a));
+}

@@ -59,6 +59,10 @@ int reg_cli_fail(const char *prog, reg_err *err);
 int reg_cli_delay(const char *prog, reg_err *err, const char *file, long line, size_t *refused,
 		  reg_err **errp);
 
+/* Say on stderr, when `a` is the shipped TEST authority, that what this run signs proves
+ * nothing (`prog: note: …`): call it once per run, where the run loads its signing keys. */
+void reg_cli_note_test_authority(const char *prog, const reg_authority *a);
+
 /* Open an input ("-" or NULL = stdin) / output ("-" or NULL = stdout). Never NULL on success. */
 FILE *reg_cli_open_input(const char *path, reg_err **errp);
 FILE *reg_cli_open_output(const char *path, reg_err **errp);

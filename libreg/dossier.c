@@ -16,7 +16,7 @@ struct reg_dossier {
 /* The canonical order of a dossier's sections (docs/formats.md, schemas/dossier.xsd). */
 static const char *const section_order[] = {
 	"enterprise", "requests", "materials", "commitments", "acceptance",
-	"approvals", "outstanding", "issuance", "rejection",
+	"versions", "approvals", "outstanding", "issuance", "rejection",
 };
 #define N_SECTIONS (sizeof section_order / sizeof section_order[0])
 
@@ -93,6 +93,32 @@ void reg_dossier_set_origin(reg_dossier *d, const char *file, long line)
 }
 
 xmlDoc *reg_dossier_doc(const reg_dossier *d) { return d->doc; }
+
+void reg_dossier_replace_doc(reg_dossier *d, xmlDoc *doc)
+{
+	xmlFreeDoc(d->doc);
+	d->doc = doc;
+}
+
+static void strip(xmlNode *n)
+{
+	for (xmlNode *c = n->children, *next; c; c = next) {
+		next = c->next;
+		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			strip(c);
+		}
+	}
+}
+
+void reg_dossier_strip_comments(reg_dossier *d)
+{
+	xmlNode *root = reg_dossier_root(d);
+	if (root)
+		strip(root);
+}
 xmlNode *reg_dossier_root(const reg_dossier *d) { return xmlDocGetRootElement(d->doc); }
 const char *reg_dossier_file(const reg_dossier *d) { return d->file; }
 long reg_dossier_line(const reg_dossier *d) { return d->line; }
@@ -203,8 +229,8 @@ char *reg_dossier_number(const reg_dossier *d)
 
 int reg_dossier_body_digest(const reg_dossier *d, char hex[65], reg_err **errp)
 {
-	static const char *const not_body[] = {"approvals", "outstanding", "issuance", "rejection",
-					       NULL};
+	static const char *const not_body[] = {"versions", "approvals", "outstanding", "issuance",
+					       "rejection", NULL};
 	xmlNode *root = xmlDocGetRootElement(d->doc);
 	unsigned char digest[32];
 	if (!root)
@@ -227,20 +253,27 @@ int reg_dossier_add_approval(reg_dossier *d, const reg_approval *a, reg_err **er
 	xmlSetProp(n, BAD_CAST "reviewer", BAD_CAST a->reviewer);
 	xmlSetProp(n, BAD_CAST "time", BAD_CAST a->time);
 	xmlSetProp(n, BAD_CAST "body-digest", BAD_CAST a->digest);
+	if (a->signature)
+		xmlSetProp(n, BAD_CAST "signature", BAD_CAST a->signature);
 	for (size_t i = 0; i < a->n_reasons; i++)
 		xmlNewTextChild(n, n->ns, BAD_CAST "reason", BAD_CAST a->reasons[i]);
 	return 0;
 }
 
+void reg_approval_clear(reg_approval *a)
+{
+	free(a->item), free(a->dept), free(a->reviewer), free(a->time), free(a->digest);
+	free(a->signature);
+	for (size_t r = 0; r < a->n_reasons; r++)
+		free(a->reasons[r]);
+	free(a->reasons);
+	memset(a, 0, sizeof *a);
+}
+
 void reg_approval_list_free(reg_approval *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		reg_approval *a = &list[i];
-		free(a->item), free(a->dept), free(a->reviewer), free(a->time), free(a->digest);
-		for (size_t r = 0; r < a->n_reasons; r++)
-			free(a->reasons[r]);
-		free(a->reasons);
-	}
+	for (size_t i = 0; list && i < n; i++)
+		reg_approval_clear(&list[i]);
 	free(list);
 }
 
@@ -262,6 +295,7 @@ int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, r
 		a->reviewer = reg_xml_attr(c, "reviewer");
 		a->time = reg_xml_attr(c, "time");
 		a->digest = reg_xml_attr(c, "body-digest");
+		a->signature = reg_xml_attr(c, "signature");
 		a->line = reg_xml_line(c);
 		char *verdict = reg_xml_attr(c, "verdict");
 		if (!a->item || !a->dept || !a->time || !a->digest ||

@@ -4,7 +4,7 @@
  * line of its start tag) so every message can point at it.
  *
  * The dossier's sections have a fixed order (enterprise, requests, materials, commitments,
- * acceptance, approvals, outstanding, issuance, rejection); reg_dossier_section creates a missing
+ * acceptance, versions, approvals, outstanding, issuance, rejection); reg_dossier_section creates a missing
  * one in its place, so tools append without caring about order and the schema always holds.
  */
 #ifndef REG_DOSSIER_H
@@ -45,6 +45,12 @@ void reg_dossier_free(reg_dossier *d);
 void reg_dossier_set_origin(reg_dossier *d, const char *file, long line);
 
 xmlDoc *reg_dossier_doc(const reg_dossier *d);
+/* Put another document in the dossier's place (the old one is freed); where it came from stays.
+ * The root must be a <dossier> (the caller's check). */
+void reg_dossier_replace_doc(reg_dossier *d, xmlDoc *doc);
+/* Remove every comment and processing instruction inside the dossier: they are outside the
+ * body digest, so nothing the registry records may carry them. */
+void reg_dossier_strip_comments(reg_dossier *d);
 xmlNode *reg_dossier_root(const reg_dossier *d);
 const char *reg_dossier_file(const reg_dossier *d);
 long reg_dossier_line(const reg_dossier *d);
@@ -75,8 +81,8 @@ char *reg_dossier_number(const reg_dossier *d);
 
 /*
  * The body digest (docs/formats.md): SHA-256 hex of the exclusive C14N of the dossier without
- * approvals, outstanding, issuance, rejection and the state attribute.  An approval made on a
- * body with another digest is void.
+ * versions, approvals, outstanding, issuance, rejection and the state attribute.  An approval
+ * made on a body with another digest is void.
  */
 int reg_dossier_body_digest(const reg_dossier *d, char hex[65], reg_err **errp);
 
@@ -84,6 +90,7 @@ int reg_dossier_body_digest(const reg_dossier *d, char hex[65], reg_err **errp);
  * when appending and owned by the list when read (reg_approval_list_free). */
 typedef struct reg_approval {
 	char *item, *dept, *reviewer, *time, *digest;
+	char *signature;       /* base64 (libreg/verdict.h), NULL when unsigned */
 	reg_verdict verdict;
 	char **reasons;
 	size_t n_reasons;
@@ -94,6 +101,8 @@ int reg_dossier_add_approval(reg_dossier *d, const reg_approval *a, reg_err **er
 /* All approvals in document order; *out owned by the caller. */
 int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, reg_err **errp);
 void reg_approval_list_free(reg_approval *list, size_t n);
+/* Free the strings of one approval (owned ones) and zero it; the struct itself stays. */
+void reg_approval_clear(reg_approval *a);
 
 /* The approval in force for `item` among `list`: the latest by time (DESIGN.md §3: a later
  * verdict supersedes an earlier one); among equal times the last in the list.  NULL when the

@@ -106,6 +106,17 @@ void reg_err_recode(reg_err *err, reg_code code)
 		err->code = code;
 }
 
+void reg_err_set_field(reg_err *err, const char *field)
+{
+	if (!err)
+		return;
+	char *copy = dup_or_null(field);
+	if (field && !copy)
+		return; /* out of memory: the old field is still a true one */
+	free(err->field);
+	err->field = copy;
+}
+
 void reg_err_locate(reg_err *err, const char *file, long line)
 {
 	for (; err; err = err->next) {

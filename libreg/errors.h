@@ -58,6 +58,8 @@ void reg_err_prefix(reg_err *err, const char *fmt, ...) REG_PRINTF(2, 3);
 /* Re-classify every error of the chain: an unreadable catalog is a configuration problem (78),
  * whatever the parser called it. */
 void reg_err_recode(reg_err *err, reg_code code);
+/* Replace the field of one error (a value given by a flag is named by the flag). */
+void reg_err_set_field(reg_err *err, const char *field);
 /* Fill in file (and line, when the error has none) for errors made without knowing them. */
 void reg_err_locate(reg_err *err, const char *file, long line);
 

@@ -95,6 +95,8 @@ int reg_intake_dossier(reg_intake *in, reg_dossier *d, const char *base_dir, reg
 	int rc = 0;
 	if (reg_apply_accept(in->opt.apply, d, base_dir, false, &problems) == 0) {
 		in->accepted++;
+		if (problems && in->opt.on_note)
+			in->opt.on_note(problems, in->opt.user);
 		rc = emit(in, d, errp);
 	} else if (only_rejections(problems)) {
 		rc = reject_xml(in, d, problems, errp);
@@ -180,6 +182,8 @@ static int take_row(reg_intake *in, const reg_columns *cols, const reg_csv_reade
 	free(values);
 	if (d && reg_apply_accept(in->opt.apply, d, base_dir, true, &problems) == 0) {
 		in->accepted++;
+		if (problems && in->opt.on_note)
+			in->opt.on_note(problems, in->opt.user);
 		rc = emit(in, d, errp);
 	} else if (only_rejections(problems)) {
 		rc = reject_row(in, r, problems, errp);

@@ -30,6 +30,9 @@ typedef struct reg_intake_options {
 	const char *rejects_name;  /* for messages */
 	reg_intake_format rejects_format;
 	void (*on_reject)(const reg_err *problems, void *user);
+	/* An application accepted with something to say (handed back as accepted before: see
+	 * libreg/apply.h); may be NULL. */
+	void (*on_note)(const reg_err *note, void *user);
 	void *user;
 } reg_intake_options;
 

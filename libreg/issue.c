@@ -3,13 +3,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "tarball.h"
+#include "apply.h"
+#include "cli.h"
 #include "clock.h"
+#include "files.h"
+#include "ledger.h"
 #include "license.h"
+#include "rules.h"
 #include "seal.h"
 #include "sign.h"
+#include "tarball.h"
 #include "xml.h"
 
 struct reg_issue {
@@ -19,17 +23,26 @@ struct reg_issue {
 	bool own_reg;              /* opened here, at the first dossier */
 	const reg_authority *auth;
 	reg_sign_key *key;
+	reg_ledger *ledger;
+	reg_rules *rules;
 	char *out_dir;
+	bool new_edition;
 	int64_t now;
+	int offset;
 };
 
+static int oom(reg_err **errp)
+{
+	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+}
+
 reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_registry *registry,
-			 const char *out_dir, reg_err **errp)
+			 const reg_issue_options *opt, reg_err **errp)
 {
 	reg_issue *is = calloc(1, sizeof *is);
-	if (!is || !(is->out_dir = strdup(out_dir))) {
+	if (!is || !(is->out_dir = strdup(opt->out_dir))) {
 		free(is);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		oom(errp);
 		return NULL;
 	}
 	/* "out/" and "out" name the same folder; archive paths print the same either way. */
@@ -38,7 +51,9 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 	is->cfg = cfg;
 	is->cat = catalog;
 	is->reg = registry;
-	if (!(is->auth = reg_config_authority(cfg, errp)) || reg_config_now(cfg, &is->now, errp) < 0)
+	is->new_edition = opt->new_edition;
+	if (!(is->auth = reg_config_authority(cfg, errp)) || reg_config_now(cfg, &is->now, errp) < 0 ||
+	    reg_config_offset(cfg, &is->offset, errp) < 0)
 		goto fail;
 	const char *key_path = reg_authority_private_key_path(is->auth);
 	if (!key_path) {
@@ -47,8 +62,10 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 		goto fail;
 	}
 	if (!(is->key = reg_sign_key_load_private(key_path, errp)) ||
-	    reg_archive_clean_stale(out_dir, errp) < 0)
+	    !(is->ledger = reg_ledger_new(catalog, NULL, is->offset, errp)) ||
+	    !(is->rules = reg_rules_new(errp)) || reg_archive_clean_stale(is->out_dir, errp) < 0)
 		goto fail;
+	reg_cli_note_test_authority(opt->prog, is->auth);
 	return is;
 fail:
 	reg_issue_free(is);
@@ -60,94 +77,203 @@ void reg_issue_free(reg_issue *is)
 	if (!is)
 		return;
 	reg_sign_key_free(is->key);
+	reg_rules_free(is->rules);
+	reg_ledger_free(is->ledger);
 	if (is->own_reg)
 		reg_registry_free(is->reg);
 	free(is->out_dir);
 	free(is);
 }
 
-/* The dossier must be the one the registry accepted, with every approval on that body. */
-static int check_issuable(reg_issue *is, reg_dossier *d, const char *number, char digest[65],
+/* ---------------------------------------------------------------------------------------------
+ * The input against the record
+ */
+
+/* An approval of the input with what ordering needs. */
+typedef struct proposed {
+	const reg_approval *a;
+	int number;
+	int64_t at;
+} proposed;
+
+static int cmp_proposed(const void *pa, const void *pb)
+{
+	const proposed *x = pa, *y = pb;
+	return reg_approval_view_cmp(x->a, x->number, x->at, y->a, y->number, y->at);
+}
+
+static const char approval_field[] = "/dossier/approvals/approval";
+
+/* The input's approvals (verdicts only) must be exactly the registry's, and its state the
+ * registry's — approved, or, once issued, approved (a rerun) or issued (a copy's dossier). */
+static int check_proposal(reg_issue *is, reg_dossier *d, const reg_ledger_record *rec,
 			  reg_err **errp)
 {
 	const char *file = reg_dossier_file(d);
-	long line = reg_dossier_line(d);
-	reg_state state = reg_dossier_state(d);
-	if (state != REG_STATE_APPROVED && state != REG_STATE_ISSUED)
-		return reg_err_set(errp, REG_ENO, file, line, "/dossier/@state",
-				   "dossier %s is %s, not approved: not issued", number,
-				   state == REG_STATE_NONE ? "not accepted" : reg_state_name(state));
-	if (reg_dossier_body_digest(d, digest, errp) < 0)
-		return -1;
-	reg_registry_dossier known = {0};
-	bool found = false;
-	if (reg_registry_get_dossier(is->reg, number, &known, &found, errp) < 0)
-		return -1;
-	int rc = 0;
-	if (!found)
-		rc = reg_err_set(errp, REG_ENO, file, line, "/dossier/acceptance/@number",
-				 "dossier %s was not accepted by this registry", number);
-	else if (strcmp(known.body_digest, digest) != 0)
-		rc = reg_err_set(errp, REG_ENO, file, line, "/dossier",
-				 "dossier %s differs from the body accepted (digest %.12s…, accepted "
-				 "%.12s…)", number, digest, known.body_digest);
-	reg_registry_dossier_clear(&known);
-	if (rc < 0)
-		return -1;
-	reg_approval *approvals = NULL;
-	size_t n = 0;
-	if (reg_dossier_approvals(d, &approvals, &n, errp) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(approvals[i].digest, digest) != 0)
-			rc = reg_err_add(errp, REG_ENO, file, approvals[i].line,
-					 "/dossier/approvals/approval/@body-digest",
-					 "approval of '%s' by %s was given on another body", approvals[i].item,
-					 approvals[i].dept);
-	reg_approval_list_free(approvals, n);
+	reg_state in = reg_dossier_state(d), held = reg_ledger_state(rec);
+	reg_approval *list = NULL;
+	size_t n = 0, m = 0;
+	proposed *p = NULL;
+	reg_err *problems = NULL;
+	int rc = -1;
+	if (!(in == held || (held == REG_STATE_ISSUED && in == REG_STATE_APPROVED)))
+		reg_err_add(&problems, REG_ENO, file, reg_dossier_line(d), "/dossier/@state",
+			    "the input says %s, the registry %s", in ? reg_state_name(in) : "nothing",
+			    reg_state_name(held));
+	if (reg_dossier_approvals(d, &list, &n, &problems) < 0) {
+		if (reg_err_exit_code(problems) != REG_ENO)
+			goto fail;
+		n = 0;
+	}
+	if (!(p = calloc(n ? n : 1, sizeof *p))) {
+		oom(errp);
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].verdict == REG_VERDICT_NOT_APPLICABLE)
+			continue;
+		const reg_item *it = list[i].item ? reg_catalog_find_item(is->cat, list[i].item) : NULL;
+		int64_t at = INT64_MIN;
+		reg_time_parse(list[i].time, is->offset, &at, NULL, NULL);
+		p[m++] = (proposed){.a = &list[i], .number = it ? reg_item_number(it) : 1 << 30,
+				    .at = at};
+	}
+	qsort(p, m, sizeof *p, cmp_proposed);
+	const reg_approval *rv = reg_ledger_verdicts(rec);
+	size_t nr = reg_ledger_verdict_count(rec), i = 0, j = 0;
+	while (i < m || j < nr) {
+		int c;
+		if (i == m) {
+			c = 1;
+		} else if (j == nr) {
+			c = -1;
+		} else {
+			const reg_item *it = reg_catalog_find_item(is->cat, rv[j].item);
+			int64_t at = INT64_MIN;
+			reg_time_parse(rv[j].time, is->offset, &at, NULL, NULL);
+			c = reg_approval_view_cmp(p[i].a, p[i].number, p[i].at, &rv[j],
+						  it ? reg_item_number(it) : 1 << 30, at);
+		}
+		if (c == 0) {
+			i++, j++;
+		} else if (c < 0) {
+			reg_err_add(&problems, REG_ENO, file, p[i].a->line, approval_field,
+				    "the %s verdict on '%s' by '%s' at %s is not one the registry "
+				    "recorded", reg_verdict_name(p[i].a->verdict), p[i].a->item,
+				    p[i].a->dept, p[i].a->time);
+			i++;
+		} else {
+			reg_err_add(&problems, REG_ENO, file, reg_dossier_line(d), approval_field,
+				    "the registry's %s verdict on '%s' by '%s' at %s is missing from "
+				    "the input", reg_verdict_name(rv[j].verdict), rv[j].item, rv[j].dept,
+				    rv[j].time);
+			j++;
+		}
+	}
+	if (!problems)
+		rc = 0;
+fail:
+	if (problems) {
+		reg_err_prefix(problems, "not issued: ");
+		reg_err_append(errp, &problems);
+	}
+	free(p);
+	reg_approval_list_free(list, n);
 	return rc;
 }
 
-/* The USCC and time: the registry's when issued before, new ones otherwise. */
-static int take_uscc(reg_issue *is, const char *number, reg_issued *out, int64_t *at,
-		     reg_err **errp)
+/* The registry's own copy of the body, and what applies to it, and the assessment: every
+ * applicable item must be approved (or refused, where that refuses only the filing). */
+static reg_dossier *held_body(reg_issue *is, const reg_ledger_record *rec, reg_dossier *input,
+			      reg_assessment *as, reg_err **errp)
 {
-	reg_registry_issuance prior = {0};
-	bool found = false;
-	if (reg_registry_get_issuance(is->reg, number, &prior, &found, errp) < 0)
-		return -1;
-	if (found) {
-		snprintf(out->uscc, sizeof out->uscc, "%s", prior.uscc);
-		*at = prior.issued_at;
-		out->reissued = true;
-		reg_registry_issuance_clear(&prior);
-		return 0;
+	const reg_registry_dossier *row = reg_ledger_row(rec);
+	bool *applies = calloc(reg_catalog_item_count(is->cat) + 1, sizeof *applies);
+	xmlDoc *doc = applies ? reg_xml_parse_memory(row->body, strlen(row->body),
+						     reg_registry_path(is->reg), errp)
+			      : NULL;
+	reg_dossier *d = doc ? reg_dossier_adopt(doc, reg_dossier_file(input),
+						 reg_dossier_line(input), errp)
+			     : NULL;
+	if (!applies)
+		oom(errp);
+	if (!d || reg_rules_bind(is->rules, d, is->now, is->offset, errp) < 0 ||
+	    reg_applicable_items(is->cat, is->rules, d, applies, errp) < 0 ||
+	    reg_ledger_assess(is->ledger, rec, applies, as, errp) < 0)
+		goto fail;
+	if (as->state != REG_STATE_APPROVED) {
+		reg_err *problems = NULL;
+		for (size_t k = 0; k < as->n_items; k++) {
+			reg_item_status s = as->status[k];
+			if (s == REG_ITEM_APPROVED || s == REG_ITEM_REFUSED || s == REG_ITEM_NOT_APPLICABLE)
+				continue;
+			const reg_item *it = reg_catalog_item(is->cat, k);
+			reg_err_add(&problems, REG_ENO, reg_dossier_file(input), reg_dossier_line(input),
+				    "/dossier", "not issued: the registry holds no approval in force "
+				    "of '%s' by '%s' (%s)", reg_item_id(it), reg_item_dept(it),
+				    reg_item_status_name(s));
+		}
+		reg_err_append(errp, &problems);
+		goto fail;
 	}
-	const char *division = reg_authority_division(is->auth);
-	char counter[32];
-	uint64_t serial;
-	snprintf(counter, sizeof counter, "uscc:%s", division);
-	if (reg_registry_next_serial(is->reg, counter, &serial, errp) < 0)
-		return -1;
-	if (reg_uscc_make(division, serial, out->uscc) < 0)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
-				   "USCC serials of %s are exhausted", division);
-	*at = is->now;
-	out->reissued = false;
-	reg_registry_issuance row = {.number = number, .uscc = out->uscc, .issued_at = *at};
-	return reg_registry_add_issuance(is->reg, &row, errp);
+	free(applies);
+	return d;
+fail:
+	free(applies);
+	reg_dossier_free(d);
+	return NULL;
 }
 
-static void set_issuance(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at)
+/* ---------------------------------------------------------------------------------------------
+ * The archive
+ */
+
+typedef struct edition {
+	char uscc[REG_USCC_LEN + 1];
+	int64_t issued_at;         /* the issuance */
+	int64_t number;            /* the edition */
+	int64_t made_at;           /* the edition's time: the entries' mtime */
+	char supersedes[65];       /* the previous edition's digest, "" for the first */
+} edition;
+
+static void set_issuance(reg_issue *is, reg_dossier *d, const edition *e)
 {
-	char when[REG_TIME_ISO_MAX];
-	reg_time_format(at, reg_authority_offset(is->auth), when);
+	char when[REG_TIME_ISO_MAX], made[REG_TIME_ISO_MAX], number[24];
+	reg_time_format(e->issued_at, is->offset, when);
 	reg_dossier_drop_section(d, "issuance");
 	xmlNode *n = reg_dossier_section(d, "issuance", true);
-	xmlSetProp(n, BAD_CAST "uscc", BAD_CAST uscc);
+	xmlSetProp(n, BAD_CAST "uscc", BAD_CAST e->uscc);
 	xmlSetProp(n, BAD_CAST "time", BAD_CAST when);
 	xmlSetProp(n, BAD_CAST "authority", BAD_CAST reg_authority_division(is->auth));
+	if (e->number > 1) {
+		snprintf(number, sizeof number, "%lld", (long long)e->number);
+		reg_time_format(e->made_at, is->offset, made);
+		xmlSetProp(n, BAD_CAST "edition", BAD_CAST number);
+		xmlSetProp(n, BAD_CAST "edition-time", BAD_CAST made);
+		xmlSetProp(n, BAD_CAST "supersedes", BAD_CAST e->supersedes);
+	}
 	reg_dossier_set_state(d, REG_STATE_ISSUED);
+}
+
+/* <versions>: every body version the registry holds, so the archive shows the history. */
+static int set_versions(reg_issue *is, reg_dossier *d, const reg_ledger_record *rec,
+			reg_err **errp)
+{
+	reg_dossier_drop_section(d, "versions");
+	xmlNode *vs = reg_dossier_section(d, "versions", true);
+	for (int64_t i = 0; vs && i < reg_ledger_versions(rec); i++) {
+		const reg_registry_body *b = reg_ledger_version(rec, i);
+		char number[24], when[REG_TIME_ISO_MAX];
+		xmlNode *v = xmlNewChild(vs, vs->ns, BAD_CAST "version", NULL);
+		if (!v)
+			return oom(errp);
+		snprintf(number, sizeof number, "%lld", (long long)b->version);
+		reg_time_format(b->recorded_at, is->offset, when);
+		xmlSetProp(v, BAD_CAST "number", BAD_CAST number);
+		xmlSetProp(v, BAD_CAST "digest", BAD_CAST b->digest);
+		xmlSetProp(v, BAD_CAST "time", BAD_CAST when);
+	}
+	return vs ? 0 : oom(errp);
 }
 
 static int add_seals(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at,
@@ -160,7 +286,7 @@ static int add_seals(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at
 	size_t len = 0;
 	int rc = -1;
 	if (!filed) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		oom(errp);
 		goto out;
 	}
 	if (reg_seal_owner_from_dossier(d, &owner, errp) < 0 ||
@@ -190,39 +316,119 @@ out:
 	return rc;
 }
 
-static int build_archive(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at,
-			 reg_archive_writer *w, reg_err **errp)
+/* The final dossier `d` (already the registry's record) into a signed archive in memory. */
+static int build_archive(reg_issue *is, reg_dossier *d, const edition *e, unsigned char **bytes,
+			 size_t *len, reg_err **errp)
 {
 	reg_document *docs = NULL;
 	size_t n = 0;
 	char *final = NULL;
 	size_t final_len = 0;
 	int rc = -1;
+	reg_archive_writer *w = reg_archive_writer_new(e->uscc, e->made_at, errp);
 	reg_license_input in = {.catalog = is->cat, .authority = is->auth, .dossier = d,
-				.uscc = uscc, .issued_at = at};
-	if (reg_license_documents(&in, &docs, &n, errp) < 0)
+				.uscc = e->uscc, .issued_at = e->issued_at};
+	if (!w || reg_license_documents(&in, &docs, &n, errp) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (reg_archive_add_file(w, docs[i].path, docs[i].data, docs[i].len, errp) < 0)
 			goto out;
-	if (add_seals(is, d, uscc, at, w, errp) < 0 ||
+	if (add_seals(is, d, e->uscc, e->issued_at, w, errp) < 0 ||
 	    reg_xml_serialize(reg_dossier_doc(d), &final, &final_len, errp) < 0 ||
 	    reg_archive_add_file(w, "dossier.xml", final, final_len, errp) < 0 ||
-	    reg_archive_add_signed_manifest(w, is->key, errp) < 0)
+	    reg_archive_add_signed_manifest(w, is->key, errp) < 0 ||
+	    reg_archive_write_mem(w, bytes, len, errp) < 0)
 		goto out;
 	rc = 0;
 out:
 	free(final);
 	reg_documents_free(docs, n);
+	reg_archive_writer_free(w);
 	return rc;
+}
+
+/* <USCC>.tar.gz, or <USCC>-N.tar.gz for edition N > 1. */
+static void file_name(const char *uscc, int64_t edition, char *buf, size_t size)
+{
+	if (edition > 1)
+		snprintf(buf, size, "%s-%lld.tar.gz", uscc, (long long)edition);
+	else
+		snprintf(buf, size, "%s.tar.gz", uscc);
+}
+
+/* A new USCC for a first issuance. */
+static int take_uscc(reg_issue *is, const char *number, edition *e, reg_err **errp)
+{
+	const char *division = reg_authority_division(is->auth);
+	char counter[32];
+	uint64_t serial;
+	snprintf(counter, sizeof counter, "uscc:%s", division);
+	if (reg_registry_next_serial(is->reg, counter, &serial, errp) < 0)
+		return -1;
+	if (reg_uscc_make(division, serial, e->uscc) < 0)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "USCC serials of %s are exhausted", division);
+	e->issued_at = e->made_at = is->now;
+	e->number = 1;
+	reg_registry_issuance row = {.number = number, .uscc = e->uscc, .issued_at = is->now};
+	return reg_registry_add_issuance(is->reg, &row, errp);
+}
+
+/* Make and record an archive edition inside the transaction; the bytes are the caller's. */
+static int record_edition(reg_issue *is, const char *number, reg_dossier *final,
+			  const reg_ledger_record *rec, const reg_assessment *as, const edition *e,
+			  unsigned char **bytes, size_t *len, char sha[65], reg_err **errp)
+{
+	if (reg_ledger_write_view(is->ledger, rec, as, final, errp) < 0 ||
+	    set_versions(is, final, rec, errp) < 0)
+		return -1;
+	set_issuance(is, final, e);
+	if (build_archive(is, final, e, bytes, len, errp) < 0 ||
+	    reg_sha256_hex(*bytes, *len, sha, errp) < 0)
+		return -1;
+	reg_registry_archive row = {.uscc = e->uscc, .edition = e->number, .number = number,
+				    .made_at = e->made_at, .sha256 = sha, .bytes = *bytes,
+				    .len = *len};
+	return reg_registry_add_archive(is->reg, &row, errp);
+}
+
+/* Issued before: the latest edition, for writing again or for superseding. */
+static int prior_edition(reg_issue *is, const char *number, edition *e,
+			 reg_registry_archive *latest, reg_err **errp)
+{
+	reg_registry_issuance prior = {0};
+	bool found = false;
+	if (reg_registry_get_issuance(is->reg, number, &prior, &found, errp) < 0)
+		return -1;
+	if (!found)
+		return reg_err_set(errp, REG_EINTERNAL, reg_registry_path(is->reg), 0, NULL,
+				   "dossier '%s' is issued but has no issuance", number);
+	snprintf(e->uscc, sizeof e->uscc, "%s", prior.uscc);
+	e->issued_at = prior.issued_at;
+	reg_registry_issuance_clear(&prior);
+	if (reg_registry_get_archive(is->reg, e->uscc, 0, latest, &found, errp) < 0)
+		return -1;
+	if (!found)
+		return reg_err_set(errp, REG_ENO, NULL, 0, "/dossier/issuance",
+				   "'%s' was issued before this registry kept its archives: nothing "
+				   "recorded to write again; make a new edition (--new-edition)",
+				   e->uscc);
+	e->number = latest->edition;
+	e->made_at = latest->made_at;
+	return 0;
 }
 
 int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_issued *out, reg_err **errp)
 {
-	char *number = reg_dossier_number(d), digest[65], name[REG_USCC_LEN + 8];
-	reg_archive_writer *w = NULL;
-	bool written = false;
-	int64_t at = 0;
+	char *number = reg_dossier_number(d), digest[65], name[REG_USCC_LEN + 32];
+	reg_ledger_record *rec = NULL;
+	reg_dossier *final = NULL;
+	reg_assessment as = {0};
+	reg_registry_archive latest = {0};
+	unsigned char *bytes = NULL;
+	const unsigned char *to_write = NULL;
+	size_t len = 0, write_len = 0;
+	edition e = {0};
 	int rc = -1;
 	memset(out, 0, sizeof *out);
 	if (!is->reg) {
@@ -235,34 +441,79 @@ int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_issued *out, reg_err **
 			    "/dossier/acceptance", "dossier was never accepted: not issued");
 		goto out;
 	}
-	if (check_issuable(is, d, number, digest, errp) < 0 || reg_registry_begin(is->reg, errp) < 0)
+	if (reg_dossier_body_digest(d, digest, errp) < 0 || reg_registry_begin(is->reg, errp) < 0 ||
+	    !(rec = reg_ledger_read(is->ledger, is->reg, number, true, errp)))
 		goto out;
-	if (take_uscc(is, number, out, &at, errp) < 0)
+	reg_state held = reg_ledger_state(rec);
+	const reg_registry_dossier *row = reg_ledger_row(rec);
+	if (held != REG_STATE_APPROVED && held != REG_STATE_ISSUED) {
+		reg_err_set(errp, REG_ENO, reg_dossier_file(d), reg_dossier_line(d), "/dossier/@state",
+			    "dossier %s is %s in the registry, not approved: not issued", number,
+			    reg_state_name(held));
 		goto out;
-	set_issuance(is, d, out->uscc, at);
-	snprintf(name, sizeof name, "%s.tar.gz", out->uscc);
+	}
+	if (strcmp(row->body_digest, digest) != 0) {
+		reg_err_set(errp, REG_ENO, reg_dossier_file(d), reg_dossier_line(d), "/dossier",
+			    "dossier %s differs from the body the registry holds (digest %.12s…, "
+			    "registry %.12s…): not issued", number, digest, row->body_digest);
+		goto out;
+	}
+	if (check_proposal(is, d, rec, errp) < 0 || !(final = held_body(is, rec, d, &as, errp)))
+		goto out;
+	if (held == REG_STATE_APPROVED) {
+		if (take_uscc(is, number, &e, errp) < 0 ||
+		    record_edition(is, number, final, rec, &as, &e, &bytes, &len, out->sha256,
+				   errp) < 0 ||
+		    reg_registry_set_dossier_state(is->reg, number, reg_state_name(REG_STATE_ISSUED),
+						   errp) < 0 ||
+		    reg_registry_add_event(is->reg, is->now, "issued", number, e.uscc, NULL,
+					   errp) < 0)
+			goto out;
+		to_write = bytes, write_len = len;
+	} else if (is->new_edition) {
+		char detail[160];
+		if (prior_edition(is, number, &e, &latest, errp) < 0)
+			goto out;
+		snprintf(e.supersedes, sizeof e.supersedes, "%s", latest.sha256);
+		e.number = latest.edition + 1;
+		e.made_at = is->now;
+		snprintf(detail, sizeof detail, "%s edition %lld supersedes %.12s", e.uscc,
+			 (long long)e.number, e.supersedes);
+		if (record_edition(is, number, final, rec, &as, &e, &bytes, &len, out->sha256,
+				   errp) < 0 ||
+		    reg_registry_add_event(is->reg, is->now, "new-edition", number, detail, NULL,
+					   errp) < 0)
+			goto out;
+		to_write = bytes, write_len = len;
+	} else {
+		char detail[64];
+		if (prior_edition(is, number, &e, &latest, errp) < 0)
+			goto out;
+		snprintf(detail, sizeof detail, "%s edition %lld", e.uscc, (long long)e.number);
+		if (reg_registry_add_event(is->reg, is->now, "reissued", number, detail, NULL,
+					   errp) < 0)
+			goto out;
+		snprintf(out->sha256, sizeof out->sha256, "%s", latest.sha256);
+		to_write = latest.bytes, write_len = latest.len;
+		out->reissued = true;
+	}
+	file_name(e.uscc, e.number, name, sizeof name);
+	snprintf(out->uscc, sizeof out->uscc, "%s", e.uscc);
 	snprintf(out->path, sizeof out->path, "%s/%s", is->out_dir, name);
-	if (!(w = reg_archive_writer_new(out->uscc, at, errp)) ||
-	    build_archive(is, d, out->uscc, at, w, errp) < 0 ||
-	    reg_archive_write_atomic(w, is->out_dir, name, out->sha256, errp) < 0)
-		goto out;
-	written = !out->reissued;
+	out->edition = e.number;
 	if (reg_registry_set_archive(is->reg, number, out->path, out->sha256, errp) < 0 ||
-	    reg_registry_set_dossier_state(is->reg, number, reg_state_name(REG_STATE_ISSUED), errp) < 0 ||
-	    reg_registry_add_event(is->reg, is->now, out->reissued ? "reissued" : "issued", number,
-				   out->uscc, NULL, errp) < 0 ||
 	    reg_registry_commit(is->reg, errp) < 0)
 		goto out;
-	rc = 0;
+	/* Recorded: from here a kill loses nothing the rerun cannot write again. */
+	rc = reg_file_write_atomic(is->out_dir, name, to_write, write_len, 0644, errp);
 out:
-	if (rc < 0) {
+	if (rc < 0)
 		reg_registry_rollback(is->reg, NULL);
-		/* An archive the registry does not record must not stay under its final name. */
-		if (written && unlink(out->path) < 0 && errno != ENOENT)
-			reg_err_add(errp, REG_EIO, out->path, 0, NULL, "cannot remove: %s",
-				    strerror(errno));
-	}
-	reg_archive_writer_free(w);
+	reg_registry_archive_clear(&latest);
+	reg_assessment_clear(&as);
+	reg_dossier_free(final);
+	reg_ledger_record_free(rec);
+	free(bytes);
 	free(number);
 	return rc;
 }

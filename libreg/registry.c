@@ -1,3 +1,7 @@
+/*
+ * registry — the portable half: what the rows mean and every statement that reads or writes
+ * them, one SQL text for both backends (libreg/registry_backend.h).
+ */
 #include "registry.h"
 
 #include <ctype.h>
@@ -7,118 +11,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include <sqlite3.h>
+#include "registry_backend.h"
 
-/*
- * The schema, as an ordered list of migrations: migrations[i] takes a registry from version i to
- * version i + 1.  A future version appends to this list and bumps REG_REGISTRY_SCHEMA_VERSION;
- * never edit a migration that has shipped.
- *
- * CHECKs list their values with OR, not IN (…): SQLite evaluates an IN list of more than two
- * values through a temporary table, which cost every INSERT a temporary database.
- */
-static const char *const migrations[] = {
-	/* 0 -> 1: the first schema */
-	"CREATE TABLE serials (\n"
-	"	name TEXT PRIMARY KEY,\n"
-	"	value INTEGER NOT NULL CHECK (value >= 1)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE dossiers (\n"
-	"	number TEXT PRIMARY KEY,\n"
-	"	name TEXT NOT NULL,\n"
-	"	authority TEXT NOT NULL,\n"
-	"	state TEXT NOT NULL CHECK (state = 'accepted' OR state = 'approved'\n"
-	"		OR state = 'rejected' OR state = 'pending' OR state = 'issued'),\n"
-	"	accepted_at INTEGER NOT NULL,\n"
-	"	body_digest TEXT NOT NULL,\n"
-	"	body TEXT NOT NULL,\n"
-	"	window_id TEXT,\n"
-	"	clerk TEXT\n"
-	");\n"
-	"CREATE INDEX dossiers_by_state ON dossiers (state, number);\n"
-	"CREATE TABLE names (\n"
-	"	authority TEXT NOT NULL,\n"
-	"	name TEXT NOT NULL,\n"
-	"	number TEXT,\n"
-	"	reserved_at INTEGER NOT NULL,\n"
-	"	PRIMARY KEY (authority, name)\n"
-	") WITHOUT ROWID;\n"
-	"CREATE TABLE commitments (\n"
-	"	number TEXT NOT NULL REFERENCES dossiers (number),\n"
-	"	material TEXT NOT NULL,\n"
-	"	due TEXT NOT NULL,\n"
-	"	due_at INTEGER NOT NULL,\n"
-	"	fulfilled_at INTEGER,\n"
-	"	PRIMARY KEY (number, material)\n"
-	");\n"
-	"CREATE INDEX commitments_by_due ON commitments (due_at);\n"
-	"CREATE TABLE approvals (\n"
-	"	id INTEGER PRIMARY KEY,\n"
-	"	number TEXT NOT NULL REFERENCES dossiers (number),\n"
-	"	item TEXT NOT NULL,\n"
-	"	dept TEXT NOT NULL,\n"
-	"	verdict TEXT NOT NULL CHECK (verdict = 'approved' OR verdict = 'rejected'\n"
-	"		OR verdict = 'supplement' OR verdict = 'not-applicable'),\n"
-	"	at INTEGER NOT NULL,\n"
-	"	reviewer TEXT NOT NULL,\n"
-	"	body_digest TEXT NOT NULL,\n"
-	"	UNIQUE (number, item, dept, verdict, at, reviewer, body_digest)\n"
-	");\n"
-	"CREATE TABLE issuances (\n"
-	"	number TEXT PRIMARY KEY REFERENCES dossiers (number),\n"
-	"	uscc TEXT NOT NULL UNIQUE,\n"
-	"	issued_at INTEGER NOT NULL,\n"
-	"	archive_path TEXT,\n"
-	"	archive_sha256 TEXT\n"
-	");\n"
-	"CREATE TABLE seals (\n"
-	"	code TEXT PRIMARY KEY,\n"
-	"	uscc TEXT NOT NULL REFERENCES issuances (uscc),\n"
-	"	type TEXT NOT NULL,\n"
-	"	filed_at INTEGER NOT NULL,\n"
-	"	UNIQUE (uscc, type)\n"
-	");\n"
-	"CREATE TABLE slips (\n"
-	"	number TEXT NOT NULL REFERENCES dossiers (number),\n"
-	"	item TEXT NOT NULL,\n"
-	"	step TEXT NOT NULL,\n"
-	"	issued_at INTEGER NOT NULL,\n"
-	"	PRIMARY KEY (number, item, step)\n"
-	");\n"
-	"CREATE TABLE events (\n"
-	"	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-	"	at INTEGER NOT NULL,\n"
-	"	kind TEXT NOT NULL CHECK (kind <> ''),\n"
-	"	number TEXT,\n"
-	"	detail TEXT\n"
-	");\n"
-	"CREATE INDEX events_by_number ON events (number, id);\n"
-	/* The audit log is append-only in the database itself, whoever writes to it. */
-	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
-	"BEGIN SELECT RAISE(ABORT, 'the events log is append-only'); END;\n"
-	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
-	"BEGIN SELECT RAISE(ABORT, 'the events log is append-only'); END;\n",
-};
-
-_Static_assert(sizeof migrations / sizeof migrations[0] == REG_REGISTRY_SCHEMA_VERSION,
-	       "one migration per schema version");
-
-/* Statements prepared once per handle and kept (sqlite3_prepare_v3 PERSISTENT). */
+/* Statements prepared once per handle and kept, by id. */
 enum stmt_id {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_SAVEPOINT,
-	ST_RELEASE,
-	ST_ROLLBACK_TO,
 	ST_BUMP_SERIAL,
 	ST_READ_SERIAL,
 	ST_ADD_DOSSIER,
+	ST_ADD_BODY,
+	ST_NEXT_VERSION,
+	ST_SET_VERSION,
 	ST_GET_DOSSIER,
+	ST_GET_BODY,
+	ST_GET_CURRENT_BODY,
+	ST_FIND_APPLICATION,
 	ST_SET_STATE,
+	ST_LOCK_DOSSIER,
 	ST_NAME_TAKEN,
 	ST_RESERVE_NAME,
 	ST_RELEASE_NAME,
@@ -129,6 +38,10 @@ enum stmt_id {
 	ST_GET_ISSUANCE,
 	ST_GET_ISSUANCE_USCC,
 	ST_SET_ARCHIVE,
+	ST_ADD_ARCHIVE,
+	ST_GET_ARCHIVE,
+	ST_GET_LATEST_ARCHIVE,
+	ST_FIND_ARCHIVE,
 	ST_ADD_SEAL,
 	ST_GET_SEAL,
 	ST_ADD_SLIP,
@@ -136,48 +49,73 @@ enum stmt_id {
 	ST__COUNT
 };
 
-#define DOSSIER_COLS "number, name, authority, state, accepted_at, body_digest, body, window_id, clerk"
-#define COMMITMENT_COLS "number, material, due, due_at, coalesce(fulfilled_at, 0)"
-#define APPROVAL_COLS "id, number, item, dept, verdict, at, reviewer, body_digest"
+#define DOSSIER_COLS                                                                        \
+	"d.number, d.name, d.authority, d.state, d.accepted_at, d.body_digest, b.body, "   \
+	"d.window_id, d.clerk, d.application_digest, d.version"
+#define DOSSIER_FROM " FROM dossiers AS d JOIN bodies AS b ON b.number = d.number AND b.version = d.version "
+#define BODY_COLS "number, version, digest, body, enterprise_digest, materials, recorded_at"
+#define COMMITMENT_COLS "number, material, due, due_at, coalesce(fulfilled_at, 0), fulfilled_sha256"
+#define APPROVAL_COLS                                                                       \
+	"id, number, item, dept, verdict, at, reviewer, body_digest, time_text, reasons, "  \
+	"signature, key_id"
 #define ISSUANCE_COLS "number, uscc, issued_at, archive_path, archive_sha256"
+#define ARCHIVE_COLS "uscc, edition, number, made_at, sha256, bytes"
 #define SEAL_COLS "code, uscc, type, filed_at"
 #define SLIP_COLS "number, item, step, issued_at"
 #define EVENT_COLS "id, at, kind, number, detail"
 
 static const char *const stmt_sql[ST__COUNT] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_SAVEPOINT] = "SAVEPOINT one_dossier",
-	[ST_RELEASE] = "RELEASE one_dossier",
-	[ST_ROLLBACK_TO] = "ROLLBACK TO one_dossier",
-	/* An upsert: the first use of a counter yields 1, every later one the next value.  (Not
-	 * RETURNING: SQLite builds a temporary table for every such statement, which made a
-	 * dossier's transaction several times slower.) */
+	/* An upsert: the first use of a counter yields 1, every later one the next value; the
+	 * row stays locked until the transaction ends.  (Not RETURNING: SQLite builds a
+	 * temporary table for every such statement.) */
 	[ST_BUMP_SERIAL] = "INSERT INTO serials (name, value) VALUES (?1, 1) "
-			   "ON CONFLICT (name) DO UPDATE SET value = value + 1",
+			   "ON CONFLICT (name) DO UPDATE SET value = serials.value + 1",
 	[ST_READ_SERIAL] = "SELECT value FROM serials WHERE name = ?1",
-	[ST_ADD_DOSSIER] = "INSERT INTO dossiers (" DOSSIER_COLS ") "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[ST_GET_DOSSIER] = "SELECT " DOSSIER_COLS " FROM dossiers WHERE number = ?1",
+	[ST_ADD_DOSSIER] = "INSERT INTO dossiers (number, name, authority, state, accepted_at, "
+			   "body_digest, window_id, clerk, application_digest, version) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1) ON CONFLICT DO NOTHING",
+	[ST_ADD_BODY] = "INSERT INTO bodies (" BODY_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_NEXT_VERSION] = "SELECT version + 1 FROM dossiers WHERE number = ?1",
+	[ST_SET_VERSION] = "UPDATE dossiers SET version = ?2, body_digest = ?3 WHERE number = ?1",
+	[ST_GET_DOSSIER] = "SELECT " DOSSIER_COLS DOSSIER_FROM "WHERE d.number = ?1",
+	[ST_GET_BODY] = "SELECT " BODY_COLS " FROM bodies WHERE number = ?1 AND version = ?2",
+	[ST_GET_CURRENT_BODY] = "SELECT b.number, b.version, b.digest, b.body, "
+				"b.enterprise_digest, b.materials, b.recorded_at" DOSSIER_FROM
+				"WHERE d.number = ?1",
+	[ST_FIND_APPLICATION] = "SELECT " DOSSIER_COLS DOSSIER_FROM
+				"WHERE d.application_digest = ?2 AND d.authority = ?1 "
+				"AND d.state <> 'rejected' AND d.state <> 'issued' "
+				"ORDER BY d.number LIMIT 1",
 	[ST_SET_STATE] = "UPDATE dossiers SET state = ?2 WHERE number = ?1",
+	[ST_LOCK_DOSSIER] = "UPDATE dossiers SET version = version WHERE number = ?1",
 	[ST_NAME_TAKEN] = "SELECT 1 FROM names WHERE authority = ?1 AND name = ?2",
 	[ST_RESERVE_NAME] = "INSERT INTO names (authority, name, number, reserved_at) "
-			    "VALUES (?1, ?2, ?3, ?4)",
+			    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
 	[ST_RELEASE_NAME] = "DELETE FROM names WHERE authority = ?1 AND name = ?2",
 	[ST_ADD_COMMITMENT] = "INSERT INTO commitments (number, material, due, due_at) "
-			      "VALUES (?1, ?2, ?3, ?4)",
-	[ST_FULFIL] = "UPDATE commitments SET fulfilled_at = coalesce(fulfilled_at, ?3) "
+			      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[ST_FULFIL] = "UPDATE commitments SET fulfilled_sha256 = CASE WHEN fulfilled_at IS NULL "
+		      "THEN ?4 ELSE fulfilled_sha256 END, fulfilled_at = coalesce(fulfilled_at, ?3) "
 		      "WHERE number = ?1 AND material = ?2",
-	[ST_ADD_APPROVAL] = "INSERT INTO approvals "
-			    "(number, item, dept, verdict, at, reviewer, body_digest) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-	[ST_ADD_ISSUANCE] = "INSERT INTO issuances (" ISSUANCE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_ADD_APPROVAL] = "INSERT INTO approvals (number, item, dept, verdict, at, reviewer, "
+			    "body_digest, time_text, reasons, signature, key_id) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+			    "ON CONFLICT DO NOTHING",
+	[ST_ADD_ISSUANCE] = "INSERT INTO issuances (" ISSUANCE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5) "
+			    "ON CONFLICT DO NOTHING",
 	[ST_GET_ISSUANCE] = "SELECT " ISSUANCE_COLS " FROM issuances WHERE number = ?1",
 	[ST_GET_ISSUANCE_USCC] = "SELECT " ISSUANCE_COLS " FROM issuances WHERE uscc = ?1",
-	[ST_SET_ARCHIVE] = "UPDATE issuances SET archive_path = ?2, archive_sha256 = ?3 "
-			   "WHERE number = ?1",
-	[ST_ADD_SEAL] = "INSERT INTO seals (" SEAL_COLS ") VALUES (?1, ?2, ?3, ?4)",
+	[ST_SET_ARCHIVE] = "UPDATE issuances SET archive_path = ?2, archive_sha256 = "
+			   "coalesce(archive_sha256, ?3) WHERE number = ?1",
+	[ST_ADD_ARCHIVE] = "INSERT INTO archives (" ARCHIVE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			   "ON CONFLICT DO NOTHING",
+	[ST_GET_ARCHIVE] = "SELECT " ARCHIVE_COLS " FROM archives WHERE uscc = ?1 AND edition = ?2",
+	[ST_GET_LATEST_ARCHIVE] = "SELECT " ARCHIVE_COLS " FROM archives WHERE uscc = ?1 "
+				  "ORDER BY edition DESC LIMIT 1",
+	[ST_FIND_ARCHIVE] = "SELECT " ARCHIVE_COLS " FROM archives WHERE sha256 = ?1 "
+			    "ORDER BY uscc, edition LIMIT 1",
+	[ST_ADD_SEAL] = "INSERT INTO seals (" SEAL_COLS ") VALUES (?1, ?2, ?3, ?4) "
+			"ON CONFLICT DO NOTHING",
 	[ST_GET_SEAL] = "SELECT " SEAL_COLS " FROM seals WHERE code = ?1",
 	[ST_ADD_SLIP] = "INSERT INTO slips (" SLIP_COLS ") VALUES (?1, ?2, ?3, ?4) "
 			"ON CONFLICT DO NOTHING",
@@ -185,59 +123,18 @@ static const char *const stmt_sql[ST__COUNT] = {
 };
 
 struct reg_registry {
-	sqlite3 *db;
-	char *path;
+	db *db;
+	const db_ops *ops;
 	bool readonly;
-	int busy_ms;                    /* the busy timeout */
-	bool in_savepoint;              /* one dossier's savepoint is open inside the transaction */
-	sqlite3_stmt *stmt[ST__COUNT];
+	bool in_savepoint;  /* one dossier's savepoint is open inside the transaction */
 };
+
+/* How many rows a long iteration reads at a time. */
+#define PAGE_ROWS 256
 
 /* ---------------------------------------------------------------------------------------------
  * Errors
  */
-
-static reg_code code_of(const reg_registry *reg, int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return REG_EBUSY;
-	case SQLITE_NOTADB:
-		return REG_ECONFIG;
-	case SQLITE_READONLY:
-		/* Writing through a read-only handle is the caller's bug; a read-only file is not. */
-		return reg->readonly ? REG_EINTERNAL : REG_ECANTCREAT;
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-	case SQLITE_CORRUPT:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PERM:
-	case SQLITE_PROTOCOL:
-	case SQLITE_NOLFS:
-		return REG_EIO;
-	default:
-		return REG_EINTERNAL;
-	}
-}
-
-/* Report a failed SQLite call as "WHAT 'SUBJECT': sqlite's message" (subject may be NULL),
- * located at the registry file.  Call before resetting the statement: the message is SQLite's
- * most recent one. */
-static int db_fail(reg_registry *reg, int rc, const char *what, const char *subject,
-		   reg_err **errp)
-{
-	reg_code code = code_of(reg, rc);
-	if (code == REG_EBUSY)
-		return reg_err_set(errp, code, reg->path, 0, NULL, "registry busy, try again");
-	if (code == REG_ECONFIG)
-		return reg_err_set(errp, code, reg->path, 0, NULL,
-				   "not a registry: not an SQLite database");
-	const char *msg = reg->db ? sqlite3_errmsg(reg->db) : sqlite3_errstr(rc);
-	if (subject)
-		return reg_err_set(errp, code, reg->path, 0, NULL, "%s '%s': %s", what, subject, msg);
-	return reg_err_set(errp, code, reg->path, 0, NULL, "%s: %s", what, msg);
-}
 
 static int no(reg_err **errp, const char *fmt, ...) REG_PRINTF(2, 3);
 /* The ledger's "no": not located at the registry, so the caller can place it in its input. */
@@ -260,7 +157,7 @@ static int bug(reg_registry *reg, reg_err **errp, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	reg_err_setv(errp, REG_EINTERNAL, reg ? reg->path : NULL, 0, NULL, fmt, ap);
+	reg_err_setv(errp, REG_EINTERNAL, reg ? reg_registry_path(reg) : NULL, 0, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -270,103 +167,79 @@ static int oom(reg_registry *reg, reg_err **errp)
 	return bug(reg, errp, "out of memory");
 }
 
+/* A constraint the statement was not written to expect: the database's surprise. */
+static int constraint(reg_registry *reg, int rc, const char *what, reg_err **errp)
+{
+	return bug(reg, errp, "%s: the registry refused it (%s constraint)", what,
+		   rc == DB_UNIQUE ? "unique" : "foreign key");
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Statements
  */
 
-/* Bind parameters 1, 2, … from a type string: 't' a const char * (NULL binds NULL), 'i' an
- * int64_t.  Strings are bound SQLITE_STATIC: every statement is reset and its bindings cleared
- * before the caller's strings can go away. */
-static int vbind(sqlite3_stmt *st, const char *types, va_list ap)
+#define MAX_ARGS 12
+
+/* Arguments from a type string: 't' a const char *, 'i' an int64_t, 'b' a pointer and a
+ * size_t. */
+static void collect(db_arg *args, const char *types, va_list ap)
 {
-	int rc = SQLITE_OK;
-	for (int i = 0; types[i] && rc == SQLITE_OK; i++) {
+	for (int i = 0; types[i]; i++) {
+		args[i] = (db_arg){0};
 		if (types[i] == 't') {
-			const char *s = va_arg(ap, const char *);
-			rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_STATIC)
-			       : sqlite3_bind_null(st, i + 1);
+			args[i].text = va_arg(ap, const char *);
+		} else if (types[i] == 'b') {
+			args[i].blob = va_arg(ap, const void *);
+			args[i].blob_len = va_arg(ap, size_t);
 		} else {
-			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			args[i].integer = va_arg(ap, int64_t);
 		}
 	}
+}
+
+/* Run a statement that returns no rows; *changes (may be NULL) gets what it changed.  Returns
+ * 0, -1 with *errp, or DB_UNIQUE / DB_FOREIGN. */
+static int exec_id(reg_registry *reg, int id, const char *sql, int64_t *changes, reg_err **errp,
+		   const char *types, ...)
+{
+	db_arg args[MAX_ARGS];
+	va_list ap;
+	va_start(ap, types);
+	collect(args, types, ap);
+	va_end(ap);
+	return reg->ops->run(reg->db, id, sql, types, args, NULL, changes, errp);
+}
+
+#define EXEC(reg, id, changes, errp, types, ...) \
+	exec_id((reg), (id), stmt_sql[id], (changes), (errp), (types), __VA_ARGS__)
+
+/* Run a statement that returns rows; *rows is the caller's to close. */
+static int query_id(reg_registry *reg, int id, const char *sql, db_rows **rows, reg_err **errp,
+		    const char *types, ...)
+{
+	db_arg args[MAX_ARGS];
+	va_list ap;
+	va_start(ap, types);
+	collect(args, types, ap);
+	va_end(ap);
+	*rows = NULL;
+	int rc = reg->ops->run(reg->db, id, sql, types, args, rows, NULL, errp);
+	if (rc == 0 && !*rows)
+		return bug(reg, errp, "a query gave no rows to read");
 	return rc;
 }
 
-static void done(sqlite3_stmt *st)
+#define QUERY(reg, id, rows, errp, types, ...) \
+	query_id((reg), (id), stmt_sql[id], (rows), (errp), (types), __VA_ARGS__)
+
+static const char *col_text(reg_registry *reg, db_rows *r, int i)
 {
-	if (st) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
+	return reg->ops->text(r, i);
 }
 
-/* Prepare (once per handle), bind and step a cached statement.  Returns the step's result
- * (SQLITE_ROW, SQLITE_DONE or an error code); *stp is the statement to read and then done(). */
-static int run(reg_registry *reg, enum stmt_id id, sqlite3_stmt **stp, const char *types, ...)
+static int64_t col_int(reg_registry *reg, db_rows *r, int i)
 {
-	int rc = SQLITE_OK;
-	*stp = NULL;
-	if (!reg->stmt[id]) {
-		rc = sqlite3_prepare_v3(reg->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-					&reg->stmt[id], NULL);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	sqlite3_stmt *st = reg->stmt[id];
-	*stp = st;
-	va_list ap;
-	va_start(ap, types);
-	rc = vbind(st, types, ap);
-	va_end(ap);
-	if (rc != SQLITE_OK)
-		return rc;
-	return sqlite3_step(st);
-}
-
-/* End a statement: report `rc` when it is a failure, reset the statement either way. */
-static int finish(reg_registry *reg, sqlite3_stmt *st, int rc, const char *what,
-		  const char *subject, reg_err **errp)
-{
-	int ret = 0;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != SQLITE_OK)
-		ret = db_fail(reg, rc, what, subject, errp);
-	done(st);
-	return ret;
-}
-
-/* Run a whole statement of our own SQL text (pragmas, migrations): no values in it. */
-static int exec_sql(reg_registry *reg, const char *sql, const char *what, reg_err **errp)
-{
-	int rc = sqlite3_exec(reg->db, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return db_fail(reg, rc, what, NULL, errp);
-	return 0;
-}
-
-/* Read the one integer a pragma or query of our own SQL text returns. */
-static int query_int(reg_registry *reg, const char *sql, int64_t *out, reg_err **errp)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		*out = 0;
-		rc = SQLITE_OK;
-	}
-	int ret = 0;
-	if (rc != SQLITE_OK)
-		ret = db_fail(reg, rc, "cannot read registry", NULL, errp);
-	sqlite3_finalize(st);
-	return ret;
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
+	return reg->ops->integer(r, i);
 }
 
 /* Copy a string out of a row; false only when memory ran out. */
@@ -384,51 +257,6 @@ static void free_str(const char **s)
 {
 	free((void *)*s);
 	*s = NULL;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Iteration: a statement prepared for this iteration alone (so a callback may use the handle,
- * even to iterate again), one callback per row, strings valid during the call.
- */
-
-struct visit {
-	union {
-		reg_registry_dossier_fn dossier;
-		reg_registry_commitment_fn commitment;
-		reg_registry_approval_fn approval;
-		reg_registry_seal_fn seal;
-		reg_registry_slip_fn slip;
-		reg_registry_event_fn event;
-	} fn;
-	void *ctx;
-};
-
-typedef int (*visit_fn)(sqlite3_stmt *st, const struct visit *v);
-
-static int iterate(reg_registry *reg, const char *sql, visit_fn visit, const struct visit *v,
-		   reg_err **errp, const char *types, ...)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		va_list ap;
-		va_start(ap, types);
-		rc = vbind(st, types, ap);
-		va_end(ap);
-	}
-	int ret = 0;
-	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		ret = visit(st, v);
-		if (ret != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(reg, rc, "cannot read registry", NULL, errp);
-	sqlite3_finalize(st);
-	return ret;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -451,250 +279,66 @@ static int busy_timeout(int *ms, reg_err **errp)
 	return 0;
 }
 
-/* What the file says it is: regkit's mark, schema version, and how many schema objects. */
-struct identity {
-	int64_t application_id;
-	int64_t version;
-	int64_t objects;
-};
-
-/* One statement, so one snapshot: read separately, another process creating the registry at the
- * same moment could be seen half-way (its tables, but not yet its mark). */
-static int read_identity(reg_registry *reg, struct identity *id, reg_err **errp)
+bool reg_registry_target_is_server(const char *target)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(reg->db,
-				    "SELECT (SELECT application_id FROM pragma_application_id), "
-				    "(SELECT user_version FROM pragma_user_version), "
-				    "(SELECT count(*) FROM sqlite_schema)", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		id->application_id = sqlite3_column_int64(st, 0);
-		id->version = sqlite3_column_int64(st, 1);
-		id->objects = sqlite3_column_int64(st, 2);
-	}
-	int ret = 0;
-	if (rc != SQLITE_ROW)
-		ret = db_fail(reg, rc, "cannot read registry", NULL, errp);
-	sqlite3_finalize(st);
-	return ret;
+	return db_target_is_pg(target);
 }
 
-/* Whether the file is a registry this code can use; *fresh when it is an empty database that
- * becomes one. */
-static int check_identity(reg_registry *reg, const struct identity *id, bool *fresh,
-			  reg_err **errp)
+static reg_registry *open_common(const char *target, db_open_mode mode, reg_err **errp)
 {
-	*fresh = false;
-	if (id->application_id == 0 && id->version == 0 && id->objects == 0) {
-		if (reg->readonly)
-			return reg_err_set(errp, REG_ECONFIG, reg->path, 0, NULL,
-					   "not a registry: an empty database");
-		*fresh = true;
-		return 0;
-	}
-	if (id->application_id != REG_REGISTRY_APPLICATION_ID)
-		return reg_err_set(errp, REG_ECONFIG, reg->path, 0, NULL,
-				   "not a registry: an SQLite database of another program "
-				   "(application id %#llx)", (unsigned long long)id->application_id);
-	if (id->version > REG_REGISTRY_SCHEMA_VERSION)
-		return reg_err_set(errp, REG_ECONFIG, reg->path, 0, NULL,
-				   "registry schema version %lld is newer than this regkit knows "
-				   "(%d): use a newer regkit", (long long)id->version,
-				   REG_REGISTRY_SCHEMA_VERSION);
-	if (id->version < REG_REGISTRY_SCHEMA_VERSION && reg->readonly)
-		return reg_err_set(errp, REG_ECONFIG, reg->path, 0, NULL,
-				   "registry schema version %lld is older than this regkit's (%d): "
-				   "open it once with a writing tool to upgrade it",
-				   (long long)id->version, REG_REGISTRY_SCHEMA_VERSION);
-	return 0;
-}
-
-/* Bring the schema up to date in one transaction.  The version is read again under the write
- * lock: another process may have migrated (or created) the registry meanwhile. */
-static int migrate(reg_registry *reg, reg_err **errp)
-{
-	if (exec_sql(reg, "BEGIN IMMEDIATE", "cannot lock registry to upgrade it", errp) < 0)
-		return -1;
-	struct identity id;
-	bool fresh;
-	if (read_identity(reg, &id, errp) < 0 || check_identity(reg, &id, &fresh, errp) < 0)
-		goto fail;
-	for (int64_t v = id.version; v < REG_REGISTRY_SCHEMA_VERSION; v++)
-		if (exec_sql(reg, migrations[v], "cannot upgrade registry schema", errp) < 0)
-			goto fail;
-	if (id.version < REG_REGISTRY_SCHEMA_VERSION) {
-		/* Pragmas take no bound parameters; these numbers are the code's own constants. */
-		char sql[96];
-		snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
-			 REG_REGISTRY_APPLICATION_ID, REG_REGISTRY_SCHEMA_VERSION);
-		if (exec_sql(reg, sql, "cannot upgrade registry schema", errp) < 0)
-			goto fail;
-	}
-	if (exec_sql(reg, "COMMIT", "cannot upgrade registry schema", errp) < 0)
-		goto fail;
-	return 0;
-fail:
-	if (!sqlite3_get_autocommit(reg->db))
-		sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
-}
-
-/* Put the file in WAL mode (a property of the file, kept once set).  The switch needs an
- * exclusive lock, and SQLite does not call the busy handler for it (to avoid a deadlock, a
- * connection already reading does not wait): two processes creating a registry at the same
- * moment collide here.  So wait and retry ourselves, up to the busy timeout. */
-static int set_wal(reg_registry *reg, reg_err **errp)
-{
-	int waited = 0, pause_ms = 1;
-	for (;;) {
-		sqlite3_stmt *st = NULL;
-		int rc = sqlite3_prepare_v2(reg->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			const char *mode = col_text(st, 0) ? col_text(st, 0) : "";
-			int ret = 0;
-			if (strcmp(mode, "wal") != 0)
-				ret = reg_err_set(errp, REG_EIO, reg->path, 0, NULL,
-						  "cannot switch registry to WAL mode (it stays in "
-						  "'%s')", mode);
-			sqlite3_finalize(st);
-			return ret;
-		}
-		if ((rc & 0xff) != SQLITE_BUSY || waited >= reg->busy_ms) {
-			db_fail(reg, rc, "cannot switch registry to WAL mode", NULL, errp);
-			sqlite3_finalize(st);
-			return -1;
-		}
-		sqlite3_finalize(st);
-		struct timespec ts = { 0, (long)pause_ms * 1000000L };
-		nanosleep(&ts, NULL);
-		waited += pause_ms;
-		if (pause_ms < 32)
-			pause_ms *= 2;
-	}
-}
-
-typedef enum open_mode { OPEN_CREATE, OPEN_EXISTING, OPEN_READONLY } open_mode;
-
-static reg_registry *open_common(const char *path, open_mode mode, reg_err **errp)
-{
-	bool readonly = mode == OPEN_READONLY;
 	int timeout;
-	if (!path || !*path) {
+	if (!target || !*target) {
 		reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL, "empty registry path");
 		return NULL;
 	}
 	if (busy_timeout(&timeout, errp) < 0)
 		return NULL;
-
-	struct stat sb;
-	bool exists = stat(path, &sb) == 0;
-	if (!exists && errno == ENOENT && mode == OPEN_EXISTING) {
-		/* A mistyped --db must not leave an empty registry behind and then refuse every
-		 * dossier as unknown: only acceptance starts a registry. */
-		reg_err_set(errp, REG_ENOINPUT, path, 0, NULL,
-			    "registry does not exist (reg-apply creates it at the first acceptance)");
-		return NULL;
-	}
-	if (!exists && (readonly || errno != ENOENT)) {
-		reg_err_set(errp, readonly ? REG_ENOINPUT : REG_ECANTCREAT, path, 0, NULL,
-			    errno == ENOENT ? "registry does not exist" : "cannot open registry: %s",
-			    strerror(errno));
-		return NULL;
-	}
-	if (exists && S_ISDIR(sb.st_mode)) {
-		reg_err_set(errp, readonly ? REG_ENOINPUT : REG_ECANTCREAT, path, 0, NULL,
-			    "registry is a directory");
-		return NULL;
-	}
-
 	reg_registry *reg = calloc(1, sizeof *reg);
-	if (!reg || !(reg->path = strdup(path))) {
-		free(reg);
-		reg_err_set(errp, REG_EINTERNAL, path, 0, NULL, "out of memory");
+	if (!reg) {
+		reg_err_set(errp, REG_EINTERNAL, target, 0, NULL, "out of memory");
 		return NULL;
 	}
-	reg->readonly = readonly;
-	reg->busy_ms = timeout;
-
-	/* One thread at a time per handle, so SQLite's own per-connection mutex is not needed. */
-	int flags = SQLITE_OPEN_NOMUTEX |
-		    (readonly ? SQLITE_OPEN_READONLY
-			      : SQLITE_OPEN_READWRITE | (mode == OPEN_CREATE ? SQLITE_OPEN_CREATE : 0));
-	int rc = sqlite3_open_v2(path, &reg->db, flags, NULL);
-	if (rc != SQLITE_OK) {
-		int sys = reg->db ? sqlite3_system_errno(reg->db) : 0;
-		reg_err_set(errp, readonly || exists ? REG_ENOINPUT : REG_ECANTCREAT, path, 0, NULL,
-			    "cannot %s registry: %s", exists ? "open" : "create",
-			    sys ? strerror(sys) : sqlite3_errstr(rc));
-		goto fail;
+	reg->readonly = mode == DB_OPEN_READONLY;
+	reg->db = db_target_is_pg(target) ? db_pg_open(target, mode, timeout, &reg->ops, errp)
+					  : db_sqlite_open(target, mode, timeout, &reg->ops, errp);
+	if (!reg->db) {
+		free(reg);
+		return NULL;
 	}
-	sqlite3_extended_result_codes(reg->db, 1);
-	sqlite3_busy_timeout(reg->db, timeout);
-	/* A registry file is data, not code: no schema tricks, no unsafe functions in triggers. */
-	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-	if (!readonly && sqlite3_db_readonly(reg->db, "main") == 1) {
-		reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL,
-			    "cannot write registry: the file is read-only");
-		goto fail;
-	}
-
-	struct identity id;
-	bool fresh;
-	if (read_identity(reg, &id, errp) < 0 || check_identity(reg, &id, &fresh, errp) < 0)
-		goto fail;
-	if (readonly) {
-		if (exec_sql(reg, "PRAGMA query_only = ON", "cannot open registry", errp) < 0)
-			goto fail;
-		return reg;
-	}
-	if (set_wal(reg, errp) < 0 ||
-	    exec_sql(reg, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
-		     "cannot open registry", errp) < 0)
-		goto fail;
-	if ((fresh || id.version < REG_REGISTRY_SCHEMA_VERSION) && migrate(reg, errp) < 0)
-		goto fail;
 	return reg;
-fail:
-	reg_registry_free(reg);
-	return NULL;
 }
 
-reg_registry *reg_registry_open(const char *path, reg_err **errp)
+reg_registry *reg_registry_open(const char *target, reg_err **errp)
 {
-	return open_common(path, OPEN_CREATE, errp);
+	return open_common(target, DB_OPEN_CREATE, errp);
 }
 
-reg_registry *reg_registry_open_existing(const char *path, reg_err **errp)
+reg_registry *reg_registry_open_existing(const char *target, reg_err **errp)
 {
-	return open_common(path, OPEN_EXISTING, errp);
+	return open_common(target, DB_OPEN_EXISTING, errp);
 }
 
-reg_registry *reg_registry_open_readonly(const char *path, reg_err **errp)
+reg_registry *reg_registry_open_readonly(const char *target, reg_err **errp)
 {
-	return open_common(path, OPEN_READONLY, errp);
+	return open_common(target, DB_OPEN_READONLY, errp);
 }
 
 void reg_registry_free(reg_registry *reg)
 {
 	if (!reg)
 		return;
-	if (reg->db && !sqlite3_get_autocommit(reg->db))
-		sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
-	for (int i = 0; i < ST__COUNT; i++)
-		sqlite3_finalize(reg->stmt[i]);
-	sqlite3_close_v2(reg->db);
-	free(reg->path);
+	reg->ops->free(reg->db);
 	free(reg);
 }
 
 const char *reg_registry_path(const reg_registry *reg)
 {
-	return reg->path;
+	return reg->ops->display_name(reg->db);
+}
+
+const char *reg_registry_backend(const reg_registry *reg)
+{
+	return reg->ops->name;
 }
 
 bool reg_registry_readonly(const reg_registry *reg)
@@ -704,11 +348,7 @@ bool reg_registry_readonly(const reg_registry *reg)
 
 int reg_registry_schema_version(reg_registry *reg, int *version, reg_err **errp)
 {
-	int64_t v;
-	if (query_int(reg, "PRAGMA user_version", &v, errp) < 0)
-		return -1;
-	*version = (int)v;
-	return 0;
+	return reg->ops->schema_version(reg->db, version, errp);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -717,7 +357,7 @@ int reg_registry_schema_version(reg_registry *reg, int *version, reg_err **errp)
 
 bool reg_registry_in_transaction(const reg_registry *reg)
 {
-	return !sqlite3_get_autocommit(reg->db);
+	return reg->ops->in_transaction(reg->db);
 }
 
 int reg_registry_begin(reg_registry *reg, reg_err **errp)
@@ -726,9 +366,7 @@ int reg_registry_begin(reg_registry *reg, reg_err **errp)
 		return bug(reg, errp, "registry is open read-only");
 	if (reg_registry_in_transaction(reg))
 		return bug(reg, errp, "a registry transaction is already open");
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_BEGIN, &st, "");
-	return finish(reg, st, rc, "cannot begin transaction", NULL, errp);
+	return reg->ops->begin(reg->db, errp);
 }
 
 int reg_registry_commit(reg_registry *reg, reg_err **errp)
@@ -737,9 +375,7 @@ int reg_registry_commit(reg_registry *reg, reg_err **errp)
 		return bug(reg, errp, "no registry transaction to commit");
 	if (reg->in_savepoint)
 		return bug(reg, errp, "commit with a savepoint still open");
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_COMMIT, &st, "");
-	if (finish(reg, st, rc, "cannot commit", NULL, errp) < 0) {
+	if (reg->ops->commit(reg->db, errp) < 0) {
 		reg_registry_rollback(reg, NULL);
 		return -1;
 	}
@@ -751,9 +387,7 @@ int reg_registry_rollback(reg_registry *reg, reg_err **errp)
 	if (!reg || !reg_registry_in_transaction(reg))
 		return 0;
 	reg->in_savepoint = false;
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ROLLBACK, &st, "");
-	return finish(reg, st, rc, "cannot roll back", NULL, errp);
+	return reg->ops->rollback(reg->db, errp);
 }
 
 int reg_registry_savepoint(reg_registry *reg, reg_err **errp)
@@ -762,9 +396,7 @@ int reg_registry_savepoint(reg_registry *reg, reg_err **errp)
 		return bug(reg, errp, "a savepoint needs an open transaction");
 	if (reg->in_savepoint)
 		return bug(reg, errp, "a savepoint is already open");
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_SAVEPOINT, &st, "");
-	if (finish(reg, st, rc, "cannot set savepoint", NULL, errp) < 0)
+	if (reg->ops->savepoint(reg->db, errp) < 0)
 		return -1;
 	reg->in_savepoint = true;
 	return 0;
@@ -775,9 +407,7 @@ int reg_registry_savepoint_release(reg_registry *reg, reg_err **errp)
 	if (!reg->in_savepoint)
 		return bug(reg, errp, "no savepoint to release");
 	reg->in_savepoint = false;
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_RELEASE, &st, "");
-	return finish(reg, st, rc, "cannot release savepoint", NULL, errp);
+	return reg->ops->release(reg->db, errp);
 }
 
 int reg_registry_savepoint_rollback(reg_registry *reg, reg_err **errp)
@@ -785,14 +415,11 @@ int reg_registry_savepoint_rollback(reg_registry *reg, reg_err **errp)
 	if (!reg || !reg->in_savepoint)
 		return 0;
 	reg->in_savepoint = false;
-	/* ROLLBACK TO keeps the savepoint on SQLite's stack: RELEASE takes it off, leaving the
+	/* ROLLBACK TO keeps the savepoint on the stack: RELEASE takes it off, leaving the
 	 * enclosing transaction open and as it was before the savepoint. */
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ROLLBACK_TO, &st, "");
-	if (finish(reg, st, rc, "cannot roll back to savepoint", NULL, errp) < 0)
+	if (reg->ops->rollback_to(reg->db, errp) < 0)
 		return -1;
-	rc = run(reg, ST_RELEASE, &st, "");
-	return finish(reg, st, rc, "cannot release savepoint", NULL, errp);
+	return reg->ops->release(reg->db, errp);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -806,20 +433,23 @@ int reg_registry_next_serial(reg_registry *reg, const char *counter, uint64_t *v
 		return bug(reg, errp, "serial counter without a name");
 	if (!reg_registry_in_transaction(reg))
 		return bug(reg, errp, "serial '%s' taken outside a transaction", counter);
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_BUMP_SERIAL, &st, "t", counter);
-	if (finish(reg, st, rc, "cannot take serial", counter, errp) < 0)
+	int rc = EXEC(reg, ST_BUMP_SERIAL, NULL, errp, "t", counter);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "serial", errp);
+	db_rows *r = NULL;
+	if (QUERY(reg, ST_READ_SERIAL, &r, errp, "t", counter) < 0)
 		return -1;
-	rc = run(reg, ST_READ_SERIAL, &st, "t", counter);
-	if (rc == SQLITE_ROW)
-		*value = (uint64_t)sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		rc = SQLITE_INTERNAL; /* the row written a moment ago is gone: cannot happen */
-	return finish(reg, st, rc, "cannot take serial", counter, errp);
+	int got = reg->ops->next(r, errp);
+	if (got == 1)
+		*value = (uint64_t)col_int(reg, r, 0);
+	reg->ops->close(r);
+	if (got == 0)
+		return bug(reg, errp, "serial '%s' vanished", counter);
+	return got < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Dossiers
+ * Dossiers and their bodies
  */
 
 static bool state_known(const char *s)
@@ -834,31 +464,74 @@ static bool state_known(const char *s)
 	return false;
 }
 
-int reg_registry_add_dossier(reg_registry *reg, const reg_registry_dossier *d, reg_err **errp)
+static int insert_body(reg_registry *reg, const reg_registry_body *b, int64_t version,
+		       reg_err **errp)
+{
+	int rc = EXEC(reg, ST_ADD_BODY, NULL, errp, "titttti", b->number, version, b->digest,
+		      b->body, b->enterprise_digest ? b->enterprise_digest : "",
+		      b->materials ? b->materials : "", b->recorded_at);
+	if (rc == DB_FOREIGN)
+		return not_held(b->number, errp);
+	if (rc == DB_UNIQUE)
+		return no(errp, "version %lld of dossier '%s' is already recorded",
+			  (long long)version, b->number);
+	return rc;
+}
+
+int reg_registry_add_dossier(reg_registry *reg, const reg_registry_dossier *d,
+			     const reg_registry_body *first, reg_err **errp)
 {
 	if (!state_known(d->state))
 		return bug(reg, errp, "unknown dossier state '%s'", d->state ? d->state : "");
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ADD_DOSSIER, &st, "ttttitttt", d->number, d->name, d->authority,
-		     d->state, d->accepted_at, d->body_digest, d->body, d->window, d->clerk);
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		done(st);
+	int64_t added = 0;
+	int rc = EXEC(reg, ST_ADD_DOSSIER, &added, errp, "ttttitttt", d->number, d->name,
+		      d->authority, d->state, d->accepted_at, first->digest, d->window, d->clerk,
+		      d->application_digest);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "dossier", errp);
+	if (added == 0)
 		return no(errp, "acceptance number '%s' is already registered", d->number);
-	}
-	return finish(reg, st, rc, "cannot record dossier", d->number, errp);
+	reg_registry_body b = *first;
+	b.number = d->number;
+	return insert_body(reg, &b, 1, errp);
 }
 
-static void row_dossier(sqlite3_stmt *st, reg_registry_dossier *d)
+int reg_registry_add_body(reg_registry *reg, const reg_registry_body *b, int64_t *version,
+			  reg_err **errp)
 {
-	d->number = col_text(st, 0);
-	d->name = col_text(st, 1);
-	d->authority = col_text(st, 2);
-	d->state = col_text(st, 3);
-	d->accepted_at = sqlite3_column_int64(st, 4);
-	d->body_digest = col_text(st, 5);
-	d->body = col_text(st, 6);
-	d->window = col_text(st, 7);
-	d->clerk = col_text(st, 8);
+	db_rows *r = NULL;
+	if (QUERY(reg, ST_NEXT_VERSION, &r, errp, "t", b->number) < 0)
+		return -1;
+	int got = reg->ops->next(r, errp);
+	int64_t next = got == 1 ? col_int(reg, r, 0) : 0;
+	reg->ops->close(r);
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		return not_held(b->number, errp);
+	if (insert_body(reg, b, next, errp) < 0)
+		return -1;
+	int rc = EXEC(reg, ST_SET_VERSION, NULL, errp, "tit", b->number, next, b->digest);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "body version", errp);
+	if (version)
+		*version = next;
+	return 0;
+}
+
+static void row_dossier(reg_registry *reg, db_rows *r, reg_registry_dossier *d)
+{
+	d->number = col_text(reg, r, 0);
+	d->name = col_text(reg, r, 1);
+	d->authority = col_text(reg, r, 2);
+	d->state = col_text(reg, r, 3);
+	d->accepted_at = col_int(reg, r, 4);
+	d->body_digest = col_text(reg, r, 5);
+	d->body = col_text(reg, r, 6);
+	d->window = col_text(reg, r, 7);
+	d->clerk = col_text(reg, r, 8);
+	d->application_digest = col_text(reg, r, 9);
+	d->version = col_int(reg, r, 10);
 }
 
 void reg_registry_dossier_clear(reg_registry_dossier *d)
@@ -873,7 +546,40 @@ void reg_registry_dossier_clear(reg_registry_dossier *d)
 	free_str(&d->body);
 	free_str(&d->window);
 	free_str(&d->clerk);
+	free_str(&d->application_digest);
 	memset(d, 0, sizeof *d);
+}
+
+/* Copy one dossier row into caller-owned strings. */
+static int own_dossier(reg_registry *reg, db_rows *r, reg_registry_dossier *out, reg_err **errp)
+{
+	reg_registry_dossier row;
+	row_dossier(reg, r, &row);
+	out->accepted_at = row.accepted_at;
+	out->version = row.version;
+	if (!dup_str(&out->number, row.number) || !dup_str(&out->name, row.name) ||
+	    !dup_str(&out->authority, row.authority) || !dup_str(&out->state, row.state) ||
+	    !dup_str(&out->body_digest, row.body_digest) || !dup_str(&out->body, row.body) ||
+	    !dup_str(&out->window, row.window) || !dup_str(&out->clerk, row.clerk) ||
+	    !dup_str(&out->application_digest, row.application_digest)) {
+		reg_registry_dossier_clear(out);
+		return oom(reg, errp);
+	}
+	return 0;
+}
+
+/* A lookup of at most one dossier row by a statement. */
+static int get_one_dossier(reg_registry *reg, db_rows *r, reg_registry_dossier *out, bool *found,
+			   reg_err **errp)
+{
+	int got = reg->ops->next(r, errp);
+	int rc = got < 0 ? -1 : 0;
+	if (got == 1 && own_dossier(reg, r, out, errp) == 0)
+		*found = true;
+	else if (got == 1)
+		rc = -1;
+	reg->ops->close(r);
+	return rc;
 }
 
 int reg_registry_get_dossier(reg_registry *reg, const char *number, reg_registry_dossier *out,
@@ -881,23 +587,88 @@ int reg_registry_get_dossier(reg_registry *reg, const char *number, reg_registry
 {
 	memset(out, 0, sizeof *out);
 	*found = false;
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_GET_DOSSIER, &st, "t", number);
-	if (rc == SQLITE_ROW) {
-		reg_registry_dossier row;
-		row_dossier(st, &row);
-		out->accepted_at = row.accepted_at;
-		if (!dup_str(&out->number, row.number) || !dup_str(&out->name, row.name) ||
-		    !dup_str(&out->authority, row.authority) || !dup_str(&out->state, row.state) ||
-		    !dup_str(&out->body_digest, row.body_digest) || !dup_str(&out->body, row.body) ||
-		    !dup_str(&out->window, row.window) || !dup_str(&out->clerk, row.clerk)) {
-			done(st);
-			reg_registry_dossier_clear(out);
-			return oom(reg, errp);
+	db_rows *r = NULL;
+	if (QUERY(reg, ST_GET_DOSSIER, &r, errp, "t", number) < 0)
+		return -1;
+	return get_one_dossier(reg, r, out, found, errp);
+}
+
+int reg_registry_find_application(reg_registry *reg, const char *authority,
+				  const char *application_digest, reg_registry_dossier *out,
+				  bool *found, reg_err **errp)
+{
+	memset(out, 0, sizeof *out);
+	*found = false;
+	db_rows *r = NULL;
+	if (QUERY(reg, ST_FIND_APPLICATION, &r, errp, "tt", authority, application_digest) < 0)
+		return -1;
+	return get_one_dossier(reg, r, out, found, errp);
+}
+
+void reg_registry_body_clear(reg_registry_body *b)
+{
+	if (!b)
+		return;
+	free_str(&b->number);
+	free_str(&b->digest);
+	free_str(&b->body);
+	free_str(&b->enterprise_digest);
+	free_str(&b->materials);
+	memset(b, 0, sizeof *b);
+}
+
+static void row_body(reg_registry *reg, db_rows *r, reg_registry_body *b)
+{
+	b->number = col_text(reg, r, 0);
+	b->version = col_int(reg, r, 1);
+	b->digest = col_text(reg, r, 2);
+	b->body = col_text(reg, r, 3);
+	b->enterprise_digest = col_text(reg, r, 4);
+	b->materials = col_text(reg, r, 5);
+	b->recorded_at = col_int(reg, r, 6);
+}
+
+int reg_registry_get_body(reg_registry *reg, const char *number, int64_t version,
+			  reg_registry_body *out, bool *found, reg_err **errp)
+{
+	memset(out, 0, sizeof *out);
+	*found = false;
+	db_rows *r = NULL;
+	int rc = version > 0 ? QUERY(reg, ST_GET_BODY, &r, errp, "ti", number, version)
+			     : QUERY(reg, ST_GET_CURRENT_BODY, &r, errp, "t", number);
+	if (rc < 0)
+		return -1;
+	int got = reg->ops->next(r, errp);
+	rc = got < 0 ? -1 : 0;
+	if (got == 1) {
+		reg_registry_body row;
+		row_body(reg, r, &row);
+		out->version = row.version;
+		out->recorded_at = row.recorded_at;
+		if (!dup_str(&out->number, row.number) || !dup_str(&out->digest, row.digest) ||
+		    !dup_str(&out->body, row.body) ||
+		    !dup_str(&out->enterprise_digest, row.enterprise_digest) ||
+		    !dup_str(&out->materials, row.materials)) {
+			reg_registry_body_clear(out);
+			rc = oom(reg, errp);
+		} else {
+			*found = true;
 		}
-		*found = true;
 	}
-	return finish(reg, st, rc, "cannot read dossier", number, errp);
+	reg->ops->close(r);
+	return rc;
+}
+
+int reg_registry_lock_dossier(reg_registry *reg, const char *number, bool *found,
+			      reg_err **errp)
+{
+	int64_t changed = 0;
+	*found = false;
+	int rc = EXEC(reg, ST_LOCK_DOSSIER, &changed, errp, "t", number);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "dossier lock", errp);
+	*found = changed > 0;
+	return 0;
 }
 
 int reg_registry_set_dossier_state(reg_registry *reg, const char *number, const char *state,
@@ -905,31 +676,200 @@ int reg_registry_set_dossier_state(reg_registry *reg, const char *number, const 
 {
 	if (!state_known(state))
 		return bug(reg, errp, "unknown dossier state '%s'", state ? state : "");
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_SET_STATE, &st, "tt", number, state);
-	if (finish(reg, st, rc, "cannot update dossier", number, errp) < 0)
-		return -1;
-	if (sqlite3_changes(reg->db) == 0)
-		return no(errp, "dossier '%s' is not in the registry", number);
+	int64_t changed = 0;
+	int rc = EXEC(reg, ST_SET_STATE, &changed, errp, "tt", number, state);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "dossier state", errp);
+	if (changed == 0)
+		return not_held(number, errp);
 	return 0;
 }
 
-static int visit_dossier(sqlite3_stmt *st, const struct visit *v)
+/* ---------------------------------------------------------------------------------------------
+ * Iteration.  A short one (the rows of one dossier) runs one statement and shows each row; a
+ * long one (all dossiers, all events …) reads a page of PAGE_ROWS rows at a time, ordered by a
+ * unique key, each page starting after the last key of the one before — so no backend ever
+ * holds more than a page, and a callback may use the handle meanwhile.
+ */
+
+typedef int (*row_fn)(reg_registry *reg, db_rows *r, void *visit);
+
+/* The last key seen, as text and integer columns (at most 3 of each). */
+typedef struct page_key {
+	char *text[3];
+	int64_t integer[3];
+} page_key;
+
+static void page_key_clear(page_key *k)
 {
+	for (int i = 0; i < 3; i++)
+		free(k->text[i]);
+	memset(k, 0, sizeof *k);
+}
+
+typedef struct visit {
+	union {
+		reg_registry_dossier_fn dossier;
+		reg_registry_body_fn body;
+		reg_registry_commitment_fn commitment;
+		reg_registry_approval_fn approval;
+		reg_registry_archive_fn archive;
+		reg_registry_seal_fn seal;
+		reg_registry_slip_fn slip;
+		reg_registry_event_fn event;
+	} fn;
+	void *ctx;
+	/* Paged iterations: where the key columns are in a row ("t0 i4" style: the type and
+	 * column of each key part, in order). */
+	const char *key_cols;
+	page_key key;
+} visit;
+
+/* Run sql (its arguments in args) and show every row; returns the callback's non-zero value,
+ * -1 on failure, 0 at the end.  *count (may be NULL) receives the rows seen. */
+static int each_row(reg_registry *reg, const char *sql, const char *types, const db_arg *args,
+		    row_fn fn, visit *v, size_t *count, reg_err **errp)
+{
+	db_rows *r = NULL;
+	size_t seen = 0;
+	int rc = reg->ops->run(reg->db, DB_ONCE, sql, types, args, &r, NULL, errp);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "query", errp);
+	int got;
+	while ((got = reg->ops->next(r, errp)) == 1) {
+		seen++;
+		if ((rc = fn(reg, r, v)) != 0)
+			break;
+	}
+	if (got < 0)
+		rc = -1;
+	reg->ops->close(r);
+	if (count)
+		*count = seen;
+	return rc;
+}
+
+static int iterate(reg_registry *reg, const char *sql, row_fn fn, visit *v, reg_err **errp,
+		   const char *types, ...)
+{
+	db_arg args[MAX_ARGS];
+	va_list ap;
+	va_start(ap, types);
+	collect(args, types, ap);
+	va_end(ap);
+	return each_row(reg, sql, types, args, fn, v, NULL, errp);
+}
+
+/* Remember the key of the row about to be shown (paged iterations). */
+static int note_key(reg_registry *reg, db_rows *r, visit *v)
+{
+	int ti = 0, ii = 0;
+	for (const char *k = v->key_cols; k && *k; k += 2) {
+		int col = k[1] - '0';
+		if (k[0] == 't') {
+			free(v->key.text[ti]);
+			const char *t = col_text(reg, r, col);
+			if (!(v->key.text[ti++] = strdup(t ? t : "")))
+				return -1;
+		} else {
+			v->key.integer[ii++] = col_int(reg, r, col);
+		}
+	}
+	return 0;
+}
+
+/* A paged iteration.  first_sql runs with `fixed` arguments (types fixed_types); next_sql runs
+ * with the same fixed arguments followed by the key parts of the last row (text parts, then
+ * integer parts, as key_cols lists them) and must order by that key and return at most
+ * PAGE_ROWS rows ("LIMIT 256"). */
+static int paged(reg_registry *reg, const char *first_sql, const char *next_sql, row_fn fn,
+		 visit *v, const char *fixed_types, const db_arg *fixed, reg_err **errp)
+{
+	char types[MAX_ARGS + 1];
+	db_arg args[MAX_ARGS];
+	size_t nfixed = strlen(fixed_types);
+	memcpy(types, fixed_types, nfixed + 1);
+	memcpy(args, fixed, nfixed * sizeof *args);
+	int rc = 0;
+	size_t count = PAGE_ROWS;
+	for (bool first = true; rc == 0 && count == PAGE_ROWS; first = false) {
+		size_t n = nfixed;
+		if (!first) {
+			int ti = 0, ii = 0;
+			for (const char *k = v->key_cols; *k; k += 2) {
+				types[n] = k[0];
+				args[n] = (db_arg){0};
+				if (k[0] == 't')
+					args[n].text = v->key.text[ti++];
+				else
+					args[n].integer = v->key.integer[ii++];
+				n++;
+			}
+			types[n] = '\0';
+		}
+		rc = each_row(reg, first ? first_sql : next_sql, types, args, fn, v, &count, errp);
+	}
+	page_key_clear(&v->key);
+	return rc;
+}
+
+static int visit_dossier(reg_registry *reg, db_rows *r, void *p)
+{
+	visit *v = p;
+	if (v->key_cols && note_key(reg, r, v) < 0)
+		return -1;
 	reg_registry_dossier d;
-	row_dossier(st, &d);
+	row_dossier(reg, r, &d);
 	return v->fn.dossier(&d, v->ctx);
 }
+
+#define PAGE " LIMIT 256"
 
 int reg_registry_each_dossier(reg_registry *reg, const char *state, reg_registry_dossier_fn fn,
 			      void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.dossier = fn, .ctx = ctx };
+	visit v = {.fn.dossier = fn, .ctx = ctx, .key_cols = "t0"};
+	db_arg fixed[1] = {{.text = state}};
+	int rc;
 	if (state)
-		return iterate(reg, "SELECT " DOSSIER_COLS " FROM dossiers WHERE state = ?1 "
-			       "ORDER BY number", visit_dossier, &v, errp, "t", state);
-	return iterate(reg, "SELECT " DOSSIER_COLS " FROM dossiers ORDER BY number",
-		       visit_dossier, &v, errp, "");
+		rc = paged(reg,
+			   "SELECT " DOSSIER_COLS DOSSIER_FROM "WHERE d.state = ?1 "
+			   "ORDER BY d.number" PAGE,
+			   "SELECT " DOSSIER_COLS DOSSIER_FROM "WHERE d.state = ?1 AND d.number > ?2 "
+			   "ORDER BY d.number" PAGE,
+			   visit_dossier, &v, "t", fixed, errp);
+	else
+		rc = paged(reg, "SELECT " DOSSIER_COLS DOSSIER_FROM "ORDER BY d.number" PAGE,
+			   "SELECT " DOSSIER_COLS DOSSIER_FROM "WHERE d.number > ?1 "
+			   "ORDER BY d.number" PAGE,
+			   visit_dossier, &v, "", fixed, errp);
+	if (rc == -1 && errp && !*errp)
+		oom(reg, errp);
+	return rc;
+}
+
+int reg_registry_each_dossier_named(reg_registry *reg, const char *name,
+				    reg_registry_dossier_fn fn, void *ctx, reg_err **errp)
+{
+	visit v = {.fn.dossier = fn, .ctx = ctx};
+	return iterate(reg, "SELECT " DOSSIER_COLS DOSSIER_FROM "WHERE d.name = ?1 ORDER BY d.number",
+		       visit_dossier, &v, errp, "t", name);
+}
+
+static int visit_body(reg_registry *reg, db_rows *r, void *p)
+{
+	visit *v = p;
+	reg_registry_body b;
+	row_body(reg, r, &b);
+	return v->fn.body(&b, v->ctx);
+}
+
+int reg_registry_each_body(reg_registry *reg, const char *number, reg_registry_body_fn fn,
+			   void *ctx, reg_err **errp)
+{
+	visit v = {.fn.body = fn, .ctx = ctx};
+	return iterate(reg, "SELECT " BODY_COLS " FROM bodies WHERE number = ?1 ORDER BY version",
+		       visit_body, &v, errp, "t", number);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -939,30 +879,33 @@ int reg_registry_each_dossier(reg_registry *reg, const char *state, reg_registry
 int reg_registry_name_taken(reg_registry *reg, const char *authority, const char *name,
 			    bool *taken, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_NAME_TAKEN, &st, "tt", authority, name);
-	*taken = rc == SQLITE_ROW;
-	return finish(reg, st, rc, "cannot look up name", name, errp);
+	db_rows *r = NULL;
+	*taken = false;
+	if (QUERY(reg, ST_NAME_TAKEN, &r, errp, "tt", authority, name) < 0)
+		return -1;
+	int got = reg->ops->next(r, errp);
+	reg->ops->close(r);
+	*taken = got == 1;
+	return got < 0 ? -1 : 0;
 }
 
 int reg_registry_reserve_name(reg_registry *reg, const char *authority, const char *name,
 			      const char *number, int64_t at, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_RESERVE_NAME, &st, "ttti", authority, name, number, at);
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		done(st);
+	int64_t added = 0;
+	int rc = EXEC(reg, ST_RESERVE_NAME, &added, errp, "ttti", authority, name, number, at);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "name", errp);
+	if (added == 0)
 		return no(errp, "name '%s' is already registered", name);
-	}
-	return finish(reg, st, rc, "cannot reserve name", name, errp);
+	return 0;
 }
 
 int reg_registry_release_name(reg_registry *reg, const char *authority, const char *name,
 			      reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_RELEASE_NAME, &st, "tt", authority, name);
-	return finish(reg, st, rc, "cannot release name", name, errp);
+	int rc = EXEC(reg, ST_RELEASE_NAME, NULL, errp, "tt", authority, name);
+	return rc == 0 || rc == -1 ? rc : constraint(reg, rc, "name", errp);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -972,41 +915,43 @@ int reg_registry_release_name(reg_registry *reg, const char *authority, const ch
 int reg_registry_add_commitment(reg_registry *reg, const reg_registry_commitment *c,
 				reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ADD_COMMITMENT, &st, "ttti", c->number, c->material, c->due,
-		     c->due_at);
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		done(st);
+	int64_t added = 0;
+	int rc = EXEC(reg, ST_ADD_COMMITMENT, &added, errp, "ttti", c->number, c->material, c->due,
+		      c->due_at);
+	if (rc == DB_FOREIGN)
+		return not_held(c->number, errp);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "commitment", errp);
+	if (added == 0)
 		return no(errp, "commitment for '%s' of dossier '%s' is already recorded",
 			  c->material, c->number);
-	}
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		done(st);
-		return not_held(c->number, errp);
-	}
-	return finish(reg, st, rc, "cannot record commitment", c->material, errp);
+	return 0;
 }
 
 int reg_registry_fulfil_commitment(reg_registry *reg, const char *number, const char *material,
-				   int64_t at, reg_err **errp)
+				   int64_t at, const char *sha256, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_FULFIL, &st, "tti", number, material, at);
-	if (finish(reg, st, rc, "cannot update commitment", material, errp) < 0)
-		return -1;
-	if (sqlite3_changes(reg->db) == 0)
+	int64_t changed = 0;
+	int rc = EXEC(reg, ST_FULFIL, &changed, errp, "ttit", number, material, at, sha256);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "commitment", errp);
+	if (changed == 0)
 		return no(errp, "dossier '%s' has no commitment for '%s'", number, material);
 	return 0;
 }
 
-static int visit_commitment(sqlite3_stmt *st, const struct visit *v)
+static int visit_commitment(reg_registry *reg, db_rows *r, void *p)
 {
+	visit *v = p;
+	if (v->key_cols && note_key(reg, r, v) < 0)
+		return -1;
 	reg_registry_commitment c = {
-		.number = col_text(st, 0),
-		.material = col_text(st, 1),
-		.due = col_text(st, 2),
-		.due_at = sqlite3_column_int64(st, 3),
-		.fulfilled_at = sqlite3_column_int64(st, 4),
+		.number = col_text(reg, r, 0),
+		.material = col_text(reg, r, 1),
+		.due = col_text(reg, r, 2),
+		.due_at = col_int(reg, r, 3),
+		.fulfilled_at = col_int(reg, r, 4),
+		.fulfilled_sha256 = col_text(reg, r, 5),
 	};
 	return v->fn.commitment(&c, v->ctx);
 }
@@ -1014,11 +959,25 @@ static int visit_commitment(sqlite3_stmt *st, const struct visit *v)
 int reg_registry_each_commitment(reg_registry *reg, bool owed, int64_t due_by,
 				 reg_registry_commitment_fn fn, void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.commitment = fn, .ctx = ctx };
-	return iterate(reg, "SELECT " COMMITMENT_COLS " FROM commitments "
-		       "WHERE due_at <= ?1 AND (?2 = 0 OR fulfilled_at IS NULL) "
-		       "ORDER BY due_at, number, material",
-		       visit_commitment, &v, errp, "ii", due_by, (int64_t)owed);
+	visit v = {.fn.commitment = fn, .ctx = ctx, .key_cols = "t0t1i3"};
+	db_arg fixed[2] = {{.integer = due_by}, {.integer = owed}};
+	return paged(reg,
+		     "SELECT " COMMITMENT_COLS " FROM commitments "
+		     "WHERE due_at <= ?1 AND (?2 = 0 OR fulfilled_at IS NULL) "
+		     "ORDER BY due_at, number, material" PAGE,
+		     "SELECT " COMMITMENT_COLS " FROM commitments "
+		     "WHERE due_at <= ?1 AND (?2 = 0 OR fulfilled_at IS NULL) "
+		     "AND (due_at, number, material) > (?5, ?3, ?4) "
+		     "ORDER BY due_at, number, material" PAGE,
+		     visit_commitment, &v, "ii", fixed, errp);
+}
+
+int reg_registry_each_commitment_of(reg_registry *reg, const char *number,
+				    reg_registry_commitment_fn fn, void *ctx, reg_err **errp)
+{
+	visit v = {.fn.commitment = fn, .ctx = ctx};
+	return iterate(reg, "SELECT " COMMITMENT_COLS " FROM commitments WHERE number = ?1 "
+		       "ORDER BY material", visit_commitment, &v, errp, "t", number);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1028,8 +987,8 @@ int reg_registry_each_commitment(reg_registry *reg, bool owed, int64_t due_by,
 static bool verdict_known(const char *s)
 {
 	static const char *const verdicts[] = {
-		REG_REGISTRY_VERDICT_APPROVED, REG_REGISTRY_VERDICT_REJECTED, REG_REGISTRY_VERDICT_SUPPLEMENT,
-		REG_REGISTRY_VERDICT_NOT_APPLICABLE,
+		REG_REGISTRY_VERDICT_APPROVED, REG_REGISTRY_VERDICT_REJECTED,
+		REG_REGISTRY_VERDICT_SUPPLEMENT, REG_REGISTRY_VERDICT_NOT_APPLICABLE,
 	};
 	for (size_t i = 0; s && i < sizeof verdicts / sizeof verdicts[0]; i++)
 		if (strcmp(s, verdicts[i]) == 0)
@@ -1037,31 +996,40 @@ static bool verdict_known(const char *s)
 	return false;
 }
 
-int reg_registry_add_approval(reg_registry *reg, const reg_registry_approval *a, reg_err **errp)
+int reg_registry_add_approval(reg_registry *reg, const reg_registry_approval *a, bool *added,
+			      reg_err **errp)
 {
 	if (!verdict_known(a->verdict))
 		return bug(reg, errp, "unknown verdict '%s'", a->verdict ? a->verdict : "");
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ADD_APPROVAL, &st, "ttttitt", a->number, a->item, a->dept, a->verdict,
-		     a->at, a->reviewer, a->body_digest);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		done(st);
+	int64_t n = 0;
+	int rc = EXEC(reg, ST_ADD_APPROVAL, &n, errp, "ttttitttttt", a->number, a->item, a->dept,
+		      a->verdict, a->at, a->reviewer, a->body_digest, a->time, a->reasons,
+		      a->signature, a->key);
+	if (rc == DB_FOREIGN)
 		return not_held(a->number, errp);
-	}
-	return finish(reg, st, rc, "cannot record approval of", a->item, errp);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "approval", errp);
+	if (added)
+		*added = n > 0;
+	return 0;
 }
 
-static int visit_approval(sqlite3_stmt *st, const struct visit *v)
+static int visit_approval(reg_registry *reg, db_rows *r, void *p)
 {
+	visit *v = p;
 	reg_registry_approval a = {
-		.id = sqlite3_column_int64(st, 0),
-		.number = col_text(st, 1),
-		.item = col_text(st, 2),
-		.dept = col_text(st, 3),
-		.verdict = col_text(st, 4),
-		.at = sqlite3_column_int64(st, 5),
-		.reviewer = col_text(st, 6),
-		.body_digest = col_text(st, 7),
+		.id = col_int(reg, r, 0),
+		.number = col_text(reg, r, 1),
+		.item = col_text(reg, r, 2),
+		.dept = col_text(reg, r, 3),
+		.verdict = col_text(reg, r, 4),
+		.at = col_int(reg, r, 5),
+		.reviewer = col_text(reg, r, 6),
+		.body_digest = col_text(reg, r, 7),
+		.time = col_text(reg, r, 8),
+		.reasons = col_text(reg, r, 9),
+		.signature = col_text(reg, r, 10),
+		.key = col_text(reg, r, 11),
 	};
 	return v->fn.approval(&a, v->ctx);
 }
@@ -1069,7 +1037,7 @@ static int visit_approval(sqlite3_stmt *st, const struct visit *v)
 int reg_registry_each_approval(reg_registry *reg, const char *number,
 			       reg_registry_approval_fn fn, void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.approval = fn, .ctx = ctx };
+	visit v = {.fn.approval = fn, .ctx = ctx};
 	return iterate(reg, "SELECT " APPROVAL_COLS " FROM approvals WHERE number = ?1 ORDER BY id",
 		       visit_approval, &v, errp, "t", number);
 }
@@ -1077,7 +1045,7 @@ int reg_registry_each_approval(reg_registry *reg, const char *number,
 int reg_registry_each_latest_verdict(reg_registry *reg, const char *number,
 				     reg_registry_approval_fn fn, void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.approval = fn, .ctx = ctx };
+	visit v = {.fn.approval = fn, .ctx = ctx};
 	/* A verdict is in force when no verdict on the same item is later, or as late and
 	 * recorded after it. */
 	return iterate(reg, "SELECT " APPROVAL_COLS " FROM approvals AS a WHERE number = ?1 "
@@ -1092,24 +1060,29 @@ int reg_registry_each_latest_verdict(reg_registry *reg, const char *number,
  * Issuances
  */
 
+static int get_issuance(reg_registry *reg, enum stmt_id id, const char *key,
+			reg_registry_issuance *out, bool *found, reg_err **errp);
+
 int reg_registry_add_issuance(reg_registry *reg, const reg_registry_issuance *is, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ADD_ISSUANCE, &st, "ttitt", is->number, is->uscc, is->issued_at,
-		     is->archive_path, is->archive_sha256);
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		done(st);
-		return no(errp, "dossier '%s' is already issued", is->number);
-	}
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		done(st);
-		return no(errp, "USCC '%s' is already issued", is->uscc);
-	}
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		done(st);
+	int64_t added = 0;
+	int rc = EXEC(reg, ST_ADD_ISSUANCE, &added, errp, "ttitt", is->number, is->uscc,
+		      is->issued_at, is->archive_path, is->archive_sha256);
+	if (rc == DB_FOREIGN)
 		return not_held(is->number, errp);
-	}
-	return finish(reg, st, rc, "cannot record issuance of", is->number, errp);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "issuance", errp);
+	if (added)
+		return 0;
+	/* Which of the two keys was taken: the dossier's issuance, or the USCC. */
+	reg_registry_issuance prior = {0};
+	bool found = false;
+	if (get_issuance(reg, ST_GET_ISSUANCE, is->number, &prior, &found, errp) < 0)
+		return -1;
+	reg_registry_issuance_clear(&prior);
+	if (found)
+		return no(errp, "dossier '%s' is already issued", is->number);
+	return no(errp, "USCC '%s' is already issued", is->uscc);
 }
 
 void reg_registry_issuance_clear(reg_registry_issuance *is)
@@ -1128,20 +1101,25 @@ static int get_issuance(reg_registry *reg, enum stmt_id id, const char *key,
 {
 	memset(out, 0, sizeof *out);
 	*found = false;
-	sqlite3_stmt *st;
-	int rc = run(reg, id, &st, "t", key);
-	if (rc == SQLITE_ROW) {
-		out->issued_at = sqlite3_column_int64(st, 2);
-		if (!dup_str(&out->number, col_text(st, 0)) || !dup_str(&out->uscc, col_text(st, 1)) ||
-		    !dup_str(&out->archive_path, col_text(st, 3)) ||
-		    !dup_str(&out->archive_sha256, col_text(st, 4))) {
-			done(st);
+	db_rows *r = NULL;
+	if (QUERY(reg, id, &r, errp, "t", key) < 0)
+		return -1;
+	int got = reg->ops->next(r, errp);
+	int rc = got < 0 ? -1 : 0;
+	if (got == 1) {
+		out->issued_at = col_int(reg, r, 2);
+		if (!dup_str(&out->number, col_text(reg, r, 0)) ||
+		    !dup_str(&out->uscc, col_text(reg, r, 1)) ||
+		    !dup_str(&out->archive_path, col_text(reg, r, 3)) ||
+		    !dup_str(&out->archive_sha256, col_text(reg, r, 4))) {
 			reg_registry_issuance_clear(out);
-			return oom(reg, errp);
+			rc = oom(reg, errp);
+		} else {
+			*found = true;
 		}
-		*found = true;
 	}
-	return finish(reg, st, rc, "cannot read issuance", key, errp);
+	reg->ops->close(r);
+	return rc;
 }
 
 int reg_registry_get_issuance(reg_registry *reg, const char *number, reg_registry_issuance *out,
@@ -1159,13 +1137,119 @@ int reg_registry_get_issuance_by_uscc(reg_registry *reg, const char *uscc,
 int reg_registry_set_archive(reg_registry *reg, const char *number, const char *archive_path,
 			     const char *archive_sha256, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_SET_ARCHIVE, &st, "ttt", number, archive_path, archive_sha256);
-	if (finish(reg, st, rc, "cannot update issuance of", number, errp) < 0)
-		return -1;
-	if (sqlite3_changes(reg->db) == 0)
+	int64_t changed = 0;
+	int rc = EXEC(reg, ST_SET_ARCHIVE, &changed, errp, "ttt", number, archive_path,
+		      archive_sha256);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "issuance", errp);
+	if (changed == 0)
 		return no(errp, "dossier '%s' has not been issued", number);
 	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Archives
+ */
+
+int reg_registry_add_archive(reg_registry *reg, const reg_registry_archive *a, reg_err **errp)
+{
+	int64_t added = 0;
+	int rc = EXEC(reg, ST_ADD_ARCHIVE, &added, errp, "tititb", a->uscc, a->edition, a->number,
+		      a->made_at, a->sha256, (const void *)a->bytes, a->len);
+	if (rc == DB_FOREIGN)
+		return no(errp, "USCC '%s' has not been issued", a->uscc);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "archive", errp);
+	if (added == 0)
+		return no(errp, "edition %lld of '%s' is already recorded", (long long)a->edition,
+			  a->uscc);
+	return 0;
+}
+
+void reg_registry_archive_clear(reg_registry_archive *a)
+{
+	if (!a)
+		return;
+	free_str(&a->uscc);
+	free_str(&a->number);
+	free_str(&a->sha256);
+	free((void *)a->bytes);
+	memset(a, 0, sizeof *a);
+}
+
+static void row_archive(reg_registry *reg, db_rows *r, reg_registry_archive *a)
+{
+	a->uscc = col_text(reg, r, 0);
+	a->edition = col_int(reg, r, 1);
+	a->number = col_text(reg, r, 2);
+	a->made_at = col_int(reg, r, 3);
+	a->sha256 = col_text(reg, r, 4);
+	a->bytes = reg->ops->blob(r, 5, &a->len);
+}
+
+static int get_archive(reg_registry *reg, db_rows *r, reg_registry_archive *out, bool *found,
+		       reg_err **errp)
+{
+	int got = reg->ops->next(r, errp);
+	int rc = got < 0 ? -1 : 0;
+	if (got == 1) {
+		reg_registry_archive row;
+		row_archive(reg, r, &row);
+		unsigned char *bytes = malloc(row.len ? row.len : 1);
+		out->edition = row.edition;
+		out->made_at = row.made_at;
+		out->len = row.len;
+		if (bytes && row.len)
+			memcpy(bytes, row.bytes, row.len);
+		out->bytes = bytes;
+		if (!bytes || !dup_str(&out->uscc, row.uscc) || !dup_str(&out->number, row.number) ||
+		    !dup_str(&out->sha256, row.sha256)) {
+			reg_registry_archive_clear(out);
+			rc = oom(reg, errp);
+		} else {
+			*found = true;
+		}
+	}
+	reg->ops->close(r);
+	return rc;
+}
+
+int reg_registry_get_archive(reg_registry *reg, const char *uscc, int64_t edition,
+			     reg_registry_archive *out, bool *found, reg_err **errp)
+{
+	memset(out, 0, sizeof *out);
+	*found = false;
+	db_rows *r = NULL;
+	int rc = edition > 0 ? QUERY(reg, ST_GET_ARCHIVE, &r, errp, "ti", uscc, edition)
+			     : QUERY(reg, ST_GET_LATEST_ARCHIVE, &r, errp, "t", uscc);
+	return rc < 0 ? -1 : get_archive(reg, r, out, found, errp);
+}
+
+int reg_registry_find_archive(reg_registry *reg, const char *sha256, reg_registry_archive *out,
+			      bool *found, reg_err **errp)
+{
+	memset(out, 0, sizeof *out);
+	*found = false;
+	db_rows *r = NULL;
+	if (QUERY(reg, ST_FIND_ARCHIVE, &r, errp, "t", sha256) < 0)
+		return -1;
+	return get_archive(reg, r, out, found, errp);
+}
+
+static int visit_archive(reg_registry *reg, db_rows *r, void *p)
+{
+	visit *v = p;
+	reg_registry_archive a;
+	row_archive(reg, r, &a);
+	return v->fn.archive(&a, v->ctx);
+}
+
+int reg_registry_each_archive(reg_registry *reg, const char *uscc, reg_registry_archive_fn fn,
+			      void *ctx, reg_err **errp)
+{
+	visit v = {.fn.archive = fn, .ctx = ctx};
+	return iterate(reg, "SELECT " ARCHIVE_COLS " FROM archives WHERE uscc = ?1 ORDER BY edition",
+		       visit_archive, &v, errp, "t", uscc);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1174,29 +1258,31 @@ int reg_registry_set_archive(reg_registry *reg, const char *number, const char *
 
 int reg_registry_add_seal(reg_registry *reg, const reg_registry_seal *s, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ADD_SEAL, &st, "ttti", s->code, s->uscc, s->type, s->filed_at);
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		done(st);
-		return no(errp, "seal code '%s' is already filed", s->code);
-	}
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		done(st);
-		return no(errp, "a seal of type '%s' is already filed for '%s'", s->type, s->uscc);
-	}
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		done(st);
+	int64_t added = 0;
+	int rc = EXEC(reg, ST_ADD_SEAL, &added, errp, "ttti", s->code, s->uscc, s->type,
+		      s->filed_at);
+	if (rc == DB_FOREIGN)
 		return no(errp, "USCC '%s' has not been issued", s->uscc ? s->uscc : "");
-	}
-	return finish(reg, st, rc, "cannot file seal", s->code, errp);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "seal", errp);
+	if (added)
+		return 0;
+	reg_registry_seal prior = {0};
+	bool found = false;
+	if (reg_registry_get_seal(reg, s->code, &prior, &found, errp) < 0)
+		return -1;
+	reg_registry_seal_clear(&prior);
+	if (found)
+		return no(errp, "seal code '%s' is already filed", s->code);
+	return no(errp, "a seal of type '%s' is already filed for '%s'", s->type, s->uscc);
 }
 
-static void row_seal(sqlite3_stmt *st, reg_registry_seal *s)
+static void row_seal(reg_registry *reg, db_rows *r, reg_registry_seal *s)
 {
-	s->code = col_text(st, 0);
-	s->uscc = col_text(st, 1);
-	s->type = col_text(st, 2);
-	s->filed_at = sqlite3_column_int64(st, 3);
+	s->code = col_text(reg, r, 0);
+	s->uscc = col_text(reg, r, 1);
+	s->type = col_text(reg, r, 2);
+	s->filed_at = col_int(reg, r, 3);
 }
 
 void reg_registry_seal_clear(reg_registry_seal *s)
@@ -1214,34 +1300,39 @@ int reg_registry_get_seal(reg_registry *reg, const char *code, reg_registry_seal
 {
 	memset(out, 0, sizeof *out);
 	*found = false;
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_GET_SEAL, &st, "t", code);
-	if (rc == SQLITE_ROW) {
+	db_rows *r = NULL;
+	if (QUERY(reg, ST_GET_SEAL, &r, errp, "t", code) < 0)
+		return -1;
+	int got = reg->ops->next(r, errp);
+	int rc = got < 0 ? -1 : 0;
+	if (got == 1) {
 		reg_registry_seal row;
-		row_seal(st, &row);
+		row_seal(reg, r, &row);
 		out->filed_at = row.filed_at;
 		if (!dup_str(&out->code, row.code) || !dup_str(&out->uscc, row.uscc) ||
 		    !dup_str(&out->type, row.type)) {
-			done(st);
 			reg_registry_seal_clear(out);
-			return oom(reg, errp);
+			rc = oom(reg, errp);
+		} else {
+			*found = true;
 		}
-		*found = true;
 	}
-	return finish(reg, st, rc, "cannot read seal", code, errp);
+	reg->ops->close(r);
+	return rc;
 }
 
-static int visit_seal(sqlite3_stmt *st, const struct visit *v)
+static int visit_seal(reg_registry *reg, db_rows *r, void *p)
 {
+	visit *v = p;
 	reg_registry_seal s;
-	row_seal(st, &s);
+	row_seal(reg, r, &s);
 	return v->fn.seal(&s, v->ctx);
 }
 
 int reg_registry_each_seal(reg_registry *reg, const char *uscc, reg_registry_seal_fn fn,
 			   void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.seal = fn, .ctx = ctx };
+	visit v = {.fn.seal = fn, .ctx = ctx};
 	return iterate(reg, "SELECT " SEAL_COLS " FROM seals WHERE uscc = ?1 ORDER BY type, code",
 		       visit_seal, &v, errp, "t", uscc);
 }
@@ -1253,26 +1344,28 @@ int reg_registry_each_seal(reg_registry *reg, const char *uscc, reg_registry_sea
 int reg_registry_add_slip(reg_registry *reg, const reg_registry_slip *s, bool *already,
 			  reg_err **errp)
 {
-	sqlite3_stmt *st;
+	int64_t added = 0;
 	*already = false;
-	int rc = run(reg, ST_ADD_SLIP, &st, "ttti", s->number, s->item, s->step, s->issued_at);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		done(st);
+	int rc = EXEC(reg, ST_ADD_SLIP, &added, errp, "ttti", s->number, s->item, s->step,
+		      s->issued_at);
+	if (rc == DB_FOREIGN)
 		return not_held(s->number, errp);
-	}
-	if (finish(reg, st, rc, "cannot record slip for", s->item, errp) < 0)
-		return -1;
-	*already = sqlite3_changes(reg->db) == 0;
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "slip", errp);
+	*already = added == 0;
 	return 0;
 }
 
-static int visit_slip(sqlite3_stmt *st, const struct visit *v)
+static int visit_slip(reg_registry *reg, db_rows *r, void *p)
 {
+	visit *v = p;
+	if (v->key_cols && note_key(reg, r, v) < 0)
+		return -1;
 	reg_registry_slip s = {
-		.number = col_text(st, 0),
-		.item = col_text(st, 1),
-		.step = col_text(st, 2),
-		.issued_at = sqlite3_column_int64(st, 3),
+		.number = col_text(reg, r, 0),
+		.item = col_text(reg, r, 1),
+		.step = col_text(reg, r, 2),
+		.issued_at = col_int(reg, r, 3),
 	};
 	return v->fn.slip(&s, v->ctx);
 }
@@ -1280,13 +1373,19 @@ static int visit_slip(sqlite3_stmt *st, const struct visit *v)
 int reg_registry_each_slip(reg_registry *reg, const char *number, reg_registry_slip_fn fn,
 			   void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.slip = fn, .ctx = ctx };
-	if (number)
+	if (number) {
+		visit v = {.fn.slip = fn, .ctx = ctx};
 		return iterate(reg, "SELECT " SLIP_COLS " FROM slips WHERE number = ?1 "
 			       "ORDER BY number, item, issued_at, step",
 			       visit_slip, &v, errp, "t", number);
-	return iterate(reg, "SELECT " SLIP_COLS " FROM slips ORDER BY number, item, issued_at, step",
-		       visit_slip, &v, errp, "");
+	}
+	visit v = {.fn.slip = fn, .ctx = ctx, .key_cols = "t0t1t2i3"};
+	db_arg none[1] = {{0}};
+	return paged(reg,
+		     "SELECT " SLIP_COLS " FROM slips ORDER BY number, item, issued_at, step" PAGE,
+		     "SELECT " SLIP_COLS " FROM slips WHERE (number, item, issued_at, step) > "
+		     "(?1, ?2, ?4, ?3) ORDER BY number, item, issued_at, step" PAGE,
+		     visit_slip, &v, "", none, errp);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1296,23 +1395,34 @@ int reg_registry_each_slip(reg_registry *reg, const char *number, reg_registry_s
 int reg_registry_add_event(reg_registry *reg, int64_t at, const char *kind, const char *number,
 			   const char *detail, int64_t *id, reg_err **errp)
 {
-	sqlite3_stmt *st;
-	int rc = run(reg, ST_ADD_EVENT, &st, "ittt", at, kind, number, detail);
-	if (finish(reg, st, rc, "cannot log event", kind, errp) < 0)
-		return -1;
-	if (id)
-		*id = sqlite3_last_insert_rowid(reg->db);
-	return 0;
+	if (!id) {
+		int rc = EXEC(reg, ST_ADD_EVENT, NULL, errp, "ittt", at, kind, number, detail);
+		return rc == 0 || rc == -1 ? rc : constraint(reg, rc, "event", errp);
+	}
+	/* Only when the id is wanted: RETURNING costs SQLite a temporary table per statement. */
+	db_rows *r = NULL;
+	int rc = query_id(reg, DB_ONCE, "INSERT INTO events (at, kind, number, detail) "
+			  "VALUES (?1, ?2, ?3, ?4) RETURNING id", &r, errp, "ittt", at, kind,
+			  number, detail);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(reg, rc, "event", errp);
+	int got = reg->ops->next(r, errp);
+	*id = got == 1 ? col_int(reg, r, 0) : 0;
+	reg->ops->close(r);
+	return got == 1 ? 0 : got < 0 ? -1 : bug(reg, errp, "event has no id");
 }
 
-static int visit_event(sqlite3_stmt *st, const struct visit *v)
+static int visit_event(reg_registry *reg, db_rows *r, void *p)
 {
+	visit *v = p;
+	if (v->key_cols && note_key(reg, r, v) < 0)
+		return -1;
 	reg_registry_event e = {
-		.id = sqlite3_column_int64(st, 0),
-		.at = sqlite3_column_int64(st, 1),
-		.kind = col_text(st, 2),
-		.number = col_text(st, 3),
-		.detail = col_text(st, 4),
+		.id = col_int(reg, r, 0),
+		.at = col_int(reg, r, 1),
+		.kind = col_text(reg, r, 2),
+		.number = col_text(reg, r, 3),
+		.detail = col_text(reg, r, 4),
 	};
 	return v->fn.event(&e, v->ctx);
 }
@@ -1320,12 +1430,16 @@ static int visit_event(sqlite3_stmt *st, const struct visit *v)
 int reg_registry_each_event(reg_registry *reg, const char *number, reg_registry_event_fn fn,
 			    void *ctx, reg_err **errp)
 {
-	struct visit v = { .fn.event = fn, .ctx = ctx };
-	if (number)
+	if (number) {
+		visit v = {.fn.event = fn, .ctx = ctx};
 		return iterate(reg, "SELECT " EVENT_COLS " FROM events WHERE number = ?1 ORDER BY id",
 			       visit_event, &v, errp, "t", number);
-	return iterate(reg, "SELECT " EVENT_COLS " FROM events ORDER BY id", visit_event, &v, errp,
-		       "");
+	}
+	visit v = {.fn.event = fn, .ctx = ctx, .key_cols = "i0"};
+	db_arg none[1] = {{0}};
+	return paged(reg, "SELECT " EVENT_COLS " FROM events ORDER BY id" PAGE,
+		     "SELECT " EVENT_COLS " FROM events WHERE id > ?1 ORDER BY id" PAGE,
+		     visit_event, &v, "", none, errp);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1341,16 +1455,26 @@ int reg_registry_count(reg_registry *reg, const char *table, int64_t *n, reg_err
 	} counts[] = {
 		{ "serials", "SELECT count(*) FROM serials" },
 		{ "dossiers", "SELECT count(*) FROM dossiers" },
+		{ "bodies", "SELECT count(*) FROM bodies" },
 		{ "names", "SELECT count(*) FROM names" },
 		{ "commitments", "SELECT count(*) FROM commitments" },
 		{ "approvals", "SELECT count(*) FROM approvals" },
 		{ "issuances", "SELECT count(*) FROM issuances" },
+		{ "archives", "SELECT count(*) FROM archives" },
 		{ "seals", "SELECT count(*) FROM seals" },
 		{ "slips", "SELECT count(*) FROM slips" },
 		{ "events", "SELECT count(*) FROM events" },
 	};
-	for (size_t i = 0; table && i < sizeof counts / sizeof counts[0]; i++)
-		if (strcmp(table, counts[i].table) == 0)
-			return query_int(reg, counts[i].sql, n, errp);
+	for (size_t i = 0; table && i < sizeof counts / sizeof counts[0]; i++) {
+		if (strcmp(table, counts[i].table) != 0)
+			continue;
+		db_rows *r = NULL;
+		if (query_id(reg, DB_ONCE, counts[i].sql, &r, errp, "") < 0)
+			return -1;
+		int got = reg->ops->next(r, errp);
+		*n = got == 1 ? col_int(reg, r, 0) : 0;
+		reg->ops->close(r);
+		return got < 0 ? -1 : 0;
+	}
 	return bug(reg, errp, "unknown registry table '%s'", table ? table : "");
 }

@@ -160,14 +160,33 @@ bool reg_sign_key_is_private(const reg_sign_key *key)
 	return key && key->private_key;
 }
 
+bool reg_sign_key_same_public(const reg_sign_key *a, const reg_sign_key *b)
+{
+	unsigned char ra[32], rb[32];
+	size_t la = sizeof ra, lb = sizeof rb;
+	bool same = a && b && EVP_PKEY_get_raw_public_key(a->pkey, ra, &la) == 1 &&
+		    EVP_PKEY_get_raw_public_key(b->pkey, rb, &lb) == 1 && la == lb &&
+		    memcmp(ra, rb, la) == 0;
+	ERR_clear_error();
+	return same;
+}
+
 int reg_sign_key_fingerprint(const reg_sign_key *key, char hex[65], reg_err **errp)
 {
-	unsigned char raw[32], md[32];
+	unsigned char raw[32];
 	size_t rawlen = sizeof raw;
+	if (EVP_PKEY_get_raw_public_key(key->pkey, raw, &rawlen) != 1 || rawlen != sizeof raw)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot read public key: %s",
+				   ossl_reason());
+	return reg_sha256_hex(raw, rawlen, hex, errp);
+}
+
+int reg_sha256_hex(const void *data, size_t len, char hex[65], reg_err **errp)
+{
+	unsigned char md[32];
 	unsigned int mdlen = 0;
-	if (EVP_PKEY_get_raw_public_key(key->pkey, raw, &rawlen) != 1 || rawlen != sizeof raw ||
-	    EVP_Digest(raw, rawlen, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != sizeof md)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot hash public key: %s",
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != sizeof md)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "sha-256 failed: %s",
 				   ossl_reason());
 	static const char digits[] = "0123456789abcdef";
 	for (size_t i = 0; i < sizeof md; i++) {

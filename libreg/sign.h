@@ -44,6 +44,8 @@ reg_sign_key *reg_sign_key_from_pem(const void *pem, size_t len, bool private_ke
 void reg_sign_key_free(reg_sign_key *key);
 
 bool reg_sign_key_is_private(const reg_sign_key *key);
+/* Whether two keys have the same public key (a private key and its public half do). */
+bool reg_sign_key_same_public(const reg_sign_key *a, const reg_sign_key *b);
 /* SHA-256 hex of the raw 32-byte public key: a short name for "which key" in reports. */
 int reg_sign_key_fingerprint(const reg_sign_key *key, char hex[65], reg_err **errp);
 
@@ -54,6 +56,9 @@ int reg_sign(const reg_sign_key *key, const void *msg, size_t len, unsigned char
  * the call returns 0 with *valid false; -1 only when the check itself could not run. */
 int reg_sign_verify(const reg_sign_key *key, const void *msg, size_t len,
 		    const unsigned char sig[REG_SIG_LEN], bool *valid, reg_err **errp);
+
+/* SHA-256 of len bytes as 64 lower-case hex digits and a NUL. */
+int reg_sha256_hex(const void *data, size_t len, char hex[65], reg_err **errp);
 
 /* One-shot forms: load the key file, sign or verify, free (and wipe) the key. */
 int reg_sign_file_key(const char *private_key_pem_path, const void *msg, size_t len,

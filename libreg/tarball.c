@@ -3,6 +3,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "files.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -481,159 +483,37 @@ int reg_archive_write_tar_mem(const reg_archive_writer *w, unsigned char **buf, 
 	return write_archive(w, false, buf, len, errp);
 }
 
-static int write_all(int fd, const unsigned char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int reg_archive_write_atomic(const reg_archive_writer *w, const char *dir, const char *final_name,
 			     char sha256_hex[65], reg_err **errp)
 {
-	char *target = NULL, *tmp = NULL;
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	int dfd = -1, fd = -1, rc = -1;
-	bool made = false;
-	if (asprintf(&target, "%s/%s", dir, final_name) < 0) {
-		target = NULL;
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	}
-	if (final_name[0] == '.' || strchr(final_name, '/') || relpath_problem(final_name) ||
-	    strlen(final_name) + 32 > NAME_MAX) {
-		reg_err_set(errp, REG_ECANTCREAT, target, 0, NULL,
+	int rc = -1;
+	if (relpath_problem(final_name)) {
+		reg_err_set(errp, REG_ECANTCREAT, final_name, 0, NULL,
 			    "cannot create: not a plain portable file name");
-		goto out;
+		return -1;
 	}
-	if (asprintf(&tmp, ".%s.tmp.%ld", final_name, (long)getpid()) < 0) {
-		tmp = NULL;
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	if (reg_archive_write_mem(w, &buf, &len, errp) < 0 ||
+	    reg_file_write_atomic(dir, final_name, buf, len, 0644, errp) < 0)
 		goto out;
-	}
-	if (reg_archive_write_mem(w, &buf, &len, errp))
-		goto out;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		reg_err_set(errp, REG_ECANTCREAT, target, 0, NULL, "cannot create: %s",
-			    strerror(errno));
-		goto out;
-	}
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		reg_err_set(errp, REG_ECANTCREAT, target, 0, NULL,
-			    "cannot create temporary file '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	made = true;
-	if (write_all(fd, buf, len) || fsync(fd)) {
-		reg_err_set(errp, REG_EIO, target, 0, NULL, "write failed: %s", strerror(errno));
-		goto out;
-	}
-	int c = close(fd);
-	fd = -1;
-	if (c) {
-		reg_err_set(errp, REG_EIO, target, 0, NULL, "write failed: %s", strerror(errno));
-		goto out;
-	}
-	if (renameat(dfd, tmp, dfd, final_name)) {
-		reg_err_set(errp, REG_ECANTCREAT, target, 0, NULL, "cannot create: %s",
-			    strerror(errno));
-		goto out;
-	}
-	made = false;
-	/* The rename itself must reach the disk before the registry says "issued". */
-	if (fsync(dfd)) {
-		reg_err_set(errp, REG_EIO, target, 0, NULL, "cannot sync directory: %s",
-			    strerror(errno));
-		unlinkat(dfd, final_name, 0);
-		goto out;
-	}
 	if (sha256_hex) {
 		unsigned char md[32];
 		if (sha256(buf, len, md)) {
-			reg_err_set(errp, REG_EINTERNAL, target, 0, NULL, "sha-256 failed");
+			reg_err_set(errp, REG_EINTERNAL, final_name, 0, NULL, "sha-256 failed");
 			goto out;
 		}
 		hex_of(md, sizeof md, sha256_hex);
 	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (made)
-		unlinkat(dfd, tmp, 0);
-	if (dfd >= 0)
-		close(dfd);
 	free(buf);
-	free(tmp);
-	free(target);
 	return rc;
-}
-
-/* "." NAME ".tmp." DIGITS with NAME non-empty; the pid through *pid (-1 when it cannot be a
- * process id at all). */
-static bool stale_name(const char *name, long long *pid)
-{
-	if (name[0] != '.')
-		return false;
-	const char *t = NULL;
-	for (const char *p = strstr(name + 1, ".tmp."); p; p = strstr(p + 1, ".tmp."))
-		t = p;
-	if (!t || t == name + 1 || !t[5])
-		return false;
-	long long v = 0;
-	for (const char *d = t + 5; *d; d++) {
-		if (*d < '0' || *d > '9')
-			return false;
-		if (v <= INT_MAX)
-			v = v * 10 + (*d - '0');
-	}
-	*pid = v >= 1 && v <= INT_MAX ? v : -1;
-	return true;
 }
 
 int reg_archive_clean_stale(const char *dir, reg_err **errp)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return reg_err_set(errp, REG_ECANTCREAT, dir, 0, NULL, "cannot open directory: %s",
-				   strerror(errno));
-	int removed = 0, rc = 0;
-	for (;;) {
-		errno = 0; /* readdir leaves it alone at the end, sets it on an error */
-		struct dirent *de = readdir(d);
-		if (!de)
-			break;
-		long long pid;
-		struct stat st;
-		if (!stale_name(de->d_name, &pid))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
-			continue;
-		/* A live process (ours included, or one we may not signal) still owns its file. */
-		if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-			removed++;
-		else if (errno != ENOENT) {
-			rc = reg_err_set(errp, REG_EIO, dir, 0, NULL, "cannot remove '%s': %s",
-					 de->d_name, strerror(errno));
-			break;
-		}
-	}
-	if (rc == 0 && errno != 0)
-		rc = reg_err_set(errp, REG_EIO, dir, 0, NULL, "cannot read directory: %s",
-				 strerror(errno));
-	closedir(d);
-	return rc ? -1 : removed;
+	return reg_file_clean_stale(dir, errp);
 }
 
 /* ---- reader ---------------------------------------------------------------------------- */

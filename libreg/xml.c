@@ -1346,21 +1346,25 @@ xmlNode *reg_xml_next_sibling(const xmlNode *node, const char *ns, const char *n
 	return NULL;
 }
 
+char *reg_xml_trimmed(const char *s)
+{
+	const char *p = s ? s : "";
+	size_t n = strlen(p);
+	while (n > 0 && xml_space((unsigned char)*p)) {
+		p++;
+		n--;
+	}
+	while (n > 0 && xml_space((unsigned char)p[n - 1]))
+		n--;
+	return strndup(p, n);
+}
+
 /* A malloc'd copy of libxml2's string (which the caller would otherwise free with xmlFree),
  * trimmed of XML whitespace when asked. */
 static char *take_string(xmlChar *s, bool trim)
 {
 	const char *p = s ? (const char *)s : "";
-	size_t n = strlen(p);
-	if (trim) {
-		while (n > 0 && xml_space((unsigned char)*p)) {
-			p++;
-			n--;
-		}
-		while (n > 0 && xml_space((unsigned char)p[n - 1]))
-			n--;
-	}
-	char *out = strndup(p, n);
+	char *out = trim ? reg_xml_trimmed(p) : strdup(p);
 	xmlFree(s);
 	return out;
 }

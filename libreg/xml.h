@@ -175,6 +175,9 @@ xmlNode *reg_xml_next_sibling(const xmlNode *node, const char *ns, const char *n
 /* Text content of a node, trimmed of surrounding XML whitespace; caller frees (never NULL on
  * success, "" for an empty element); NULL only when node is NULL. */
 char *reg_xml_text(const xmlNode *node);
+/* A copy of s without the XML whitespace around it — the text reg_xml_text reads back from an
+ * element written with s (what a signature over a text must cover); NULL when out of memory. */
+char *reg_xml_trimmed(const char *s);
 /* Text of the named child, or NULL when absent. */
 char *reg_xml_child_text(const xmlNode *parent, const char *ns, const char *name);
 /* Attribute value (no namespace) or NULL; caller frees. */

@@ -250,8 +250,8 @@ test_expect_success 'a registry that does not exist is an error for every view, 
 test_expect_success 'answers count in the dossier view; a supplement request keeps the clock running' '
 	accept apps.csv &&
 	approve_all_but_tax &&
-	reg-status --db r.db --now "$(at 17:00:00)" --state accepted >out &&
-	grep -q "^150302-20261123-000002	乌海市绿源再生资源有限公司	accepted	2026-11-23T09:00:00+08:00	6	7$" out &&
+	reg-status --db r.db --now "$(at 17:00:00)" --state pending >out &&
+	grep -q "^150302-20261123-000002	乌海市绿源再生资源有限公司	pending	2026-11-23T09:00:00+08:00	6	7$" out &&
 	reg-approve --dept commerce --dossier 150302-20261123-000002 --item recycling \
 		--verdict supplement --reason 回收场地证明待补正 --reviewer 李娜 \
 		--db r.db --now "$(at 10:00:00)" accepted.xml >/dev/null &&

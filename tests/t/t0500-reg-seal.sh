@@ -9,12 +9,14 @@ USCC2=91150302MA0000023R
 NOW=2026-11-23T10:00:00+08:00
 SEALS="01-official 02-finance 03-invoice 04-contract 05-legal-rep"
 
-# Record an issuance the way reg-issue does: a dossier row and its issuance row, written with
-# sqlite3 so these tests need no whole pipeline.
-issue() { # DB NUMBER USCC
+# Record an issuance the way reg-issue does: a dossier row, its body (what the seals are
+# drawn from) and its issuance row, written with sqlite3 so these tests need no whole pipeline.
+issue() { # DB NUMBER USCC [NAME FORM LEGAL-REP]
+	local name=${4:-$NAME} form=${5:-llc} rep=${6:-张伟} zero=$(printf '0%.0s' $(seq 64))
 	sqlite3 "$1" "INSERT INTO dossiers (number, name, authority, state, accepted_at,
-		body_digest, body) VALUES ('$2', '$NAME', '150302', 'issued', 1795399200,
-		'$(printf '0%.0s' $(seq 64))', '<dossier/>');
+		body_digest) VALUES ('$2', '$name', '150302', 'issued', 1795399200, '$zero');
+		INSERT INTO bodies (number, version, digest, body, enterprise_digest, materials,
+		recorded_at) VALUES ('$2', 1, '$zero', '<dossier xmlns=\"urn:regkit:dossier:1\"><enterprise><name>$name</name><form>$form</form><legal-representative><name>$rep</name></legal-representative></enterprise></dossier>', '', '', 1795399200);
 		INSERT INTO issuances (number, uscc, issued_at) VALUES ('$2', '$3', 1795399200);"
 }
 
@@ -121,14 +123,20 @@ test_expect_success 'files are written whole: mode 0644 under umask 022, no temp
 	test "$(ls -A out/$USCC/seals | wc -l)" -eq 6
 '
 
-test_expect_success 'a name too long for a seal is refused and burns no serial' '
+test_expect_success 'seals follow the record: another name or person is refused, nothing filed or written' '
 	fresh_registry &&
-	long=$(printf "恒%.0s" $(seq 41)) &&
-	test_expect_code 1 reg-seal --name "$long" --legal-rep 张伟 --uscc $USCC --db reg.db \
+	sqlite3 reg.db .dump >before &&
+	test_expect_code 1 reg-seal --name 乌海市别家商贸有限公司 --legal-rep 张伟 --uscc $USCC \
+		--db reg.db -o out 2>err &&
+	grep -q "^reg-seal: --name: the name .乌海市别家商贸有限公司. is not the registry.s for USCC $USCC (.$NAME.): no seal filed$" err &&
+	test_expect_code 1 reg-seal --name "$NAME" --legal-rep 某人 --uscc $USCC --db reg.db \
 		-o out 2>err &&
-	grep -q "^reg-seal: --name: enterprise name .* is too long for a seal: at most 40 characters$" err &&
-	test "$(test_rows reg.db seals)" = 0 &&
-	test "$(test_rows reg.db serials)" = 0 &&
+	grep -q "^reg-seal: --legal-rep: the legal representative .某人. is not the registry.s for USCC $USCC (.张伟.): no seal filed$" err &&
+	test_expect_code 1 reg-seal --name "$NAME" --legal-rep 张伟 --form jsc --uscc $USCC \
+		--db reg.db -o out 2>err &&
+	grep -q "^reg-seal: --form: the legal form .jsc. is not the registry.s" err &&
+	sqlite3 reg.db .dump >after &&
+	test_cmp before after &&
 	test ! -e out/$USCC
 '
 
@@ -156,7 +164,7 @@ mv dossiers.xml "$TRASH/dossiers.xml"
 
 test_expect_success 'a batch: the issued dossier is sealed, the unissued one refused with its line' '
 	fresh_registry &&
-	issue reg.db 150302-20261123-000002 $USCC2 &&
+	issue reg.db 150302-20261123-000002 $USCC2 乌海市恒泰商贸股份有限公司 jsc 李娜 &&
 	seal_flags --uscc $USCC --db reg.db -o out >/dev/null &&
 	test_expect_code 1 reg-seal --now "$NOW" --db reg.db -o out "$TRASH/dossiers.xml" \
 		>lines 2>err &&

@@ -97,7 +97,7 @@ test_expect_success 'a dossier that is not approved is reported and the others a
 	reg-apply --db r.db "$FIXTURES/apps.csv" >accepted.xml &&
 	test_expect_code 1 reg-issue --db r.db -o out accepted.xml >issued.tsv 2>err &&
 	test ! -s issued.tsv &&
-	grep -q "^reg-issue: .*accepted.xml:[0-9]*: /dossier/@state: dossier 150302-20261123-000001 is accepted, not approved: not issued$" err &&
+	grep -q "^reg-issue: .*accepted.xml:[0-9]*: /dossier/@state: dossier 150302-20261123-000001 is accepted in the registry, not approved: not issued$" err &&
 	test "$(test_rows r.db issuances)" = 0
 '
 
@@ -105,7 +105,7 @@ test_expect_success 'a dossier changed after acceptance is refused' '
 	approved r.db "$FIXTURES/apps.csv" >merged.xml &&
 	sed "0,/<capital>1000000.00</s//<capital>2000000.00</" merged.xml >changed.xml &&
 	test_expect_code 1 reg-issue --db r.db -o out changed.xml >issued.tsv 2>err &&
-	grep -q "differs from the body accepted" err &&
+	grep -q "differs from the body the registry holds" err &&
 	test "$(wc -l <issued.tsv)" -gt 0
 '
 

@@ -204,11 +204,14 @@ test_expect_success 'real pipeline: one field changed shows that field and what 
 	grep -qx "~ license.xml /license/capital: 1000000.00 → 2000000.00" out &&
 	grep -qx "~ dossier.xml /dossier/enterprise/capital: 1000000.00 → 2000000.00" out &&
 	grep -qx "~ license.svg /svg/g/text\[[0-9]*\]: 人民币壹佰万元整 → 人民币贰佰万元整" out &&
-	# Nothing else but the body digests of the approvals in the audit trail: digests of the
-	# changed body (registration records carry no copy of them).
+	# Nothing else but what follows from the changed body: its digest in the body versions
+	# and in every approval of the audit trail, and the signatures of the departments over it
+	# (registration records carry no copy of them).
 	! grep -v -e "^~ MANIFEST$" -e "^~ MANIFEST.sig$" -e "1000000.00.* → .*2000000.00" \
 		-e "壹佰万元整 → 人民币贰佰万元整$" \
 		-e "^~ dossier.xml /dossier/approvals/approval\[[0-9]*\]/@body-digest: [0-9a-f]\{64\} → [0-9a-f]\{64\}$" \
+		-e "^~ dossier.xml /dossier/approvals/approval\[[0-9]*\]/@signature: [A-Za-z0-9+/]\{86\}== → [A-Za-z0-9+/]\{86\}==$" \
+		-e "^~ dossier.xml /dossier/versions/version/@digest: [0-9a-f]\{64\} → [0-9a-f]\{64\}$" \
 		out &&
 	! grep -q "^~ registrations/" out
 '

@@ -202,7 +202,7 @@ static void add_approval(reg_registry *reg, const char *item, const char *dept, 
 	reg_registry_approval a = {.number = "150302-20261123-000001", .item = item, .dept = dept,
 				   .verdict = verdict, .at = at, .reviewer = "test",
 				   .body_digest = "0"};
-	if (reg_registry_add_approval(reg, &a, &err) < 0) {
+	if (reg_registry_add_approval(reg, &a, NULL, &err) < 0) {
 		diag("add approval: %s", reg_err_message(err));
 		abort();
 	}
@@ -226,9 +226,10 @@ static void test_registry(const reg_catalog *cat, const reg_authority *auth, con
 	reg_registry_dossier row = {
 		.number = "150302-20261123-000001", .name = "乌海市恒泰商贸有限公司",
 		.authority = "150302", .state = "accepted", .accepted_at = ACCEPTED,
-		.body_digest = "0", .body = body,
+		.body_digest = "0", .body = body, /* as a lookup would give them back */
 	};
-	ok(reg_registry_add_dossier(reg, &row, &err) == 0, "sample dossier recorded");
+	reg_registry_body first = {.digest = "0", .body = body, .recorded_at = ACCEPTED};
+	ok(reg_registry_add_dossier(reg, &row, &first, &err) == 0, "sample dossier recorded");
 	reg_err_clear(&err);
 	/* The sample requests foreign-trade and recycling: items 1-6, 8 and 10 apply. */
 	add_approval(reg, "tax-registration", "tax", "approved", ACCEPTED + 1800);

@@ -122,6 +122,16 @@ static int64_t count(reg_registry *reg, const char *table)
 
 static const char *DIGEST = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
+/* PRAGMA application_id of a regkit registry file: "REGK" (docs/registry.md). */
+#define APPLICATION_ID 0x5245474B
+
+static const reg_registry_body FIRST_BODY = {
+	.digest = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+	.body = "<dossier xmlns=\"urn:regkit:dossier:1\"><enterprise><name>乌海市恒泰商贸有限公司"
+		"</name></enterprise></dossier>",
+	.enterprise_digest = "e0", .materials = "articles sighted", .recorded_at = 1795402800,
+};
+
 static int add_dossier(reg_registry *reg, const char *number, const char *name, reg_err **err)
 {
 	reg_registry_dossier d = {
@@ -130,13 +140,10 @@ static int add_dossier(reg_registry *reg, const char *number, const char *name, 
 		.authority = "150302",
 		.state = REG_REGISTRY_STATE_ACCEPTED,
 		.accepted_at = 1795402800,
-		.body_digest = DIGEST,
-		.body = "<dossier xmlns=\"urn:regkit:dossier:1\"><enterprise><name>乌海市恒泰商贸有限公司"
-			"</name></enterprise></dossier>",
 		.window = "01",
 		.clerk = "王芳",
 	};
-	return reg_registry_add_dossier(reg, &d, err);
+	return reg_registry_add_dossier(reg, &d, &FIRST_BODY, err);
 }
 
 static uint64_t take(reg_registry *reg, const char *counter)
@@ -175,7 +182,7 @@ static void test_create_reopen(void)
 	free(mode);
 	char *appid = raw_text(path, "PRAGMA application_id");
 	char want[32];
-	snprintf(want, sizeof want, "%d", REG_REGISTRY_APPLICATION_ID);
+	snprintf(want, sizeof want, "%d", APPLICATION_ID);
 	is_str(appid, want, "the file carries regkit's application id");
 	free(appid);
 
@@ -442,9 +449,9 @@ static void test_dossiers(void)
 
 	reg_registry_dossier bad = {
 		.number = "150302-20261123-000009", .name = "x", .authority = "150302",
-		.state = "lost", .body_digest = DIGEST, .body = "<dossier/>",
+		.state = "lost",
 	};
-	fails(reg_registry_add_dossier(reg, &bad, &err), &err, REG_EINTERNAL, "'lost'",
+	fails(reg_registry_add_dossier(reg, &bad, &FIRST_BODY, &err), &err, REG_EINTERNAL, "'lost'",
 	      "an unknown state is refused");
 
 	struct seen s = {0};
@@ -505,9 +512,8 @@ static void test_dossiers(void)
 	reg_registry_dossier nowin = {
 		.number = "150302-20261123-000004", .name = "乌海市戊商贸有限公司",
 		.authority = "150302", .state = REG_REGISTRY_STATE_ACCEPTED, .accepted_at = 1,
-		.body_digest = DIGEST, .body = "<dossier/>",
 	};
-	succeeds(reg_registry_add_dossier(reg, &nowin, &err), &err, "window and clerk are optional");
+	succeeds(reg_registry_add_dossier(reg, &nowin, &FIRST_BODY, &err), &err, "window and clerk are optional");
 	succeeds(reg_registry_get_dossier(reg, "150302-20261123-000004", &d, &found, &err), &err,
 		 "look up");
 	ok(found && d.window == NULL && d.clerk == NULL, "absent window and clerk come back NULL");
@@ -582,14 +588,14 @@ static void test_commitments(void)
 	add_dossier(reg, n, "乌海市恒泰商贸有限公司", &err);
 	reg_err_clear(&err);
 
-	reg_registry_commitment late = { n, "premises-proof", "2026-12-23", 2000, 0 };
-	reg_registry_commitment soon = { n, "agent-authority", "2026-12-01", 1000, 0 };
+	reg_registry_commitment late = { n, "premises-proof", "2026-12-23", 2000, 0, NULL };
+	reg_registry_commitment soon = { n, "agent-authority", "2026-12-01", 1000, 0, NULL };
 	succeeds(reg_registry_add_commitment(reg, &late, &err), &err, "add a commitment");
 	succeeds(reg_registry_add_commitment(reg, &soon, &err), &err, "add another");
 	fails(reg_registry_add_commitment(reg, &late, &err), &err, REG_ENO, "already recorded",
 	      "one commitment per material and dossier");
 	reg_registry_commitment stray = { "150302-20261123-000099", "premises-proof", "2026-12-23",
-					  2000, 0 };
+					  2000, 0, NULL };
 	fails(reg_registry_add_commitment(reg, &stray, &err), &err, REG_ENO, "not in the registry",
 	      "a commitment needs a dossier the registry holds");
 
@@ -604,10 +610,10 @@ static void test_commitments(void)
 		 "iterate due by 1500");
 	is_int(s.calls, 1, "only the one falling due");
 
-	succeeds(reg_registry_fulfil_commitment(reg, n, "agent-authority", 900, &err), &err, "fulfil");
-	succeeds(reg_registry_fulfil_commitment(reg, n, "agent-authority", 950, &err), &err,
+	succeeds(reg_registry_fulfil_commitment(reg, n, "agent-authority", 900, NULL, &err), &err, "fulfil");
+	succeeds(reg_registry_fulfil_commitment(reg, n, "agent-authority", 950, NULL, &err), &err,
 		 "fulfil again");
-	fails(reg_registry_fulfil_commitment(reg, n, "seal-proof", 900, &err), &err, REG_ENO,
+	fails(reg_registry_fulfil_commitment(reg, n, "seal-proof", 900, NULL, &err), &err, REG_ENO,
 	      "no commitment", "fulfilling an unknown commitment fails");
 	memset(&s, 0, sizeof s);
 	succeeds(reg_registry_each_commitment(reg, true, INT64_MAX, collect_commitment, &s, &err),
@@ -651,18 +657,18 @@ static void test_approvals(void)
 	reg_err_clear(&err);
 
 	reg_registry_approval a = { 0, n, "tax-registration", "tax", REG_REGISTRY_VERDICT_APPROVED, 200,
-				    "reg-approve", DIGEST };
-	succeeds(reg_registry_add_approval(reg, &a, &err), &err, "record a verdict");
-	succeeds(reg_registry_add_approval(reg, &a, &err), &err, "record the very same verdict again");
+				    "reg-approve", DIGEST, NULL, NULL, NULL, NULL };
+	succeeds(reg_registry_add_approval(reg, &a, NULL, &err), &err, "record a verdict");
+	succeeds(reg_registry_add_approval(reg, &a, NULL, &err), &err, "record the very same verdict again");
 	is_int(count(reg, "approvals"), 1, "the same verdict is kept once");
 	reg_registry_approval earlier = a;
 	earlier.verdict = REG_REGISTRY_VERDICT_SUPPLEMENT;
 	earlier.at = 100;
-	succeeds(reg_registry_add_approval(reg, &earlier, &err), &err,
+	succeeds(reg_registry_add_approval(reg, &earlier, NULL, &err), &err,
 		 "record an earlier verdict afterwards");
 	reg_registry_approval police = { 0, n, "seal-filing", "police", REG_REGISTRY_VERDICT_APPROVED, 150,
-					 "reg-approve", DIGEST };
-	succeeds(reg_registry_add_approval(reg, &police, &err), &err, "another item");
+					 "reg-approve", DIGEST, NULL, NULL, NULL, NULL };
+	succeeds(reg_registry_add_approval(reg, &police, NULL, &err), &err, "another item");
 
 	struct approvals_seen s = {0};
 	succeeds(reg_registry_each_latest_verdict(reg, n, collect_approval, &s, &err), &err,
@@ -674,7 +680,7 @@ static void test_approvals(void)
 
 	reg_registry_approval tie = a;
 	tie.verdict = REG_REGISTRY_VERDICT_REJECTED;
-	succeeds(reg_registry_add_approval(reg, &tie, &err), &err, "a different verdict, same time");
+	succeeds(reg_registry_add_approval(reg, &tie, NULL, &err), &err, "a different verdict, same time");
 	memset(&s, 0, sizeof s);
 	succeeds(reg_registry_each_latest_verdict(reg, n, collect_approval, &s, &err), &err,
 		 "latest verdicts after a tie");
@@ -689,11 +695,11 @@ static void test_approvals(void)
 
 	reg_registry_approval bad = a;
 	bad.verdict = "maybe";
-	fails(reg_registry_add_approval(reg, &bad, &err), &err, REG_EINTERNAL, "'maybe'",
+	fails(reg_registry_add_approval(reg, &bad, NULL, &err), &err, REG_EINTERNAL, "'maybe'",
 	      "an unknown verdict is refused");
 	reg_registry_approval stray = a;
 	stray.number = "150302-20261123-000099";
-	fails(reg_registry_add_approval(reg, &stray, &err), &err, REG_ENO, "not in the registry",
+	fails(reg_registry_add_approval(reg, &stray, NULL, &err), &err, REG_ENO, "not in the registry",
 	      "an approval needs a dossier the registry holds");
 	reg_registry_free(reg);
 	free(path);
@@ -915,7 +921,7 @@ static void test_rollback_leaves_nothing(void)
 	succeeds(add_dossier(reg, num, "乌海市恒泰商贸有限公司", &err), &err, "dossier recorded");
 	succeeds(reg_registry_reserve_name(reg, "150302", "乌海市恒泰商贸有限公司", num, 1, &err), &err,
 		 "name reserved");
-	reg_registry_commitment c = { num, "premises-proof", "2026-12-23", 2000, 0 };
+	reg_registry_commitment c = { num, "premises-proof", "2026-12-23", 2000, 0, NULL };
 	succeeds(reg_registry_add_commitment(reg, &c, &err), &err, "commitment recorded");
 	succeeds(reg_registry_add_event(reg, 1, "accepted", num, NULL, NULL, &err), &err,
 		 "event logged");
@@ -1059,7 +1065,7 @@ static void test_not_registries(void)
 	char *old = new_path("old");
 	char sql[128];
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; CREATE TABLE legacy (x)",
-		 REG_REGISTRY_APPLICATION_ID);
+		 APPLICATION_ID);
 	is_int(raw_exec(old, sql, NULL, 0), SQLITE_OK, "make a version-0 registry");
 	reg = reg_registry_open_readonly(old, &err);
 	ok(reg == NULL, "an older registry does not open read-only");

@@ -550,11 +550,13 @@ static int issue(reg_registry *reg, const char *number, const char *uscc, reg_er
 	reg_registry_dossier d = {
 		.number = number, .name = NAME, .authority = "150302",
 		.state = REG_REGISTRY_STATE_ISSUED, .accepted_at = 1795402800,
-		.body_digest = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+	};
+	reg_registry_body first = {
+		.digest = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
 		.body = "<dossier xmlns=\"urn:regkit:dossier:1\"/>",
 	};
 	reg_registry_issuance is = {.number = number, .uscc = uscc, .issued_at = 1795402800};
-	if (reg_registry_add_dossier(reg, &d, err) < 0 || reg_registry_add_issuance(reg, &is, err) < 0)
+	if (reg_registry_add_dossier(reg, &d, &first, err) < 0 || reg_registry_add_issuance(reg, &is, err) < 0)
 		return -1;
 	return 0;
 }

@@ -405,14 +405,14 @@ static reg_registry *issued_registry(const char *path, const char *sha, bool sea
 	unlink(path);
 	reg_registry *reg = reg_registry_open(path, &err);
 	reg_registry_dossier d = {.number = NUMBER, .name = "乌海市恒泰商贸有限公司",
-				  .authority = "150302", .state = "issued", .accepted_at = T0,
-				  .body_digest = "0000000000000000000000000000000000000000000000000000"
-						 "000000000000",
-				  .body = "<dossier/>"};
+				  .authority = "150302", .state = "issued", .accepted_at = T0};
+	reg_registry_body first = {.digest = "0000000000000000000000000000000000000000000000000000"
+					     "000000000000",
+				   .body = "<dossier/>"};
 	reg_registry_issuance is = {.number = NUMBER, .uscc = USCC, .issued_at = T0,
 				    .archive_path = "out/" USCC ".tar.gz", .archive_sha256 = sha};
 	if (reg)
-		reg_registry_add_dossier(reg, &d, &err);
+		reg_registry_add_dossier(reg, &d, &first, &err);
 	if (reg && !err)
 		reg_registry_add_issuance(reg, &is, &err);
 	for (size_t i = 0; reg && seals && !err && i < reg_catalog_seal_count(cat); i++) {

@@ -1,0 +1,51 @@
+/*
+ * files — writing files so that a name never shows a partial one, and what a crash leaves.
+ *
+ * Every file regkit writes for a user to keep (archives, slips, notices) goes through here:
+ *
+ *   stage    create DIR/.NAME.tmp.PID (O_EXCL, never following a link) with the given mode,
+ *            write every byte, fsync it;
+ *   publish  rename it to DIR/NAME (replacing a file of that name), then fsync DIR, so the new
+ *            name itself survives a power cut;
+ *   abandon  remove the staged file.
+ *
+ * reg_file_write_atomic is stage + publish.  A kill at any instant leaves either the old NAME
+ * (or none) or the complete new one, and at most a staged file that reg_file_clean_stale
+ * removes once its process is gone.  NAME is one path component, not starting with '.', of at
+ * most REG_FILE_NAME_MAX bytes; anything else is REG_ECANTCREAT.  Failures to create are
+ * REG_ECANTCREAT, to write or sync REG_EIO, each naming DIR/NAME.
+ */
+#ifndef REG_FILES_H
+#define REG_FILES_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "errors.h"
+
+#define REG_FILE_NAME_MAX 200
+
+typedef struct reg_staged reg_staged;
+
+reg_staged *reg_file_stage(const char *dir, const char *name, const void *data, size_t len,
+			   mode_t mode, reg_err **errp);
+/* Consumes the staged file whatever happens; on failure nothing is left under either name. */
+int reg_file_publish(reg_staged *st, reg_err **errp);
+/* Remove the staged file (NULL is a no-op). */
+void reg_file_abandon(reg_staged *st);
+/* The staged file's path (for a message that it is the only copy left). */
+const char *reg_file_staged_path(const reg_staged *st);
+
+int reg_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+			  mode_t mode, reg_err **errp);
+
+/* Remove, in dir, the staged files of processes that no longer exist: regular files (not links
+ * or directories) named exactly "." NAME ".tmp." PID, NAME non-empty and PID all digits, whose
+ * process kill(PID, 0) says is gone (ESRCH) — so a run writing into the same directory at the
+ * same time keeps its file.  Returns how many were removed, -1 on error. */
+int reg_file_clean_stale(const char *dir, reg_err **errp);
+
+/* Create one directory level (mode 0755 before the umask); an existing directory is fine. */
+int reg_mkdir(const char *path, reg_err **errp);
+
+#endif
