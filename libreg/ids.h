@@ -83,12 +83,18 @@ const char *reg_uscc_department_name(char dept);
 const char *reg_uscc_category_name(char dept, char category);
 
 /* Divisions (GB/T 2260). reg_division_name returns the full name ("内蒙古自治区乌海市海勃湾区";
- * a province alone: "北京市"; the placeholder 市辖区 of a municipality is left out) or NULL when
- * the code is not six digits or not in the shipped table.  The strings are static. */
+ * a province alone: "北京市"; where the standard has no prefecture the province and the county:
+ * "北京市朝阳区", "湖北省仙桃市") or NULL when the code is not six digits or not in the shipped
+ * table.  The strings are static. */
 const char *reg_division_name(const char *code6);
 /* The name as the standard writes it ("海勃湾区"), for enterprise names (行政区划 + 字号 …). */
 const char *reg_division_short_name(const char *code6);
 bool reg_division_known(const char *code6);
+/* Is s[0..n) exactly the short name of a division ("海勃湾区", "东方市")?  The table's copy of
+ * the name, or NULL; by bisection over an index of the names, so the name rules can ask for
+ * every prefix of an enterprise name.  Several divisions may share a name (鼓楼区): which one's
+ * copy comes back is unspecified. */
+const char *reg_division_find_short_name(const char *s, size_t n);
 /* Iterate the table in code order (for completion), name = the full name: false past the end. */
 bool reg_division_at(size_t index, const char **code, const char **name);
 

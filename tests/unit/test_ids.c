@@ -496,6 +496,17 @@ static void test_divisions(void)
 	   "malformed codes are unknown, no crash");
 	ok(reg_division_known("150302") && !reg_division_known("150399"), "reg_division_known");
 
+	is_str(reg_division_find_short_name("海勃湾区", strlen("海勃湾区")), "海勃湾区",
+	       "a division found by its short name");
+	is_str(reg_division_find_short_name("海南区xyz", strlen("海南区")), "海南区",
+	       "by a prefix of a longer string");
+	ok(reg_division_find_short_name("海勃湾", strlen("海勃湾")) == NULL &&
+	   reg_division_find_short_name("海勃湾区区", strlen("海勃湾区区")) == NULL &&
+	   reg_division_find_short_name("乌海", strlen("乌海")) == NULL,
+	   "only whole names are found: not 海勃湾, 海勃湾区区 or 乌海");
+	ok(reg_division_find_short_name("", 0) == NULL &&
+	   reg_division_find_short_name(NULL, 3) == NULL, "the empty string and NULL are no names");
+
 	const char *code, *full, *prev = NULL;
 	size_t i = 0;
 	int sorted = 1, provinces = 0, nm = 0, nm_pref = 0, nm_county = 0, consistent = 1;
@@ -522,11 +533,16 @@ static void test_divisions(void)
 		}
 		if (reg_division_name(code) != full)
 			consistent = 0;
+		const char *sn = reg_division_short_name(code);
+		const char *found = sn ? reg_division_find_short_name(sn, strlen(sn)) : NULL;
+		if (!found || strcmp(found, sn) != 0)
+			consistent = 0;
 		prev = code;
 		i++;
 	}
 	ok(sorted, "the table is sorted with no duplicate codes (%zu entries)", i);
-	ok(consistent, "every entry is 6 digits, found by search, its county under its prefecture");
+	ok(consistent, "every entry is 6 digits, found by code and by name, its county under its "
+	   "prefecture");
 	is_int(provinces, 34, "all 34 province-level divisions");
 	is_int(nm_pref, 12, "Inner Mongolia's 12 cities and leagues");
 	is_int(nm_county, 103, "Inner Mongolia's 103 county-level divisions");
