@@ -553,8 +553,8 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "division 150302 内蒙古自治区乌海市海勃湾区", or "division 440300 unknown, in 广东省" when only
- * its province is in the table, or "division 100000 unknown". */
+/* "division 150302 内蒙古自治区乌海市海勃湾区", or "division 500105 unknown, in 重庆市" when only
+ * its province is in the table (a code retired since), or "division 100000 unknown". */
 static void explain_division(char *buf, size_t size, const char *code6)
 {
 	char code[7], prov[7];

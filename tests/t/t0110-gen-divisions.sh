@@ -25,7 +25,8 @@ refused() {
 
 test_expect_success 'the shipped table compiles' '
 	python3 "$GEN" "$SRC/schemas/divisions.tsv" out.c &&
-	composed 150302 内蒙古自治区乌海市海勃湾区
+	composed 150302 内蒙古自治区乌海市海勃湾区 &&
+	composed 429004 湖北省仙桃市
 '
 
 test_expect_success 'names are composed for the cases without a prefecture' '
