@@ -469,6 +469,16 @@ static int division_cmp(const void *key, const void *elem)
 	return strcmp((const char *)key, ((const struct reg_division *)elem)->code);
 }
 
+static const char *full_name(const struct reg_division *d)
+{
+	return reg_division_names + d->full;
+}
+
+static const char *short_name(const struct reg_division *d)
+{
+	return reg_division_names + d->full + d->name_at;
+}
+
 static const struct reg_division *find_division(const char *code6)
 {
 	if (!six_digits(code6))
@@ -480,18 +490,40 @@ static const struct reg_division *find_division(const char *code6)
 const char *reg_division_name(const char *code6)
 {
 	const struct reg_division *d = find_division(code6);
-	return d ? d->full : NULL;
+	return d ? full_name(d) : NULL;
 }
 
 const char *reg_division_short_name(const char *code6)
 {
 	const struct reg_division *d = find_division(code6);
-	return d ? d->name : NULL;
+	return d ? short_name(d) : NULL;
 }
 
 bool reg_division_known(const char *code6)
 {
 	return find_division(code6) != NULL;
+}
+
+const char *reg_division_find_short_name(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	size_t lo = 0, hi = reg_divisions_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *name = short_name(&reg_divisions[reg_divisions_by_name[mid]]);
+		size_t len = strlen(name);
+		int c = memcmp(s, name, n < len ? n : len);
+		if (c == 0 && n != len)
+			c = n < len ? -1 : 1;
+		if (c == 0)
+			return name;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 bool reg_division_at(size_t index, const char **code, const char **name)
@@ -501,7 +533,7 @@ bool reg_division_at(size_t index, const char **code, const char **name)
 	if (code)
 		*code = reg_divisions[index].code;
 	if (name)
-		*name = reg_divisions[index].full;
+		*name = full_name(&reg_divisions[index]);
 	return true;
 }
 
@@ -521,8 +553,8 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "division 150302 内蒙古自治区乌海市海勃湾区", or "division 440300 unknown, in 广东省" when only
- * its province is in the table, or "division 100000 unknown". */
+/* "division 150302 内蒙古自治区乌海市海勃湾区", or "division 500105 unknown, in 重庆市" when only
+ * its province is in the table (a code retired since), or "division 100000 unknown". */
 static void explain_division(char *buf, size_t size, const char *code6)
 {
 	char code[7], prov[7];

@@ -12,8 +12,9 @@
  *                 the future" needs today's date, which a pure function does not have: the
  *                 check here is that the date exists and its year is 1900 or later; a caller
  *                 that knows the date compares reg_citizen_id_birth (or reg_citizen_id_age >= 0).
- *   division      GB/T 2260 codes with names: every province-level code and every code of
- *                 Inner Mongolia (15xxxx), from schemas/divisions.tsv compiled in.
+ *   division      GB/T 2260 codes with names: every province-, prefecture- and county-level
+ *                 code in use, from schemas/divisions.tsv compiled in; its edition, where it
+ *                 comes from and how to update it: docs/divisions.md.
  *   seal code     13 digits: 6-digit division + 7-digit serial.
  *
  * Validation reports the FIRST rule that failed, in the fixed order of reg_id_rule, with a
@@ -22,8 +23,9 @@
  * Each kind checks the rules that apply to it: USCC length, charset (positions 3-8 digits, the
  * rest the USCC charset), department/category, organization code, check; org code length,
  * charset (8 digits or A-Z, then a digit or X), check; citizen id length, charset (17 digits,
- * then a digit or X), birth date, check.  A USCC whose division is not in the table is still
- * valid: national codes carry 100000.
+ * then a digit or X), birth date, check.  A USCC or citizen id whose division is not in the
+ * table is still valid: national codes carry 100000, and codes issued under a division keep it
+ * after the division is retired.
  * All functions are pure and thread-safe.
  */
 #ifndef REG_IDS_H
@@ -83,12 +85,19 @@ const char *reg_uscc_department_name(char dept);
 const char *reg_uscc_category_name(char dept, char category);
 
 /* Divisions (GB/T 2260). reg_division_name returns the full name ("内蒙古自治区乌海市海勃湾区";
- * a province alone: "北京市"; the placeholder 市辖区 of a municipality is left out) or NULL when
- * the code is not six digits or not in the shipped table.  The strings are static. */
+ * a province alone: "北京市"; where the standard has no prefecture the province and the county:
+ * "北京市朝阳区", "湖北省仙桃市", docs/divisions.md) or NULL when the code is not six digits or
+ * not in the shipped table — a retired code too ("110103", 崇文区 until 2010).  The strings are
+ * static. */
 const char *reg_division_name(const char *code6);
 /* The name as the standard writes it ("海勃湾区"), for enterprise names (行政区划 + 字号 …). */
 const char *reg_division_short_name(const char *code6);
 bool reg_division_known(const char *code6);
+/* Is s[0..n) exactly the short name of a division ("海勃湾区", "东方市")?  The table's copy of
+ * the name, or NULL; by bisection over an index of the names, so the name rules can ask for
+ * every prefix of an enterprise name.  Several divisions may share a name (鼓楼区): which one's
+ * copy comes back is unspecified. */
+const char *reg_division_find_short_name(const char *s, size_t n);
 /* Iterate the table in code order (for completion), name = the full name: false past the end. */
 bool reg_division_at(size_t index, const char **code, const char **name);
 
@@ -96,10 +105,11 @@ bool reg_division_at(size_t index, const char **code, const char **name);
  * ("department 9 工商 industry and commerce; category 1 企业 enterprise; division 150302
  * 内蒙古自治区乌海市海勃湾区; organization code MA0000015; check Y"); for an org code the body
  * and check; for a citizen id the division, birth date, order, sex and check.  Unknown
- * divisions are said to be unknown, not an error ("division 100000 unknown"; "division 440300
- * unknown, in 广东省" when only the province is known).  An invalid code gets its message
- * instead.  The result is truncated to fit `size`; REG_ID_EXPLAIN_MAX holds any explanation
- * with the shipped tables (the longest is under 300 bytes). */
+ * divisions are said to be unknown, not an error ("division 100000 unknown"; "division 500105
+ * unknown, in 重庆市" when only the province is known, as for a code retired since).  An
+ * invalid code gets its message instead.  The result is truncated to fit `size`;
+ * REG_ID_EXPLAIN_MAX holds any explanation with the shipped tables (the longest is under 300
+ * bytes). */
 #define REG_ID_EXPLAIN_MAX 512
 void reg_uscc_explain(const char *code, char *buf, size_t size);
 void reg_org_code_explain(const char *code, char *buf, size_t size);

@@ -103,11 +103,6 @@ static const char *const partnership_qualifiers[] = {
 };
 #define QUALIFIERS_TEXT "（普通合伙）, （特殊普通合伙） or （有限合伙）"
 
-/* GB/T 2260 placeholders that are not names (see scripts/gen-divisions.py). */
-static const char *const placeholders[] = {
-	"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划",
-};
-
 /* Level suffixes left out where customary (names.h), longest first; the ethnic qualifier goes
  * with 自治区: 广西壮族自治区 → 广西. */
 static const char *const province_suffixes[] = {
@@ -304,14 +299,6 @@ static enum legal_form legal_form_of(const char *id, const char **expected)
 	return LF_UNKNOWN;
 }
 
-static bool is_placeholder(const char *name)
-{
-	for (size_t i = 0; i < COUNT(placeholders); i++)
-		if (strcmp(name, placeholders[i]) == 0)
-			return true;
-	return false;
-}
-
 static void add_candidate(struct candidates *cs, const char *a, const char *b)
 {
 	if (cs->n >= CAND_MAX)
@@ -356,12 +343,8 @@ static int build_candidates(const char *division, struct candidates *cs)
 	snprintf(prov, sizeof prov, "%.2s0000", division);
 	snprintf(pref, sizeof pref, "%.4s00", division);
 	const char *pname = reg_division_short_name(prov);
-	const char *cname = NULL;
-	if (strcmp(pref, prov) != 0) {
-		cname = reg_division_short_name(pref);
-		if (cname && is_placeholder(cname))
-			cname = NULL;
-	}
+	/* NULL where the standard has no prefecture (北京市朝阳区, 湖北省仙桃市: docs/divisions.md) */
+	const char *cname = strcmp(pref, prov) != 0 ? reg_division_short_name(pref) : NULL;
 	bool county = strcmp(division + 4, "00") != 0;
 	bool prefecture = !county && strcmp(division + 2, "0000") != 0;
 
@@ -602,39 +585,43 @@ static void check_division(struct ctx *c, struct analysis *a, const char *divisi
 		   "expected %s", list);
 }
 
-/* Is s[0..n) the name of a division in the table, with or without its level suffix? */
+/* Is s[0..n) the name of a division in the table, with or without its level suffix?  Both are
+ * lookups in the table's name index (ids.h), not a scan of its 3 000 entries. */
 static bool is_division_name(const char *s, size_t n)
 {
-	const char *code;
-	for (size_t i = 0; reg_division_at(i, &code, NULL); i++) {
-		const char *name = reg_division_short_name(code);
-		if (!name || is_placeholder(name))
+	if (reg_division_find_short_name(s, n))
+		return true;
+	if (n == 0 || chars(s, n) < 2)
+		return false;
+	/* s and a suffix left out, that suffix being the name's longest: 广西 for 广西壮族自治区,
+	 * never 广西壮族 */
+	char buf[REG_NAME_MAX_BYTES + 32];
+	for (size_t k = 0; k < COUNT(province_suffixes); k++) {
+		size_t w = strlen(province_suffixes[k]);
+		if (n + w > sizeof buf)
 			continue;
-		if (equals(s, n, name))
-			return true;
-		size_t len = strlen(name);
-		int k = longest_suffix(name, len, province_suffixes, COUNT(province_suffixes));
-		if (k >= 0 && len - strlen(province_suffixes[k]) == n && n > 0 &&
-		    memcmp(name, s, n) == 0 && chars(s, n) >= 2)
+		memcpy(buf, s, n);
+		memcpy(buf + n, province_suffixes[k], w);
+		int longest = longest_suffix(buf, n + w, province_suffixes, COUNT(province_suffixes));
+		if (longest == (int)k && reg_division_find_short_name(buf, n + w))
 			return true;
 	}
 	return false;
 }
 
 /* The division name (with its level suffix) that s[0..n) starts with, longer than itself:
- * a second division after the prefix (乌海市海南区… for an address in 海勃湾区). */
+ * a second division after the prefix (乌海市海南区… for an address in 海勃湾区).  Every proper
+ * prefix of whole characters is looked up, longest first. */
 static const char *leading_division_name(const char *s, size_t n)
 {
-	const char *code, *best = NULL;
-	for (size_t i = 0; reg_division_at(i, &code, NULL); i++) {
-		const char *name = reg_division_short_name(code);
-		if (!name || is_placeholder(name) || chars(name, strlen(name)) < 2)
+	for (size_t len = n; len-- > 1;) {
+		if (((unsigned char)s[len] & 0xC0) == 0x80)
 			continue;
-		if (strlen(name) < n && starts_with(s, n, name) &&
-		    (!best || strlen(name) > strlen(best)))
-			best = name;
+		const char *name = reg_division_find_short_name(s, len);
+		if (name && chars(name, len) >= 2)
+			return name;
 	}
-	return best;
+	return NULL;
 }
 
 static bool is_industry_word(const char *s, size_t n)

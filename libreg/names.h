@@ -53,13 +53,14 @@
  *   字号       what lies between the division and the form is 字号 + industry.  When it ends in
  *             a word of the shipped industry list (names.c, one table), that word is the
  *             industry and the rest the 字号, which must have at least 2 characters, must not
- *             itself be an industry word (商贸科技有限公司) nor a division name from the table
- *             (regulation art. 8), nor begin with a second division's full name after the
- *             prefix (乌海市海南区… for an address in 海勃湾区: the wrong district).  LENIENCE: when no listed word ends it, the industry wording
- *             is taken on trust and the whole middle must have at least 3 characters (2 for
- *             the 字号, 1 or more of industry) for a company; for sole proprietorships and
- *             partnerships, whose form word often carries the trade (商行, 饭店, 工作室), the
- *             industry may be absent and 2 characters suffice.
+ *             itself be an industry word (商贸科技有限公司) nor a division name from the table,
+ *             which holds the whole country's (regulation art. 8: 东方 of 海南省东方市 too),
+ *             nor begin with a second division's full name after the prefix (乌海市海南区…
+ *             for an address in 海勃湾区: the wrong district).  LENIENCE: when no listed word
+ *             ends it, the industry wording is taken on trust and the whole middle must have
+ *             at least 3 characters (2 for the 字号, 1 or more of industry) for a company; for
+ *             sole proprietorships and partnerships, whose form word often carries the trade
+ *             (商行, 饭店, 工作室), the industry may be absent and 2 characters suffice.
  *   restricted words  (one table in names.c, matched as substrings):
  *             中国 中华 全国 国家 中央 国际 may not head a name nor stand in the 字号; they are
  *             accepted only inside a listed industry phrase (国际贸易, 国际货运代理, 国际物流,

@@ -153,7 +153,7 @@ test_expect_success '--help and --version exit 0 on stdout' '
 
 test_expect_success '--explain decomposes valid codes (golden)' '
 	tabs >expect <<-\EOF &&
-	914403001922038216|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 440300 unknown, in 广东省; organization code 192203821; check 6
+	914403001922038216|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 440300 广东省深圳市; organization code 192203821; check 6
 	91150302MA0000015Y|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 150302 内蒙古自治区乌海市海勃湾区; organization code MA0000015; check Y
 	12100000400000624D|ok|department 1 机构编制 institutional establishment; category 2 事业单位 public institution; division 100000 unknown; organization code 400000624; check D
 	91100000MA0000058B|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 100000 unknown; organization code MA0000058; check B
@@ -163,13 +163,32 @@ test_expect_success '--explain decomposes valid codes (golden)' '
 	test_expect_code 1 reg-verify --uscc --explain <in >out &&
 	test_cmp expect out &&
 	tabs >expect <<-\EOF &&
-	11010519491231002X|ok|division 110105 unknown, in 北京市; birth date 1949-12-31; order 002; sex female; check X
+	11010519491231002X|ok|division 110105 北京市朝阳区; birth date 1949-12-31; order 002; sex female; check X
 	150302199902300014|invalid|birth date 1999-02-30 does not exist
 	EOF
 	test_expect_code 1 reg-verify --citizen-id --explain 11010519491231002X 150302199902300014 >out &&
 	test_cmp expect out &&
 	printf "192203821\tok\tbody 19220382; check 1\n" >expect &&
 	reg-verify --org-code --explain 192203821 >out &&
+	test_cmp expect out
+'
+
+test_expect_success '--explain names the division wherever it lies; a retired one is unknown' '
+	tabs >expect <<-\EOF &&
+	91440305MA5D00016X|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 440305 广东省深圳市南山区; organization code MA5D00016; check X
+	91441900MA5D000161|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 441900 广东省东莞市; organization code MA5D00016; check 1
+	91659001MA5D00016M|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 659001 新疆维吾尔自治区石河子市; organization code MA5D00016; check M
+	91500157MA5D000164|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 500157 重庆市两江新区; organization code MA5D00016; check 4
+	91500105MA5D00016R|ok|department 9 工商 industry and commerce; category 1 企业 enterprise; division 500105 unknown, in 重庆市; organization code MA5D00016; check R
+	EOF
+	cut -f1 expect >in &&
+	reg-verify --uscc --explain <in >out &&
+	test_cmp expect out &&
+	tabs >expect <<-\EOF &&
+	440305199003071236|ok|division 440305 广东省深圳市南山区; birth date 1990-03-07; order 123; sex male; check 6
+	110103198001010013|ok|division 110103 unknown, in 北京市; birth date 1980-01-01; order 001; sex male; check 3
+	EOF
+	reg-verify --citizen-id --explain 440305199003071236 110103198001010013 >out &&
 	test_cmp expect out
 '
 

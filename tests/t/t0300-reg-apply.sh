@@ -81,6 +81,28 @@ test_expect_success '--rejects of XML input keeps the dossier with a <rejection>
 	! grep -q "<dossier" out.xml
 '
 
+test_expect_success 'an authority of any county-level division accepts there (深圳市南山区)' '
+	cat >authority.xml <<-EOF &&
+	<authority xmlns="urn:regkit:authority:1" test-only="true">
+	  <division>440305</division>
+	  <name>深圳市南山区市场监督管理局</name>
+	  <time-zone>+08:00</time-zone>
+	  <signing-key private="$FIXTURES/authority/authority.key"
+	               public="$FIXTURES/authority/authority.pub"/>
+	</authority>
+	EOF
+	head -2 "$FIXTURES/bad/shares-not-100.csv" >wuhai.csv &&
+	sed "2s/^乌海市永盛商贸/深圳市南山区永盛商贸/; 2s/,150302,乌海市海勃湾区黄河东街14号,/,440305,深圳市南山区科技园路1号,/" \
+		wuhai.csv >nanshan.csv &&
+	grep -q ",440305,深圳市南山区" nanshan.csv &&
+	reg-apply --db r.db --now $NOW --authority authority.xml nanshan.csv >out.xml 2>err &&
+	grep -q "number=\"440305-20261123-000001\"" out.xml &&
+	grep -q "<name>深圳市南山区永盛商贸有限公司</name>" out.xml &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW --authority authority.xml wuhai.csv \
+		>out.xml 2>err &&
+	grep "division 150302 (内蒙古自治区乌海市海勃湾区) is outside the area of 深圳市南山区市场监督管理局" err
+'
+
 test_expect_success 'a name is taken once per authority: resubmitting is refused' '
 	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >/dev/null &&
 	test_expect_code 1 reg-apply --db r.db --now $NOW "$FIXTURES/apps.xml" >out.xml 2>err &&

@@ -472,62 +472,138 @@ static void test_check_chars(void)
 	is_int(t_org_check("00000006"), 'X', "and the independent implementation agrees");
 }
 
+/* A division and the full name the table composes for it. */
+struct named {
+	const char *code, *full;
+};
+
+/* Real codes of the current table (docs/divisions.md), one or more of each special case. */
+static const struct named NAMED[] = {
+	/* Inner Mongolia, which fixtures and tests use */
+	{"150302", "内蒙古自治区乌海市海勃湾区"}, {"150303", "内蒙古自治区乌海市海南区"},
+	{"150304", "内蒙古自治区乌海市乌达区"}, {"150300", "内蒙古自治区乌海市"},
+	{"150000", "内蒙古自治区"}, {"150102", "内蒙古自治区呼和浩特市新城区"},
+	{"150603", "内蒙古自治区鄂尔多斯市康巴什区"}, {"150785", "内蒙古自治区呼伦贝尔市根河市"},
+	{"152923", "内蒙古自治区阿拉善盟额济纳旗"},
+	/* provinces alone */
+	{"110000", "北京市"}, {"710000", "台湾省"}, {"820000", "澳门特别行政区"},
+	/* ordinary prefectures and counties of other provinces */
+	{"440300", "广东省深圳市"}, {"440305", "广东省深圳市南山区"},
+	{"540102", "西藏自治区拉萨市城关区"}, {"330782", "浙江省金华市义乌市"},
+	{"230208", "黑龙江省齐齐哈尔市梅里斯达斡尔族区"},
+	{"530925", "云南省临沧市双江拉祜族佤族布朗族傣族自治县"},
+	{"654002", "新疆维吾尔自治区伊犁哈萨克自治州伊宁市"},
+	/* municipalities: no prefecture level (no 市辖区, no 县) */
+	{"110105", "北京市朝阳区"}, {"120116", "天津市滨海新区"}, {"310115", "上海市浦东新区"},
+	{"500103", "重庆市渝中区"}, {"500229", "重庆市城口县"},
+	{"500157", "重庆市两江新区"}, /* created in 2025 */
+	/* county-level divisions directly under a province or autonomous region (prefecture 90) */
+	{"429004", "湖北省仙桃市"}, {"429021", "湖北省神农架林区"}, {"419001", "河南省济源市"},
+	{"469001", "海南省五指山市"}, {"469030", "海南省琼中黎族苗族自治县"},
+	{"659001", "新疆维吾尔自治区石河子市"}, {"659012", "新疆维吾尔自治区白杨市"},
+	/* prefecture-level cities without districts */
+	{"441900", "广东省东莞市"}, {"442000", "广东省中山市"}, {"460400", "海南省儋州市"},
+	{"620200", "甘肃省嘉峪关市"},
+};
+
+/* Codes that are not in the table: retired ones (a USCC or citizen id may still carry them),
+ * the placeholders of older editions, codes never assigned. */
+static const char *const UNKNOWN[] = {
+	"110103", /* 崇文区, merged into 东城区 in 2010 */
+	"500105", /* 江北区, into 两江新区 in 2025 */
+	"500112", /* 渝北区, the same */
+	"110100", /* 市辖区 of 北京市, a placeholder */
+	"500200", /* 县 of 重庆市, a placeholder */
+	"429000", /* 省直辖县级行政区划, a placeholder */
+	"659000", /* 自治区直辖县级行政区划, a placeholder */
+	"150399", "999999", "100000",
+};
+
 static void test_divisions(void)
 {
 	const char *name = reg_division_name("150302");
 	ok(name && strstr(name, "海勃湾区"), "150302 contains 海勃湾区");
-	is_str(name, "内蒙古自治区乌海市海勃湾区", "full name from the hierarchy");
 	is_str(reg_division_short_name("150302"), "海勃湾区", "short name");
-	is_str(reg_division_name("150303"), "内蒙古自治区乌海市海南区", "150303 海南区");
-	is_str(reg_division_name("150304"), "内蒙古自治区乌海市乌达区", "150304 乌达区");
-	is_str(reg_division_name("150300"), "内蒙古自治区乌海市", "150300 乌海市");
-	is_str(reg_division_name("150000"), "内蒙古自治区", "150000 is the region alone");
-	is_str(reg_division_name("110000"), "北京市", "110000 北京市");
-	is_str(reg_division_name("710000"), "台湾省", "710000 台湾省");
-	is_str(reg_division_name("820000"), "澳门特别行政区", "820000 澳门特别行政区");
-	is_str(reg_division_name("150102"), "内蒙古自治区呼和浩特市新城区", "150102 新城区");
-	is_str(reg_division_name("150603"), "内蒙古自治区鄂尔多斯市康巴什区", "150603 康巴什区");
-	is_str(reg_division_name("150785"), "内蒙古自治区呼伦贝尔市根河市", "150785 根河市");
-	is_str(reg_division_name("152923"), "内蒙古自治区阿拉善盟额济纳旗", "152923 额济纳旗");
-	ok(reg_division_name("150399") == NULL, "150399 is unknown");
-	ok(reg_division_name("999999") == NULL, "999999 is unknown");
+	is_str(reg_division_short_name("110105"), "朝阳区", "short name of 110105");
+	is_str(reg_division_short_name("659001"), "石河子市", "short name of 659001");
+	for (size_t i = 0; i < sizeof NAMED / sizeof NAMED[0]; i++)
+		is_str(reg_division_name(NAMED[i].code), NAMED[i].full, "%s %s", NAMED[i].code,
+		       NAMED[i].full);
+	for (size_t i = 0; i < sizeof UNKNOWN / sizeof UNKNOWN[0]; i++)
+		ok(reg_division_name(UNKNOWN[i]) == NULL && !reg_division_known(UNKNOWN[i]),
+		   "%s is unknown", UNKNOWN[i]);
 	ok(reg_division_name("15030") == NULL && reg_division_name("1503020") == NULL &&
 	   reg_division_name("15030x") == NULL && reg_division_name(NULL) == NULL,
 	   "malformed codes are unknown, no crash");
 	ok(reg_division_known("150302") && !reg_division_known("150399"), "reg_division_known");
 
+	is_str(reg_division_find_short_name("海勃湾区", strlen("海勃湾区")), "海勃湾区",
+	       "a division found by its short name");
+	is_str(reg_division_find_short_name("鼓楼区xyz", strlen("鼓楼区")), "鼓楼区",
+	       "by a prefix of a longer string, for a name several divisions share");
+	is_str(reg_division_find_short_name("东方市", strlen("东方市")), "东方市", "东方市 of 海南省");
+	ok(reg_division_find_short_name("海勃湾", strlen("海勃湾")) == NULL &&
+	   reg_division_find_short_name("海勃湾区区", strlen("海勃湾区区")) == NULL &&
+	   reg_division_find_short_name("东方", strlen("东方")) == NULL,
+	   "only whole names are found: not 海勃湾, 海勃湾区区 or 东方");
+	ok(reg_division_find_short_name("", 0) == NULL &&
+	   reg_division_find_short_name(NULL, 3) == NULL, "the empty string and NULL are no names");
+	ok(reg_division_find_short_name("市辖区", strlen("市辖区")) == NULL,
+	   "the placeholder 市辖区 is no name");
+
 	const char *code, *full, *prev = NULL;
 	size_t i = 0;
-	int sorted = 1, provinces = 0, nm = 0, nm_pref = 0, nm_county = 0, consistent = 1;
+	int sorted = 1, provinces = 0, prefectures = 0, counties = 0, nm = 0, nm_pref = 0;
+	int nm_county = 0, consistent = 1, nested = 1, without_prefecture = 0, by_name = 1;
 	while (reg_division_at(i, &code, &full)) {
 		if (prev && strcmp(prev, code) >= 0)
 			sorted = 0;
 		if (strlen(code) != 6 || strspn(code, "0123456789") != 6 || !full || !*full)
 			consistent = 0;
-		if (strcmp(code + 2, "0000") == 0)
-			provinces++;
-		if (strncmp(code, "15", 2) == 0) {
-			nm++;
-			if (strcmp(code + 4, "00") == 0 && strcmp(code, "150000") != 0)
-				nm_pref++;
-			else if (strcmp(code + 4, "00") != 0) {
-				nm_county++;
-				char pref[7];
-				memcpy(pref, code, 4);
-				memcpy(pref + 4, "00", 3);
-				const char *pn = reg_division_name(pref);
-				if (!pn || strncmp(full, pn, strlen(pn)) != 0)
-					consistent = 0;
-			}
-		}
 		if (reg_division_name(code) != full)
 			consistent = 0;
+		const char *sn = reg_division_short_name(code);
+		const char *found = sn ? reg_division_find_short_name(sn, strlen(sn)) : NULL;
+		if (!found || strcmp(found, sn) != 0)
+			by_name = 0;
+		char prov[7], pref[7];
+		memcpy(prov, code, 2);
+		memcpy(prov + 2, "0000", 5);
+		memcpy(pref, code, 4);
+		memcpy(pref + 4, "00", 3);
+		const char *pv = reg_division_name(prov), *pf = reg_division_name(pref);
+		bool is_prov = strcmp(code, prov) == 0;
+		bool is_pref = !is_prov && strcmp(code, pref) == 0;
+		provinces += is_prov;
+		prefectures += is_pref;
+		counties += !is_prov && !is_pref;
+		/* every full name begins with its province's, a county's with its prefecture's
+		 * where the standard has one: only municipalities and prefecture 90 have none */
+		if (!is_prov && (!pv || strncmp(full, pv, strlen(pv)) != 0))
+			nested = 0;
+		if (!is_prov && !is_pref && pf && strncmp(full, pf, strlen(pf)) != 0)
+			nested = 0;
+		if (!is_prov && !is_pref && !pf) {
+			without_prefecture++;
+			if (pv && !strstr(pv, "市") && strncmp(code + 2, "90", 2) != 0)
+				nested = 0;
+		}
+		if (strncmp(code, "15", 2) == 0) {
+			nm++;
+			nm_pref += is_pref;
+			nm_county += !is_prov && !is_pref;
+		}
 		prev = code;
 		i++;
 	}
 	ok(sorted, "the table is sorted with no duplicate codes (%zu entries)", i);
-	ok(consistent, "every entry is 6 digits, found by search, its county under its prefecture");
+	ok(consistent, "every entry is 6 digits with a name and found by search");
+	ok(nested, "every full name is composed from its province and prefecture");
+	ok(by_name, "every short name is found by name");
 	is_int(provinces, 34, "all 34 province-level divisions");
+	is_int(prefectures, 333, "all 333 prefecture-level divisions");
+	is_int(counties, 2845, "all 2845 county-level divisions");
+	is_int(without_prefecture, 117, "117 of them without a prefecture (municipalities, 90)");
 	is_int(nm_pref, 12, "Inner Mongolia's 12 cities and leagues");
 	is_int(nm_county, 103, "Inner Mongolia's 103 county-level divisions");
 	is_int(nm, 116, "116 Inner Mongolia codes in all");
@@ -539,15 +615,29 @@ static void test_explain(void)
 	char buf[512];
 	reg_uscc_explain(USCC_REAL, buf, sizeof buf);
 	is_str(buf, "department 9 工商 industry and commerce; category 1 企业 enterprise; "
-	       "division 440300 unknown, in 广东省; organization code 192203821; check 6",
+	       "division 440300 广东省深圳市; organization code 192203821; check 6",
 	       "USCC explained");
 	reg_uscc_explain("91150302MA0000015Y", buf, sizeof buf);
 	is_str(buf, "department 9 工商 industry and commerce; category 1 企业 enterprise; "
 	       "division 150302 内蒙古自治区乌海市海勃湾区; organization code MA0000015; check Y",
 	       "a Wuhai USCC explained");
 	reg_citizen_id_explain(CID_REAL, buf, sizeof buf);
-	is_str(buf, "division 110105 unknown, in 北京市; birth date 1949-12-31; order 002; "
+	is_str(buf, "division 110105 北京市朝阳区; birth date 1949-12-31; order 002; "
 	       "sex female; check X", "citizen id explained");
+	/* Codes issued under a division since retired stay valid; the division is unknown. */
+	char uscc[19];
+	t_make(uscc, '9', '1', "500105");
+	ok(reg_uscc_valid(uscc), "a USCC of 江北区 (500105, retired in 2025) is still valid");
+	reg_uscc_explain(uscc, buf, sizeof buf);
+	ok(strstr(buf, "; division 500105 unknown, in 重庆市; ") != NULL,
+	   "its division is unknown, in 重庆市: %s", buf);
+	char cid[19] = "11010319800101001";
+	cid[17] = t_cid_check(cid);
+	cid[18] = '\0';
+	ok(reg_citizen_id_valid(cid), "a citizen id of 崇文区 (110103, retired in 2010) is valid");
+	reg_citizen_id_explain(cid, buf, sizeof buf);
+	const char *want = "division 110103 unknown, in 北京市; birth date 1980-01-01; ";
+	ok(strncmp(buf, want, strlen(want)) == 0, "its division is unknown, in 北京市: %s", buf);
 	reg_org_code_explain(ORG_REAL, buf, sizeof buf);
 	is_str(buf, "body 19220382; check 1", "org code explained");
 	reg_uscc_explain("914403001922038217", buf, sizeof buf);

@@ -92,6 +92,20 @@ int main(void)
 	     "有限公司");
 	good("满洲里恒泰商贸有限公司", "llc", "150781", "满洲里", "恒泰", "商贸", "有限公司");
 	good("乌海市恒泰物流有限公司", "llc", "150300", "乌海市", "恒泰", "物流", "有限公司");
+	/* elsewhere in the country, the special cases of the table (docs/divisions.md) */
+	good("深圳市南山区恒泰商贸有限公司", "llc", "440305", "深圳市南山区", "恒泰", "商贸",
+	     "有限公司");
+	good("广东恒泰商贸有限公司", "llc", "440305", "广东", "恒泰", "商贸", "有限公司");
+	good("北京市朝阳区恒泰商贸有限公司", "llc", "110105", "北京市朝阳区", "恒泰", "商贸",
+	     "有限公司");
+	good("北京恒泰商贸有限公司", "llc", "110105", "北京", "恒泰", "商贸", "有限公司");
+	good("重庆市两江新区恒泰商贸有限公司", "llc", "500157", "重庆市两江新区", "恒泰", "商贸",
+	     "有限公司");
+	good("仙桃市恒泰商贸有限公司", "llc", "429004", "仙桃市", "恒泰", "商贸", "有限公司");
+	good("湖北恒泰商贸有限公司", "llc", "429004", "湖北", "恒泰", "商贸", "有限公司");
+	good("东莞市恒泰商贸有限公司", "llc", "441900", "东莞市", "恒泰", "商贸", "有限公司");
+	good("石河子恒泰商贸有限公司", "llc", "659001", "石河子", "恒泰", "商贸", "有限公司");
+	good("新疆恒泰商贸有限公司", "llc", "659001", "新疆", "恒泰", "商贸", "有限公司");
 	/* sole proprietorships and partnerships */
 	good("乌海市恒泰商行", "sole", "150302", "乌海市", "恒泰", "", "商行");
 	good("乌海市海勃湾区恒泰餐饮店", "sole", "150302", "乌海市海勃湾区", "恒泰", "餐饮", "店");
@@ -122,6 +136,12 @@ int main(void)
 	    "150302", 1, "district '海勃湾区' must be preceded by its city, as in '乌海市海勃湾区'");
 	bad("another district of the city", "乌海市海南区恒泰商贸有限公司", "llc", "150302", 1,
 	    "trade name '海南区恒泰' starts with the division name '海南区'");
+	bad("a district of a municipality without it", "朝阳区恒泰商贸有限公司", "llc", "110105", 1,
+	    "district '朝阳区' must be preceded by its city, as in '北京市朝阳区'");
+	bad("a retired division is unknown", "重庆市江北区恒泰商贸有限公司", "llc", "500105", 1,
+	    "unknown division '500105': the division prefix cannot be checked");
+	bad("a district of another province after the prefix", "乌海市南山区恒泰商贸有限公司", "llc",
+	    "150302", 1, "trade name '南山区恒泰' starts with the division name '南山区'");
 	bad("an unknown division", "乌海市恒泰商贸有限公司", "llc", "150399", 1,
 	    "unknown division '150399': the division prefix cannot be checked");
 
@@ -138,6 +158,10 @@ int main(void)
 	    "trade name '商贸' is an industry word");
 	bad("a division name as trade name (art. 8)", "乌海市包头商贸有限公司", "llc", "150302", 1,
 	    "trade name '包头' is a division name");
+	bad("a county-level city of another province as trade name", "乌海市东方商贸有限公司", "llc",
+	    "150302", 1, "trade name '东方' is a division name");
+	bad("a county of another province as trade name", "乌海市城口县商贸有限公司", "llc",
+	    "150302", 1, "trade name '城口县' is a division name");
 
 	/* ---- restricted words ---- */
 	bad("中国 as trade name", "乌海市中国商贸有限公司", "llc", "150302", 1,
