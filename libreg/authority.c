@@ -17,6 +17,8 @@ struct reg_authority {
 	char *private_key;
 	char *public_key;
 	bool test_only;
+	reg_calendar *calendar;
+	char *supervisor;
 };
 
 void reg_authority_free(reg_authority *a)
@@ -30,6 +32,8 @@ void reg_authority_free(reg_authority *a)
 	free(a->area);
 	free(a->private_key);
 	free(a->public_key);
+	reg_calendar_free(a->calendar);
+	free(a->supervisor);
 	free(a);
 }
 
@@ -117,6 +121,14 @@ reg_authority *reg_authority_load(const char *path, reg_err **errp)
 	}
 	flag = reg_xml_attr(root, "test-only");
 	a->test_only = flag && strcmp(flag, "true") == 0;
+	/* Office calendar and supervising body: docs/calendar.md, docs/formats.md. */
+	a->calendar = reg_calendar_parse(reg_xml_child(root, REG_NS_AUTHORITY, "calendar"),
+					 a->offset_min, path, &err);
+	xmlNode *supervisor = reg_xml_child(root, REG_NS_AUTHORITY, "supervisor");
+	a->supervisor = reg_xml_text(supervisor);
+	if (a->supervisor && !*a->supervisor)
+		reg_err_add(&err, REG_ECONFIG, path, reg_xml_line(supervisor), "/authority/supervisor",
+			    "empty: name the body that receives transfer letters, or leave it out");
 out:
 	free(zone);
 	free(flag);
@@ -137,6 +149,8 @@ int reg_authority_offset(const reg_authority *a) { return a->offset_min; }
 const char *reg_authority_private_key_path(const reg_authority *a) { return a->private_key; }
 const char *reg_authority_public_key_path(const reg_authority *a) { return a->public_key; }
 bool reg_authority_test_only(const reg_authority *a) { return a->test_only; }
+const reg_calendar *reg_authority_calendar(const reg_authority *a) { return a->calendar; }
+const char *reg_authority_supervisor(const reg_authority *a) { return a->supervisor; }
 
 bool reg_authority_covers(const reg_authority *a, const char *division)
 {
