@@ -116,9 +116,6 @@ void reg_escalation_assess(const reg_catalog *cat, const reg_calendar *cal, cons
 		rv->applies = applies[i];
 		rv->answer = answers[i];
 		rv->limit = reg_workdur_seconds(cal, reg_item_time_limit(it));
-		rv->deadline = reg_worktime_end(cal, accepted_at, rv->limit, pauses, n, gaps);
-		rv->elapsed = reg_worktime_elapsed(cal, accepted_at, now, pauses, n, gaps);
-		rv->paused = reg_pauses_cover(pauses, n, now);
 		rv->step = -1;
 		if (!open || !rv->applies)
 			continue;
@@ -126,7 +123,14 @@ void reg_escalation_assess(const reg_catalog *cat, const reg_calendar *cal, cons
 			rv->wait = REG_WAIT_NO_ANSWER;
 		else if (rv->answer.verdict == REG_VERDICT_SUPPLEMENT)
 			rv->wait = REG_WAIT_SUPPLEMENT;
-		if (rv->wait != REG_WAIT_NONE && !rv->paused)
+		if (rv->wait == REG_WAIT_NONE)
+			continue;
+		/* Only a pending review is counted: an answered item's deadline is nobody's
+		 * concern, and should not ask for a year the calendar lacks. */
+		rv->deadline = reg_worktime_end(cal, accepted_at, rv->limit, pauses, n, gaps);
+		rv->elapsed = reg_worktime_elapsed(cal, accepted_at, now, pauses, n, gaps);
+		rv->paused = reg_pauses_cover(pauses, n, now);
+		if (!rv->paused)
 			rv->step = reg_escalation_step(cat, rv->limit, rv->elapsed);
 	}
 }

@@ -83,6 +83,7 @@ typedef struct reg_item_progress {
 	reg_answer answer;     /* copied from the input (its pauses stay the input's) */
 	reg_wait wait;         /* REG_WAIT_NONE unless pending */
 	int64_t limit;         /* the item's time limit, working seconds */
+	/* Counted for a pending review only (0 and false otherwise): */
 	int64_t deadline;      /* when the limit runs out in working time from acceptance,
 				* pauses kept; INT64_MAX while an open pause stands before it */
 	int64_t elapsed;       /* working seconds from acceptance to now outside the pauses

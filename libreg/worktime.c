@@ -295,13 +295,14 @@ static int64_t working_days(const reg_calendar *cal, int64_t z1, int64_t z2,
 	return n;
 }
 
-/* The n-th (n >= 1) working day on or after z; −1 when it would be after year MAX_YEAR. */
+/* The n-th (n >= 1) working day on or after z; INT64_MAX when it would be after year
+ * MAX_YEAR. */
 static int64_t nth_working_day(const reg_calendar *cal, int64_t z, int64_t n,
 			       reg_calendar_gaps *gaps)
 {
 	for (;;) {
 		if (year_of(z) > MAX_YEAR)
-			return -1;
+			return INT64_MAX;
 		struct span s = span_of(cal, z, gaps);
 		int64_t here = span_count(cal, &s, z, s.next);
 		if (n > here) {
@@ -396,7 +397,7 @@ static int64_t plain_end(const reg_calendar *cal, int64_t start, int64_t seconds
 	int64_t whole = (seconds - 1) / cal->day_seconds;
 	int64_t rest = seconds - whole * cal->day_seconds;
 	int64_t z = nth_working_day(cal, zs + 1, whole + 1, gaps);
-	if (z < 0)
+	if (z == INT64_MAX)
 		return INT64_MAX;
 	return z * DAY + second_at(cal, rest) - cal->offset_min * 60;
 }

@@ -38,8 +38,8 @@
  * 12:00, not at 14:30.  Both take pauses — [from, to) spans in which the clock stands (the
  * applicant owes a supplement) — and count no working time inside them; the remaining time
  * resumes at a pause's end.  Days are skipped a year at a time (a year's working days are a
- * bitmap and its count), so a span of centuries costs a few thousand steps, never one per
- * minute.  Instants before year 1 or after year 9999 are taken as those bounds; a limit that
+ * bitmap counted a word at a time; a year without data goes by whole weeks), so a span of
+ * centuries costs a few thousand steps, never one per minute.  Instants before year 1 or after year 9999 are taken as those bounds; a limit that
  * would run out after year 9999 never does (INT64_MAX).  Everything is exact to the second and
  * pure: the calendar is read-only once made, so any thread may use it.
  */

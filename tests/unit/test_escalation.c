@@ -180,6 +180,21 @@ static void test_assess(const reg_catalog *cat, const reg_calendar *cal)
 	is_str(step_name(cat, out[2].step), "transfer",
 	       "Monday 18:00: 9h of working time, past 200%%: the transfer letter");
 
+	/* Accepted Monday 28 December: the five-day items would run into 2027, which the test
+	 * calendar lacks; answered, they are not counted and nothing asks for 2027. */
+	int64_t dec28 = ACCEPTED + 35 * D;
+	reg_answer approved = {.given = true, .verdict = REG_VERDICT_APPROVED};
+	reg_answer keep9 = answers[9], keep11 = answers[11];
+	answers[9] = answers[11] = approved;
+	reg_calendar_gaps dec = {0};
+	reg_escalation_assess(cat, cal, applies, answers, true, dec28, dec28 + H, &dec, out);
+	is_int(dec.count, 0, "an answered item's deadline in 2027 is not counted");
+	answers[11] = keep11;
+	reg_escalation_assess(cat, cal, applies, answers, true, dec28, dec28 + H, &dec, out);
+	ok(dec.count == 1 && dec.years[0] == 2027, "a pending one is, and 2027 is noted");
+	is_int(out[11].deadline, dec28 + 7 * D, "Monday 4 January 2027 09:00, counted Monday to Friday");
+	answers[9] = keep9;
+
 	reg_escalation_assess(cat, cal, applies, answers, false, ACCEPTED, NEXT_DAY, NULL, out);
 	size_t pending = 0;
 	for (size_t i = 0; i < n; i++)
