@@ -190,6 +190,7 @@ typedef struct ctx {
 	table *t;
 	int64_t now;
 	int offset;
+	int64_t day; /* working seconds of a working day on the authority's calendar */
 	size_t written, already;
 	reg_err **errp;
 } ctx;
@@ -234,10 +235,12 @@ static int review_rows(const reg_registry_dossier *d, void *user)
 			continue;
 		const reg_step *st = rv->step >= 0 ? reg_catalog_step(c->cat, (size_t)rv->step) : NULL;
 		char limit[REG_DURATION_ISO_MAX], elapsed[REG_DURATION_ISO_MAX];
-		char deadline[REG_TIME_ISO_MAX];
-		reg_duration_iso(rv->limit, limit);
-		reg_duration_iso(rv->elapsed, elapsed);
-		reg_time_format(rv->deadline, c->offset, deadline);
+		char deadline[REG_TIME_ISO_MAX] = "";
+		/* Working time; no deadline while the clock stands with no end in sight. */
+		reg_workdur_format(reg_item_time_limit(rv->item), limit);
+		reg_worktime_iso(rv->elapsed, c->day, elapsed);
+		if (rv->deadline != INT64_MAX)
+			reg_time_format(rv->deadline, c->offset, deadline);
 		const char *values[] = {d->number, reg_item_id(rv->item), reg_item_dept(rv->item),
 					reg_wait_name(rv->wait), limit, elapsed, deadline,
 					st ? reg_step_id(st) : NULL, st ? reg_step_zh(st) : NULL};
@@ -297,6 +300,15 @@ static const struct view_table {
 	[VIEW_ESCALATE] = {"slip", slip_cols, COUNT(slip_cols)},
 };
 
+/* Once per run: the years counted without calendar data (docs/calendar.md). */
+static void warn_gaps(const reg_escalation *esc, const reg_authority *auth, const char *path)
+{
+	char *msg = reg_calendar_gaps_message(reg_escalation_gaps(esc), reg_authority_calendar(auth));
+	if (msg && *msg)
+		fprintf(stderr, "%s: %s: warning: %s\n", prog, path, msg);
+	free(msg);
+}
+
 static int show(run *r, reg_err **errp)
 {
 	reg_catalog *cat = NULL;
@@ -328,6 +340,7 @@ static int show(run *r, reg_err **errp)
 	c.reg = reg;
 	c.cat = cat;
 	c.esc = esc;
+	c.day = reg_calendar_day_seconds(reg_authority_calendar(auth));
 	reg_time_format(c.now, c.offset, now_iso);
 
 	const struct view_table *vt = &view_tables[r->view];
@@ -356,6 +369,7 @@ static int show(run *r, reg_err **errp)
 	}
 	if (table_end(&t, errp) < 0)
 		rc = -1;
+	warn_gaps(esc, auth, reg_config_authority_path(r->cfg));
 out:
 	if (reg_cli_close(out, escalate ? NULL : r->output, errp) < 0)
 		rc = -1;

@@ -20,6 +20,8 @@ struct reg_authority {
 	char *path;
 	reg_dept_key *keys;
 	size_t n_keys;
+	reg_calendar *calendar;
+	char *supervisor;
 };
 
 static void dept_key_clear(reg_dept_key *k)
@@ -44,6 +46,8 @@ void reg_authority_free(reg_authority *a)
 		dept_key_clear(&a->keys[i]);
 	free(a->keys);
 	free(a->path);
+	reg_calendar_free(a->calendar);
+	free(a->supervisor);
 	free(a);
 }
 
@@ -206,6 +210,14 @@ reg_authority *reg_authority_load(const char *path, reg_err **errp)
 	flag = reg_xml_attr(root, "test-only");
 	a->test_only = flag && strcmp(flag, "true") == 0;
 	load_dept_keys(a, root, path, &err);
+	/* Office calendar and supervising body: docs/calendar.md, docs/formats.md. */
+	a->calendar = reg_calendar_parse(reg_xml_child(root, REG_NS_AUTHORITY, "calendar"),
+					 a->offset_min, path, &err);
+	xmlNode *supervisor = reg_xml_child(root, REG_NS_AUTHORITY, "supervisor");
+	a->supervisor = reg_xml_text(supervisor);
+	if (a->supervisor && !*a->supervisor)
+		reg_err_add(&err, REG_ECONFIG, path, reg_xml_line(supervisor), "/authority/supervisor",
+			    "empty: name the body that receives transfer letters, or leave it out");
 out:
 	free(zone);
 	free(flag);
@@ -233,6 +245,8 @@ const reg_dept_key *reg_authority_dept_key(const reg_authority *a, size_t i)
 {
 	return i < a->n_keys ? &a->keys[i] : NULL;
 }
+const reg_calendar *reg_authority_calendar(const reg_authority *a) { return a->calendar; }
+const char *reg_authority_supervisor(const reg_authority *a) { return a->supervisor; }
 
 bool reg_authority_covers(const reg_authority *a, const char *division)
 {

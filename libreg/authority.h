@@ -1,7 +1,8 @@
 /*
  * authority — the registration authority running regkit (登记机关): its GB/T 2260 division, its
- * name, the divisions it registers (its area), its time zone, its signing key files and each
- * department's verdict keys.  Loaded from authority.xml (docs/formats.md); key paths are
+ * name, the divisions it registers (its area), its time zone, its signing key files, each
+ * department's verdict keys, its office calendar (libreg/worktime.h) and the supervising body
+ * that receives transfer letters.  Loaded from authority.xml (docs/formats.md); key paths are
  * relative to that file's folder.
  *
  * Department keys (docs/signatures.md).  Every department signs its verdicts with its own
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "worktime.h"
 
 typedef struct reg_authority reg_authority;
 
@@ -55,6 +57,12 @@ typedef struct reg_dept_key {
 /* The keys in file order; a department may have several (rotation), never overlapping. */
 size_t reg_authority_dept_key_count(const reg_authority *a);
 const reg_dept_key *reg_authority_dept_key(const reg_authority *a, size_t i);
+/* The office calendar (<calendar>, docs/calendar.md): without one, Monday to Friday with the
+ * default hours and no year, so every year is counted without holidays (and said so). */
+const reg_calendar *reg_authority_calendar(const reg_authority *a);
+/* The body that receives transfer letters (移交函) about a late department (<supervisor>), or
+ * NULL when the file names none. */
+const char *reg_authority_supervisor(const reg_authority *a);
 void reg_authority_free(reg_authority *a);
 
 #endif

@@ -38,7 +38,7 @@ struct reg_item {
 	int number;
 	reg_item_kind kind;
 	bool rejection_blocks;
-	int64_t time_limit;
+	reg_workdur time_limit;
 	long line;
 	const reg_department *dept;
 	char *applies_src;
@@ -53,6 +53,7 @@ struct reg_item {
 struct reg_step {
 	char *id, *zh, *en;
 	int percent;
+	bool to_supervisor;
 	long line;
 };
 
@@ -573,10 +574,10 @@ static void load_item(struct loader *ld, const xmlNode *node, reg_item *it)
 
 	char *limit = need_attr(ld, node, "time-limit");
 	reg_err *derr = NULL;
-	if (limit && reg_duration_parse(limit, &it->time_limit, &derr) < 0)
+	if (limit && reg_workdur_parse(limit, &it->time_limit, &derr) < 0)
 		problem(ld, it->line, field, "item '%s': bad time-limit '%s': %s", id, limit,
 			reg_err_message(derr));
-	else if (limit && it->time_limit <= 0)
+	else if (limit && reg_workdur_is_zero(it->time_limit))
 		problem(ld, it->line, field, "item '%s': time-limit '%s' must be longer than zero",
 			id, limit);
 	reg_err_free(derr);
@@ -706,6 +707,10 @@ static void load_steps(struct loader *ld, const xmlNode *section)
 			problem(ld, s->line, field, "step '%s': bad percent '%s'", id, at);
 		s->percent = (int)percent;
 		free(at);
+		/* The schema admits only "department" and "supervisor"; absent means department. */
+		char *to = opt_attr(node, "to");
+		s->to_supervisor = to && strcmp(to, "supervisor") == 0;
+		free(to);
 		if (cat->n_steps < 2)
 			continue;
 		const reg_step *prev = &cat->steps[cat->n_steps - 2];
@@ -1079,7 +1084,7 @@ const char *reg_item_kind_name(reg_item_kind kind)
 
 const char *reg_item_zh(const reg_item *it) { return it->zh; }
 const char *reg_item_en(const reg_item *it) { return it->en; }
-int64_t reg_item_time_limit(const reg_item *it) { return it->time_limit; }
+reg_workdur reg_item_time_limit(const reg_item *it) { return it->time_limit; }
 long reg_item_line(const reg_item *it) { return it->line; }
 const char *reg_item_applies_if(const reg_item *it) { return it->applies_src; }
 xmlXPathCompExpr *reg_item_applies_if_expr(const reg_item *it) { return it->applies; }
@@ -1144,6 +1149,7 @@ const reg_step *reg_catalog_step(const reg_catalog *cat, size_t i)
 
 const char *reg_step_id(const reg_step *s) { return s->id; }
 int reg_step_percent(const reg_step *s) { return s->percent; }
+bool reg_step_to_supervisor(const reg_step *s) { return s->to_supervisor; }
 const char *reg_step_zh(const reg_step *s) { return s->zh; }
 const char *reg_step_en(const reg_step *s) { return s->en; }
 

@@ -9,8 +9,9 @@
  *   - department, material, item and seal identifiers and seal codes are unique;
  *   - item numbers run 1..N without gaps or repeats; every item's department and every
  *     material it uses exist;
- *   - durations (time-limit, defer) parse as calendar time and are positive; only a
- *     non-essential material may be deferred (default P30D);
+ *   - durations parse and are positive: time-limit as working time (libreg/worktime.h: P0.5D,
+ *     P5D, PT4H), defer as calendar time (P30D); only a non-essential material may be
+ *     deferred (default P30D);
  *   - escalation percents strictly ascend; seals carry the sizes their shape needs;
  *   - every XPath expression (applies-if, require) compiles as XPath 1.0 with the prefixes d
  *     and reg, uses no variables, and calls only XPath 1.0 core functions and the reg:
@@ -44,6 +45,7 @@
 #include <libxml/xpath.h>
 
 #include "errors.h"
+#include "worktime.h"
 
 typedef struct reg_catalog reg_catalog;
 typedef struct reg_department reg_department;
@@ -128,8 +130,10 @@ reg_item_kind reg_item_kind_of(const reg_item *it);
 const char *reg_item_kind_name(reg_item_kind kind);       /* "certificate" | "filing" */
 const char *reg_item_zh(const reg_item *it);
 const char *reg_item_en(const reg_item *it);
-/* The promised time limit from acceptance, calendar seconds (PT4H → 14400). */
-int64_t reg_item_time_limit(const reg_item *it);
+/* The promised time limit from acceptance (承诺时限), in working time as the catalog wrote it
+ * (P0.5D → 500 millidays); reg_workdur_seconds turns it into working seconds on the
+ * authority's calendar. */
+reg_workdur reg_item_time_limit(const reg_item *it);
 /* Whether a rejection of this item refuses the whole establishment (on-reject, default) or only
  * this filing, the license still being issued with the item refused (docs/ledger.md). */
 bool reg_item_rejection_blocks(const reg_item *it);
@@ -164,6 +168,9 @@ const reg_step *reg_catalog_step(const reg_catalog *cat, size_t i);
 
 const char *reg_step_id(const reg_step *s);    /* "reminder" */
 int reg_step_percent(const reg_step *s);       /* issued once this share of the limit is used */
+/* Whether the rung's slip goes to the authority's supervising body about the late department
+ * (the transfer letter, 移交函: to="supervisor") rather than to the department itself. */
+bool reg_step_to_supervisor(const reg_step *s);
 const char *reg_step_zh(const reg_step *s);    /* 提醒单 */
 const char *reg_step_en(const reg_step *s);
 

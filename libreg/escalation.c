@@ -14,18 +14,49 @@
 #include "rules.h"
 #include "xml.h"
 
+/* One verdict of the history, as the pauses need it. */
+struct past_verdict {
+	size_t item; /* catalog index */
+	int64_t at, id;
+	bool supplement;
+};
+
 struct reg_escalation {
 	const reg_catalog *cat;
 	const reg_authority *auth;
+	const reg_calendar *cal;
 	int offset;
 	reg_rules *rules;
 	bool *applies;       /* scratch, one per catalog item */
 	reg_answer *answers; /* scratch, one per catalog item */
+	struct past_verdict *history; /* scratch: one dossier's verdicts */
+	size_t n_history, cap_history;
+	reg_pause *pauses;   /* scratch: the answers' pauses, item after item */
+	size_t cap_pauses;
+	reg_calendar_gaps gaps;
 };
 
 static int oom(reg_err **errp)
 {
 	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+}
+
+/* Room for `need` entries of `size` bytes in the array *(void **)array of *cap entries,
+ * doubling from 32. */
+static int reserve(void *array, size_t *cap, size_t need, size_t size, reg_err **errp)
+{
+	void **items = array;
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 32;
+	while (n < need)
+		n *= 2;
+	void *more = realloc(*items, n * size);
+	if (!more)
+		return oom(errp);
+	*items = more;
+	*cap = n;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -71,19 +102,20 @@ bool reg_escalation_state_open(const char *state)
 			  strcmp(state, REG_REGISTRY_STATE_ISSUED) != 0);
 }
 
-void reg_escalation_assess(const reg_catalog *cat, const bool *applies, const reg_answer *answers,
-			   bool open, int64_t accepted_at, int64_t now, reg_item_progress *out)
+void reg_escalation_assess(const reg_catalog *cat, const reg_calendar *cal, const bool *applies,
+			   const reg_answer *answers, bool open, int64_t accepted_at, int64_t now,
+			   reg_calendar_gaps *gaps, reg_item_progress *out)
 {
 	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
 		const reg_item *it = reg_catalog_item(cat, i);
 		reg_item_progress *rv = &out[i];
+		const reg_pause *pauses = answers[i].pauses;
+		size_t n = answers[i].n_pauses;
 		memset(rv, 0, sizeof *rv);
 		rv->item = it;
 		rv->applies = applies[i];
 		rv->answer = answers[i];
-		rv->limit = reg_item_time_limit(it);
-		rv->deadline = accepted_at > INT64_MAX - rv->limit ? INT64_MAX : accepted_at + rv->limit;
-		rv->elapsed = now - accepted_at;
+		rv->limit = reg_workdur_seconds(cal, reg_item_time_limit(it));
 		rv->step = -1;
 		if (!open || !rv->applies)
 			continue;
@@ -91,26 +123,16 @@ void reg_escalation_assess(const reg_catalog *cat, const bool *applies, const re
 			rv->wait = REG_WAIT_NO_ANSWER;
 		else if (rv->answer.verdict == REG_VERDICT_SUPPLEMENT)
 			rv->wait = REG_WAIT_SUPPLEMENT;
-		if (rv->wait != REG_WAIT_NONE)
+		if (rv->wait == REG_WAIT_NONE)
+			continue;
+		/* Only a pending review is counted: an answered item's deadline is nobody's
+		 * concern, and should not ask for a year the calendar lacks. */
+		rv->deadline = reg_worktime_end(cal, accepted_at, rv->limit, pauses, n, gaps);
+		rv->elapsed = reg_worktime_elapsed(cal, accepted_at, now, pauses, n, gaps);
+		rv->paused = reg_pauses_cover(pauses, n, now);
+		if (!rv->paused)
 			rv->step = reg_escalation_step(cat, rv->limit, rv->elapsed);
 	}
-}
-
-void reg_duration_iso(int64_t seconds, char buf[REG_DURATION_ISO_MAX])
-{
-	uint64_t u = seconds < 0 ? -(uint64_t)seconds : (uint64_t)seconds;
-	uint64_t days = u / 86400, h = u % 86400 / 3600, m = u % 3600 / 60, s = u % 60;
-	int n = snprintf(buf, REG_DURATION_ISO_MAX, "%sP", seconds < 0 ? "-" : "");
-	if (days)
-		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "D", days);
-	if (h || m || s || u == 0)
-		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "T");
-	if (h)
-		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "H", h);
-	if (m)
-		n += snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "M", m);
-	if (s || u == 0)
-		snprintf(buf + n, REG_DURATION_ISO_MAX - n, "%" PRIu64 "S", s);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -130,6 +152,7 @@ reg_escalation *reg_escalation_new(const reg_catalog *cat, const reg_authority *
 	}
 	esc->cat = cat;
 	esc->auth = auth;
+	esc->cal = reg_authority_calendar(auth);
 	esc->offset = reg_authority_offset(auth);
 	if (!(esc->rules = reg_rules_new(errp))) {
 		reg_escalation_free(esc);
@@ -145,7 +168,14 @@ void reg_escalation_free(reg_escalation *esc)
 	reg_rules_free(esc->rules);
 	free(esc->applies);
 	free(esc->answers);
+	free(esc->history);
+	free(esc->pauses);
 	free(esc);
+}
+
+const reg_calendar_gaps *reg_escalation_gaps(const reg_escalation *esc)
+{
+	return &esc->gaps;
 }
 
 struct verdicts {
@@ -170,6 +200,62 @@ static int take_verdict(const reg_registry_approval *a, void *ctx)
 	return 0;
 }
 
+static int take_history(const reg_registry_approval *a, void *ctx)
+{
+	struct verdicts *v = ctx;
+	reg_escalation *esc = v->esc;
+	const reg_item *it = reg_catalog_find_item(esc->cat, a->item);
+	if (!it)
+		return 0;
+	if (reserve(&esc->history, &esc->cap_history, esc->n_history + 1, sizeof *esc->history,
+		    v->errp) < 0)
+		return -1;
+	esc->history[esc->n_history++] = (struct past_verdict){
+		.item = (size_t)reg_item_number(it) - 1, .at = a->at, .id = a->id,
+		.supplement = strcmp(a->verdict, REG_REGISTRY_VERDICT_SUPPLEMENT) == 0};
+	return 0;
+}
+
+/* By item, then in the order verdicts follow one another: time, ties by recording. */
+static int by_item_and_time(const void *a, const void *b)
+{
+	const struct past_verdict *x = a, *y = b;
+	if (x->item != y->item)
+		return x->item < y->item ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Each supplement verdict stops its item's clock until the item's next verdict (open when
+ * there is none): the pauses of every answer, from the history read into esc->history. */
+static int build_pauses(reg_escalation *esc, reg_err **errp)
+{
+	size_t n = esc->n_history;
+	if (n == 0)
+		return 0;
+	if (reserve(&esc->pauses, &esc->cap_pauses, n, sizeof *esc->pauses, errp) < 0)
+		return -1;
+	qsort(esc->history, n, sizeof *esc->history, by_item_and_time);
+	size_t used = 0;
+	for (size_t i = 0; i < n;) {
+		size_t item = esc->history[i].item, first = used;
+		for (; i < n && esc->history[i].item == item; i++) {
+			if (!esc->history[i].supplement)
+				continue;
+			bool last = i + 1 == n || esc->history[i + 1].item != item;
+			esc->pauses[used++] = (reg_pause){
+				.from = esc->history[i].at,
+				.to = last ? REG_PAUSE_OPEN : esc->history[i + 1].at};
+		}
+		reg_answer *ans = &esc->answers[item];
+		ans->n_pauses = reg_pauses_normalize(esc->pauses + first, used - first);
+		ans->pauses = ans->n_pauses ? esc->pauses + first : NULL;
+		used = first + ans->n_pauses;
+	}
+	return 0;
+}
+
 int reg_escalation_review(reg_escalation *esc, reg_registry *reg, const reg_registry_dossier *row,
 			  int64_t now, reg_item_progress *out, reg_err **errp)
 {
@@ -190,13 +276,17 @@ int reg_escalation_review(reg_escalation *esc, reg_registry *reg, const reg_regi
 		return -1;
 	}
 	memset(esc->answers, 0, n * sizeof *esc->answers);
+	esc->n_history = 0;
 	struct verdicts v = {.esc = esc, .errp = errp};
 	if (reg_rules_bind(esc->rules, d, row->accepted_at, esc->offset, errp) < 0 ||
 	    reg_applicable_items(esc->cat, esc->rules, d, esc->applies, errp) < 0 ||
-	    reg_registry_each_latest_verdict(reg, row->number, take_verdict, &v, errp) != 0)
+	    reg_registry_each_latest_verdict(reg, row->number, take_verdict, &v, errp) != 0 ||
+	    reg_registry_each_approval(reg, row->number, take_history, &v, errp) != 0 ||
+	    build_pauses(esc, errp) < 0)
 		goto out;
-	reg_escalation_assess(esc->cat, esc->applies, esc->answers,
-			      reg_escalation_state_open(row->state), row->accepted_at, now, out);
+	reg_escalation_assess(esc->cat, esc->cal, esc->applies, esc->answers,
+			      reg_escalation_state_open(row->state), row->accepted_at, now,
+			      &esc->gaps, out);
 	rc = 0;
 out:
 	reg_dossier_free(d);
@@ -233,9 +323,17 @@ xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
 {
 	const reg_step *st = reg_catalog_step(esc->cat, step);
 	const reg_department *dept = reg_item_department(rv->item);
+	const char *supervisor = reg_authority_supervisor(esc->auth);
+	int64_t day = reg_calendar_day_seconds(esc->cal);
 	char when[REG_TIME_ISO_MAX], dur[REG_DURATION_ISO_MAX], num[24];
 	if (!st || !dept) {
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "no step %zu in the catalog", step);
+		return NULL;
+	}
+	if (reg_step_to_supervisor(st) && !supervisor) {
+		reg_err_set(errp, REG_ECONFIG, NULL, 0, "/authority/supervisor",
+			    "the authority names no supervisor: the %s (%s) cannot be addressed",
+			    reg_step_en(st), reg_step_zh(st));
 		return NULL;
 	}
 	xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
@@ -253,7 +351,15 @@ xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
 	snprintf(num, sizeof num, "%d", reg_step_percent(st));
 	set_attr(n, "at", num);
 
-	n = add_names(root, "to", reg_department_zh(dept), reg_department_en(dept));
+	/* A transfer letter goes over the department's head, about it. */
+	if (reg_step_to_supervisor(st)) {
+		n = add_child(root, "to", NULL);
+		set_attr(n, "role", "supervisor");
+		add_child(n, "name", supervisor);
+		n = add_names(root, "late", reg_department_zh(dept), reg_department_en(dept));
+	} else {
+		n = add_names(root, "to", reg_department_zh(dept), reg_department_en(dept));
+	}
 	set_attr(n, "dept", reg_department_id(dept));
 
 	n = add_child(root, "from", NULL);
@@ -272,12 +378,15 @@ xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
 	set_attr(n, "number", num);
 	set_attr(n, "why", reg_wait_name(rv->wait) ? reg_wait_name(rv->wait) : "no-answer");
 
-	reg_duration_iso(rv->limit, dur);
+	/* Durations are working time; a deadline past year 9999 is none. */
+	reg_workdur_format(reg_item_time_limit(rv->item), dur);
 	add_child(root, "time-limit", dur);
-	reg_time_format(rv->deadline, esc->offset, when);
-	add_child(root, "deadline", when);
-	int64_t late = issued_at - rv->deadline;
-	reg_duration_iso(late, dur);
+	if (rv->deadline != INT64_MAX) {
+		reg_time_format(rv->deadline, esc->offset, when);
+		add_child(root, "deadline", when);
+	}
+	int64_t late = rv->elapsed - rv->limit;
+	reg_worktime_iso(late, day, dur);
 	n = add_child(root, "overdue", dur);
 	snprintf(num, sizeof num, "%" PRId64, late);
 	set_attr(n, "seconds", num);
@@ -340,14 +449,8 @@ static int plan_dossier(const reg_registry_dossier *row, void *ctx)
 	for (size_t i = 0; i < reg_catalog_item_count(p->esc->cat); i++) {
 		const reg_item_progress *rv = &p->reviews[i];
 		for (int s = 0; s <= rv->step; s++) {
-			if (p->n == p->cap) {
-				size_t cap = p->cap ? 2 * p->cap : 64;
-				struct due *more = realloc(p->due, cap * sizeof *more);
-				if (!more)
-					return oom(p->errp);
-				p->due = more;
-				p->cap = cap;
-			}
+			if (reserve(&p->due, &p->cap, p->n + 1, sizeof *p->due, p->errp) < 0)
+				return -1;
 			struct due *d = &p->due[p->n];
 			d->number = strdup(row->number);
 			d->name = strdup(row->name ? row->name : "");
@@ -358,6 +461,8 @@ static int plan_dossier(const reg_registry_dossier *row, void *ctx)
 			}
 			d->accepted_at = row->accepted_at;
 			d->rv = *rv;
+			d->rv.answer.pauses = NULL; /* they live only until the next review */
+			d->rv.answer.n_pauses = 0;
 			d->step = (size_t)s;
 			p->n++;
 		}
@@ -431,7 +536,8 @@ static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_s
 	if (reg_slip_file_name(d->number, item, reg_step_id(st), &file, errp) < 0)
 		goto out;
 	if (asprintf(&path, "%s/%s", dir, file) < 0 ||
-	    asprintf(&detail, "%s %s to %s: %s", item, reg_step_id(st), dept, file) < 0) {
+	    asprintf(&detail, "%s %s to %s%s: %s", item, reg_step_id(st),
+		     reg_step_to_supervisor(st) ? "the supervisor about " : "", dept, file) < 0) {
 		path = detail = NULL;
 		oom(errp);
 		goto out;
@@ -491,8 +597,18 @@ int reg_escalation_issue(reg_escalation *esc, reg_registry *reg, const char *dir
 		oom(errp);
 		goto out;
 	}
-	if (reg_registry_each_dossier(reg, NULL, plan_dossier, &p, errp) != 0 ||
-	    ensure_dir(dir, errp) < 0)
+	if (reg_registry_each_dossier(reg, NULL, plan_dossier, &p, errp) != 0)
+		goto out;
+	for (size_t i = 0; i < p.n; i++)
+		if (reg_step_to_supervisor(reg_catalog_step(esc->cat, p.due[i].step)) &&
+		    !reg_authority_supervisor(esc->auth)) {
+			reg_err_set(errp, REG_ECONFIG, NULL, 0, "/authority/supervisor",
+				    "the authority names no supervisor: transfer letters cannot be "
+				    "addressed (none of the %zu due slips written)",
+				    p.n);
+			goto out;
+		}
+	if (ensure_dir(dir, errp) < 0)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < p.n && rc == 0; i++)

@@ -1,5 +1,8 @@
 #!/bin/bash
 # reg-status: registry views, promised time limits and the escalation ladder (三单一函).
+# Limits are working time on the test authority's calendar (08:30-12:00, 14:30-18:00): accepted
+# Monday 09:00, a P0.5D item (3h30m) reaches 75% at 11:37:30, 100% at 15:00, 150% at 16:45 and
+# 200% on Tuesday at 09:00; tests/t/t0425-working-time.sh has weekends, holidays and pauses.
 . "$(dirname "$0")/lib.sh"
 NOW=2026-11-23T09:00:00+08:00
 EXPECT=$SRC/tests/t/t0420
@@ -47,11 +50,11 @@ test_expect_success '--state filters; an unknown state is a usage error' '
 
 test_expect_success 'a department that never answered is chased from the stored body: 75% exactly is a reminder' '
 	accept apps-zh-header.csv &&
-	reg-status --db r.db --now "$(at 11:59:59)" --overdue >out &&
+	reg-status --db r.db --now "$(at 11:37:29)" --overdue >out &&
 	test "$(wc -l <out)" = 1 &&
-	reg-status --db r.db --now "$(at 12:00:00)" --overdue >out &&
+	reg-status --db r.db --now "$(at 11:37:30)" --overdue >out &&
 	test "$(wc -l <out)" = 19 &&
-	grep -c "	no-answer	PT4H	PT3H	2026-11-23T13:00:00+08:00	reminder	提醒单$" out >n &&
+	grep -c "	no-answer	P0.5D	PT2H37M30S	2026-11-23T15:00:00+08:00	reminder	提醒单$" out >n &&
 	test "$(cat n)" = 18 &&
 	for d in amr tax hrss stats police; do grep -q "	$d	no-answer" out || exit 1; done
 '
@@ -59,7 +62,7 @@ test_expect_success 'a department that never answered is chased from the stored 
 test_expect_success '--pending also lists reviews before the first rung, with the step left empty' '
 	accept apps.csv &&
 	reg-status --db r.db --now "$(at 12:00:00)" --pending >out &&
-	grep -q "^150302-20261123-000002	recycling	commerce	no-answer	P5D	PT3H	2026-11-28T09:00:00+08:00		$" out &&
+	grep -q "^150302-20261123-000002	recycling	commerce	no-answer	P5D	PT3H	2026-11-30T09:00:00+08:00		$" out &&
 	reg-status --db r.db --now "$(at 12:00:00)" --overdue >overdue &&
 	! grep -q "	P5D	" overdue &&
 	test "$(grep -c "	reminder	" out)" = "$(($(wc -l <overdue) - 1))"
@@ -77,15 +80,15 @@ test_expect_success 'a rejected or issued dossier is no longer chased' '
 
 test_expect_success '--xml gives the same rows as urn:regkit:status:1' '
 	accept apps-zh-header.csv &&
-	reg-status --db r.db --now "$(at 13:00:00)" --overdue --xml >out.xml &&
+	reg-status --db r.db --now "$(at 15:00:00)" --overdue --xml >out.xml &&
 	xmllint --noout out.xml &&
 	head -2 out.xml >head &&
 	cat >expect <<-EOF &&
 	<?xml version="1.0" encoding="UTF-8"?>
-	<status xmlns="urn:regkit:status:1" view="overdue" now="2026-11-23T13:00:00+08:00">
+	<status xmlns="urn:regkit:status:1" view="overdue" now="2026-11-23T15:00:00+08:00">
 	EOF
 	test_cmp expect head &&
-	grep -q "<review number=\"150302-20261123-000001\" item=\"tax-registration\" dept=\"tax\" why=\"no-answer\" limit=\"PT4H\" elapsed=\"PT4H\" deadline=\"2026-11-23T13:00:00+08:00\" step=\"urging\" step-zh=\"催办单\"/>" out.xml &&
+	grep -q "<review number=\"150302-20261123-000001\" item=\"tax-registration\" dept=\"tax\" why=\"no-answer\" limit=\"P0.5D\" elapsed=\"PT3H30M\" deadline=\"2026-11-23T15:00:00+08:00\" step=\"urging\" step-zh=\"催办单\"/>" out.xml &&
 	test "$(grep -c "<review " out.xml)" = 18 &&
 	reg-status --db r.db --xml >d.xml &&
 	test "$(grep -c "<dossier number=.* answered=\"0\" applicable=\"6\"/>" d.xml)" = 3 &&
@@ -116,7 +119,7 @@ test_expect_success 'commitments falling due within 3 days, then overdue after t
 
 test_expect_success '--escalate writes each due slip once, addressed to its department' '
 	accept apps-zh-header.csv &&
-	reg-status --db r.db --now "$(at 14:00:00)" --escalate -o slips >out 2>err &&
+	reg-status --db r.db --now "$(at 16:00:00)" --escalate -o slips >out 2>err &&
 	test "$(ls slips | wc -l)" = 36 &&
 	test "$(ls -A slips | wc -l)" = 36 &&
 	test "$(wc -l <out)" = 37 &&
@@ -135,9 +138,10 @@ test_expect_success '--escalate writes each due slip once, addressed to its depa
 	grep -q "<dossier number=\"150302-20261123-000002\" accepted=\"2026-11-23T09:00:00+08:00\">" $s &&
 	grep -q "<enterprise>乌海市聚福源快餐有限公司</enterprise>" $s &&
 	grep -q "<item id=\"statistics\" number=\"5\" why=\"no-answer\">" $s &&
-	grep -q "<deadline>2026-11-23T13:00:00+08:00</deadline>" $s &&
+	grep -q "<time-limit>P0.5D</time-limit>" $s &&
+	grep -q "<deadline>2026-11-23T15:00:00+08:00</deadline>" $s &&
 	grep -q "<overdue seconds=\"3600\">PT1H</overdue>" $s &&
-	grep -q "<issued>2026-11-23T14:00:00+08:00</issued>" $s &&
+	grep -q "<issued>2026-11-23T16:00:00+08:00</issued>" $s &&
 	grep -q "<from division=\"150302\">" $s &&
 	r=slips/150302-20261123-000002-statistics-reminder.xml &&
 	grep -q "<overdue seconds=\"3600\">PT1H</overdue>" $r
@@ -154,9 +158,9 @@ test_expect_success 'a second run writes nothing and says so; later rungs come o
 	grep -q "^reg-status: 0 slips written to slips, 18 already issued$" err &&
 	ls -l --time-style=full-iso slips >after &&
 	test_cmp before after &&
-	reg-status --db r.db --now "$(at 13:00:00)" --escalate -o slips >out 2>/dev/null &&
+	reg-status --db r.db --now "$(at 15:00:00)" --escalate -o slips >out 2>/dev/null &&
 	test "$(grep -c "	urging	" out)" = 18 && test "$(wc -l <out)" = 19 &&
-	reg-status --db r.db --now "$(at 17:00:00)" --escalate -o slips >out 2>/dev/null &&
+	reg-status --db r.db --now 2026-11-24T09:00:00+08:00 --escalate -o slips >out 2>/dev/null &&
 	test "$(grep -c "	supervision	" out)" = 18 && test "$(grep -c "	transfer	" out)" = 18 &&
 	test "$(ls slips | wc -l)" = 72 &&
 	test "$(test_rows r.db slips)" = 72
@@ -164,11 +168,11 @@ test_expect_success 'a second run writes nothing and says so; later rungs come o
 
 test_expect_success 'a dossier already past 200% gets all four rungs at once' '
 	accept apps-zh-header.csv &&
-	reg-status --db r.db --now "$(at 23:00:00)" --escalate -o slips >out 2>/dev/null &&
+	reg-status --db r.db --now 2026-11-24T12:00:00+08:00 --escalate -o slips >out 2>/dev/null &&
 	for s in reminder urging supervision transfer; do
 		test -f slips/150302-20261123-000001-seal-filing-$s.xml || exit 1
 	done &&
-	grep -q "<overdue seconds=\"36000\">PT10H</overdue>" \
+	grep -q "<overdue seconds=\"23400\">PT6H30M</overdue>" \
 		slips/150302-20261123-000001-seal-filing-reminder.xml
 '
 
@@ -209,30 +213,32 @@ approve_all_but_tax() {
 	done
 }
 
-test_expect_success 'only tax is late: item 3 at 提醒单 at 3h, 催办单 at 4h, 督办单 at 6h, 移交函 at 8h' '
+test_expect_success 'only tax is late: item 3 at 提醒单, 催办单, 督办单 and 移交函 in working time' '
 	accept apps.csv &&
 	approve_all_but_tax &&
-	reg-status --db r.db --now "$(at 11:59:59)" --overdue >out &&
+	reg-status --db r.db --now "$(at 11:37:29)" --overdue >out &&
 	test "$(wc -l <out)" = 1 &&
-	reg-status --db r.db --now "$(at 12:00:00)" --overdue >out &&
-	test_cmp "$EXPECT/expect-overdue-3h" out &&
-	reg-status --db r.db --now "$(at 13:00:00)" --overdue >out &&
-	test_cmp "$EXPECT/expect-overdue-4h" out &&
+	reg-status --db r.db --now "$(at 11:37:30)" --overdue >out &&
+	test_cmp "$EXPECT/expect-overdue-75" out &&
 	reg-status --db r.db --now "$(at 15:00:00)" --overdue >out &&
-	test_cmp "$EXPECT/expect-overdue-6h" out &&
-	reg-status --db r.db --now "$(at 17:00:00)" --overdue >out &&
-	test_cmp "$EXPECT/expect-overdue-8h" out
+	test_cmp "$EXPECT/expect-overdue-100" out &&
+	reg-status --db r.db --now "$(at 16:45:00)" --overdue >out &&
+	test_cmp "$EXPECT/expect-overdue-150" out &&
+	reg-status --db r.db --now 2026-11-24T09:00:00+08:00 --overdue >out &&
+	test_cmp "$EXPECT/expect-overdue-200" out
 '
 
 test_expect_success 'only tax is late: --escalate run twice writes each of its 80 slips once' '
 	accept apps.csv &&
 	approve_all_but_tax &&
-	reg-status --db r.db --now "$(at 17:00:00)" --escalate -o slips >first 2>err1 &&
+	reg-status --db r.db --now 2026-11-24T09:00:00+08:00 --escalate -o slips >first 2>err1 &&
 	test "$(ls slips | wc -l)" = 80 &&
 	test "$(ls slips | grep -vc -- -tax-registration-)" = 0 &&
-	test "$(grep -c "<to dept=\"tax\">" slips/*.xml | grep -c ":1$")" = 80 &&
+	test "$(grep -c "<to dept=\"tax\">" slips/*.xml | grep -c ":1$")" = 60 &&
+	test "$(grep -l "<to role=\"supervisor\">" slips/*-transfer.xml | wc -l)" = 20 &&
+	test "$(grep -l "<late dept=\"tax\">" slips/*-transfer.xml | wc -l)" = 20 &&
 	grep -q "^reg-status: 80 slips written to slips, 0 already issued$" err1 &&
-	reg-status --db r.db --now "$(at 17:00:00)" --escalate -o slips >second 2>err2 &&
+	reg-status --db r.db --now 2026-11-24T09:00:00+08:00 --escalate -o slips >second 2>err2 &&
 	test "$(wc -l <second)" = 1 &&
 	grep -q "^reg-status: 0 slips written to slips, 80 already issued$" err2 &&
 	test "$(ls -A slips | wc -l)" = 80 &&
@@ -247,7 +253,7 @@ test_expect_success 'a registry that does not exist is an error for every view, 
 	test ! -e typo.db
 '
 
-test_expect_success 'answers count in the dossier view; a supplement request keeps the clock running' '
+test_expect_success 'answers count in the dossier view; a supplement request stops the clock' '
 	accept apps.csv &&
 	approve_all_but_tax &&
 	reg-status --db r.db --now "$(at 17:00:00)" --state pending >out &&
@@ -257,12 +263,13 @@ test_expect_success 'answers count in the dossier view; a supplement request kee
 		--db r.db --now "$(at 10:00:00)" accepted.xml >/dev/null &&
 	reg-status --db r.db --now "$(at 17:00:00)" >out &&
 	grep -q "^150302-20261123-000002	.*	5	7$" out &&
-	reg-status --db r.db --now 2026-11-27T06:00:00+08:00 --overdue >out &&
+	reg-status --db r.db --now 2026-12-07T09:00:00+08:00 --overdue >out &&
 	grep -v "	tax-registration	" out >rest &&
-	cat >expect <<-EOF &&
-	number	item	dept	why	limit	elapsed	deadline	step	step_zh
-	150302-20261123-000002	recycling	commerce	supplement	P5D	P3DT21H	2026-11-28T09:00:00+08:00	reminder	提醒单
-	EOF
+	echo "number	item	dept	why	limit	elapsed	deadline	step	step_zh" >expect &&
+	test_cmp expect rest &&
+	reg-status --db r.db --now 2026-12-07T09:00:00+08:00 --pending >out &&
+	grep "	recycling	" out >rest &&
+	echo "150302-20261123-000002	recycling	commerce	supplement	P5D	PT1H			" >expect &&
 	test_cmp expect rest
 '
 

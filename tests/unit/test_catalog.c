@@ -112,8 +112,14 @@ static void test_shipped(const reg_catalog *cat)
 		   "item %s resolves its department", twenty[i].id);
 		is_int(reg_item_kind_of(it), i < 5 ? REG_ITEM_CERTIFICATE : REG_ITEM_FILING,
 		       "item %s kind", twenty[i].id);
-		is_int(reg_item_time_limit(it), i < 6 ? 4 * 3600 : 5 * 86400,
-		       "item %s time limit", twenty[i].id);
+		/* Working time: half a working day for the half-day start-up, five days after. */
+		char limit[REG_DURATION_ISO_MAX];
+		reg_workdur_format(reg_item_time_limit(it), limit);
+		is_str(limit, i < 6 ? "P0.5D" : "P5D", "item %s time limit", twenty[i].id);
+		is_int(reg_item_time_limit(it).millidays, i < 6 ? 500 : 5000,
+		       "item %s time limit in thousandths of a working day", twenty[i].id);
+		is_int(reg_item_time_limit(it).seconds, 0, "item %s time limit has no hours",
+		       twenty[i].id);
 		ok(reg_item_applies_if_expr(it) && reg_item_applies_if(it), "item %s applies-if",
 		   twenty[i].id);
 		ok(reg_item_require_count(it) >= 1, "item %s has rules", twenty[i].id);
@@ -176,6 +182,8 @@ static void test_shipped(const reg_catalog *cat)
 		is_str(reg_step_id(s), steps[i].id, "step %zu id", i);
 		is_str(reg_step_zh(s), steps[i].zh, "step %s zh", steps[i].id);
 		is_int(reg_step_percent(s), steps[i].at, "step %s percent", steps[i].id);
+		is_int(reg_step_to_supervisor(s), i == 3,
+		       "step %s goes to the %s", steps[i].id, i == 3 ? "supervisor" : "department");
 	}
 
 	static const struct {
@@ -481,6 +489,17 @@ static const struct broken broken[] = {
 	{"bad duration the schema lets through", "id=\"travel-branch\" number=\"19\" dept=\"tourism\" kind=\"filing\" time-limit=\"P5D\"",
 	 NULL, "id=\"travel-branch\" number=\"19\" dept=\"tourism\" kind=\"filing\" time-limit=\"P1DT\"",
 	 "travel-branch", "bad time-limit 'P1DT'", "<item id=\"travel-branch\""},
+	{"weeks are no working duration", "id=\"travel-outlet\" number=\"20\" dept=\"tourism\" kind=\"filing\" time-limit=\"P5D\"",
+	 NULL, "id=\"travel-outlet\" number=\"20\" dept=\"tourism\" kind=\"filing\" time-limit=\"P1W\"",
+	 "travel-outlet", "P1W", "<item id=\"travel-outlet\""},
+	{"a fraction of a day finer than thousandths", "id=\"business-license\" number=\"1\" dept=\"amr\" kind=\"certificate\" time-limit=\"P0.5D\"",
+	 NULL, "id=\"business-license\" number=\"1\" dept=\"amr\" kind=\"certificate\" time-limit=\"P0.0005D\"",
+	 "business-license", "P0.0005D", "<item id=\"business-license\""},
+	{"a time limit of nothing", "id=\"travel-branch\" number=\"19\" dept=\"tourism\" kind=\"filing\" time-limit=\"P5D\"",
+	 NULL, "id=\"travel-branch\" number=\"19\" dept=\"tourism\" kind=\"filing\" time-limit=\"P0.000D\"",
+	 "travel-branch", "time-limit 'P0.000D' must be longer than zero", "<item id=\"travel-branch\""},
+	{"an unknown addressee", "<step id=\"transfer\" at=\"200\" to=\"supervisor\">", NULL,
+	 "<step id=\"transfer\" at=\"200\" to=\"mayor\">", NULL, "mayor", "to=\"mayor\""},
 	{"missing item", "<item id=\"security-branch\"", "</item>", "", "foreign-trade",
 	 "number 8, but no item has number 7", "<item id=\"foreign-trade\""},
 	{"schema problem inside an item",
