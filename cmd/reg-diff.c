@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "configuration.h"
 #include "diff.h"
+#include "keyring.h"
+#include "sign.h"
 #include "errors.h"
 #include "xml.h"
 
@@ -31,7 +33,8 @@ static void usage(FILE *fp)
 		"Compare two issued archives (<USCC>.tar.gz) entry by entry, or two dossier files\n"
 		"(<dossier> or <batch>), XML structurally: formatting never counts.  One line per\n"
 		"difference: '+ ENTRY', '- ENTRY', '~ ENTRY', '~ ENTRY /path: OLD -> NEW',\n"
-		"'~ ENTRY +/path', '~ ENTRY -/path'.  '-' reads one input from standard input.\n"
+		"'~ ENTRY +/path', '~ ENTRY -/path'; an archive that is not genuine is said first:\n"
+		"'! NAME: not genuine: REASONS'.  '-' reads one input from standard input.\n"
 		"Exit status: 0 the same, 1 different, 2 trouble (usage, unreadable or refused input).\n"
 		"\n"
 		"  -q, --brief           name the entries that differ, nothing more\n"
@@ -85,12 +88,47 @@ static int load_side(struct side *s, reg_err **errp)
 	return rc;
 }
 
-static int compare(struct side *a, struct side *b, unsigned flags, size_t *ndiff, reg_err **errp)
+/* Both archives checked as reg-verify would (the configured authority's keys and catalog),
+ * each that is not genuine said so before the differences. */
+static int say_genuine(reg_config *cfg, struct side *a, struct side *b, reg_err **errp)
+{
+	const reg_authority *auth = reg_config_authority(cfg, errp);
+	reg_sign_key *key = NULL;
+	reg_keyring *keys = NULL;
+	reg_catalog *cat = NULL;
+	int offset = 0, rc = -1;
+	if (!auth || reg_config_offset(cfg, &offset, errp) < 0)
+		return -1;
+	if (!reg_authority_public_key_path(auth)) {
+		reg_err_set(errp, REG_ECONFIG, reg_config_authority_path(cfg), 0, NULL,
+			    "the authority has no public key");
+		return -1;
+	}
+	if ((key = reg_sign_key_load_public(reg_authority_public_key_path(auth), errp)) &&
+	    (keys = reg_keyring_new(auth, errp)) &&
+	    (cat = reg_catalog_load(reg_config_catalog_path(cfg), reg_config_schema_dir(cfg),
+				    errp))) {
+		reg_verify_options opt = {.key = key, .catalog = cat, .keys = keys,
+					  .offset_min = offset};
+		if (reg_diff_say_genuine(a->archive, a->name, &opt, stdout, NULL, errp) == 0 &&
+		    reg_diff_say_genuine(b->archive, b->name, &opt, stdout, NULL, errp) == 0)
+			rc = 0;
+	}
+	reg_catalog_free(cat);
+	reg_keyring_free(keys);
+	reg_sign_key_free(key);
+	return rc;
+}
+
+static int compare(reg_config *cfg, struct side *a, struct side *b, unsigned flags,
+		   size_t *ndiff, reg_err **errp)
 {
 	if (load_side(a, errp) < 0 || load_side(b, errp) < 0)
 		return -1;
 	if (a->archive && b->archive)
-		return reg_diff_archives(a->archive, b->archive, flags, stdout, ndiff, errp);
+		return say_genuine(cfg, a, b, errp) < 0
+			       ? -1
+			       : reg_diff_archives(a->archive, b->archive, flags, stdout, ndiff, errp);
 	if (a->doc && b->doc)
 		return reg_diff_dossiers(a->doc, a->name, b->doc, b->name, flags, stdout, ndiff,
 					 errp);
@@ -143,7 +181,7 @@ static int run(reg_config *cfg, int argc, char **argv)
 	struct side a = {.name = argv[0]}, b = {.name = argv[1]};
 	reg_err *err = NULL;
 	size_t ndiff = 0;
-	int rc = compare(&a, &b, flags, &ndiff, &err);
+	int rc = compare(cfg, &a, &b, flags, &ndiff, &err);
 	if (reg_cli_close(stdout, "-", &err) < 0)
 		rc = -1;
 	reg_archive_entries_free(a.archive);

@@ -25,6 +25,7 @@
 #include "configuration.h"
 #include "errors.h"
 #include "ids.h"
+#include "keyring.h"
 #include "registry.h"
 #include "sign.h"
 #include "verify.h"
@@ -195,24 +196,36 @@ struct archive_run {
 	reg_sign_key *key;
 	reg_catalog *catalog;
 	reg_registry *registry;
+	reg_keyring *keys;
+	const char *test_authority;  /* set when archives are checked with the TEST key */
+	int offset;
 };
 
 static int archive_setup(const struct verify *v, struct archive_run *a, reg_err **errp)
 {
-	const char *key = v->key;
-	if (!key) {
-		const reg_authority *auth = reg_config_authority(v->cfg, errp);
-		if (!auth)
-			return -1;
-		key = reg_authority_public_key_path(auth);
-		if (!key)
-			return reg_err_set(errp, REG_ECONFIG, reg_config_authority_path(v->cfg), 0,
-					   NULL, "the authority has no public key: give --key");
-	}
+	const reg_authority *auth = reg_config_authority(v->cfg, errp);
+	if (!auth)
+		return -1;
+	const char *key = v->key ? v->key : reg_authority_public_key_path(auth);
+	if (!key)
+		return reg_err_set(errp, REG_ECONFIG, reg_config_authority_path(v->cfg), 0, NULL,
+				   "the authority has no public key: give --key");
 	if (!(a->key = reg_sign_key_load_public(key, errp)) ||
+	    !(a->keys = reg_keyring_new(auth, errp)) ||
+	    reg_config_offset(v->cfg, &a->offset, errp) < 0 ||
 	    !(a->catalog = reg_catalog_load(reg_config_catalog_path(v->cfg),
 					    reg_config_schema_dir(v->cfg), errp)))
 		return -1;
+	/* Checked with the TEST authority's key, an archive proves nothing: say so. */
+	if (reg_authority_test_only(auth) && reg_authority_public_key_path(auth)) {
+		reg_sign_key *test = reg_sign_key_load_public(reg_authority_public_key_path(auth),
+							      errp);
+		if (!test)
+			return -1;
+		if (reg_sign_key_same_public(test, a->key))
+			a->test_authority = reg_authority_name(auth);
+		reg_sign_key_free(test);
+	}
 	if (v->db && !(a->registry = reg_registry_open_readonly(reg_config_db(v->cfg), errp)))
 		return -1;
 	return 0;
@@ -226,15 +239,21 @@ static int verify_archive(const struct archive_run *a, const char *path, FILE *o
 {
 	reg_archive_entries *e = NULL;
 	reg_err *why = NULL;
-	reg_verify_options opt = {.key = a->key, .catalog = a->catalog, .registry = a->registry};
+	reg_verify_options opt = {.key = a->key, .catalog = a->catalog, .registry = a->registry,
+				  .keys = a->keys, .test_authority = a->test_authority,
+				  .offset_min = a->offset};
 	int rc = strcmp(path, "-") == 0 ? reg_archive_load_fp(stdin, "-", &e, &why)
 					: reg_archive_load(path, &e, &why);
 	if (rc == 0)
-		reg_verify_archive(e, &opt, &why);
+		rc = reg_verify_archive(e, &opt, &why);
 	reg_archive_entries_free(e);
-	if (!why) {
+	if (rc == 0) {
+		/* Genuine; notes, if any, are the explanation. */
+		char *notes = why ? reg_verify_reasons(why, path) : NULL;
 		put_input(path, strlen(path), out);
-		fputs("\tok\t\n", out);
+		fprintf(out, "\tok\t%s\n", notes ? notes : "");
+		free(notes);
+		reg_err_free(why);
 		return 1;
 	}
 	if (reg_err_exit_code(why) != REG_ENO) {
@@ -254,7 +273,7 @@ static int verify_archive(const struct archive_run *a, const char *path, FILE *o
 
 static int verify_archives(const struct verify *v, int argc, char **argv)
 {
-	struct archive_run a = {NULL, NULL, NULL};
+	struct archive_run a = {0};
 	reg_err *err = NULL, *trouble = NULL;
 	bool all_ok = true;
 	int code = REG_OK;
@@ -276,6 +295,7 @@ out:
 	reg_err_free(trouble);
 	reg_registry_free(a.registry);
 	reg_catalog_free(a.catalog);
+	reg_keyring_free(a.keys);
 	reg_sign_key_free(a.key);
 	reg_xml_cleanup();
 	return code;

@@ -592,3 +592,25 @@ out:
 	keyed_free(vb, nb);
 	return rc;
 }
+
+int reg_diff_say_genuine(const reg_archive_entries *e, const char *name,
+			 const reg_verify_options *opt, FILE *out, bool *genuine, reg_err **errp)
+{
+	reg_err *why = NULL;
+	int rc = reg_verify_archive(e, opt, &why);
+	if (genuine)
+		*genuine = rc == 0;
+	if (rc < 0 && reg_err_exit_code(why) != REG_ENO) {
+		reg_err_append(errp, &why);
+		return -1;
+	}
+	if (rc < 0) {
+		char *reasons = reg_verify_reasons(why, name);
+		fprintf(out, "! %s: not genuine: %s\n", name, reasons ? reasons : "out of memory");
+		free(reasons);
+	}
+	reg_err_free(why);
+	if (ferror(out))
+		return reg_err_set(errp, REG_EIO, "-", 0, NULL, "write failed");
+	return 0;
+}

@@ -48,6 +48,10 @@
  * dossier of a batch without an acceptance number, a number that appears twice in one file,
  * or anything in a batch that is not a dossier is REG_EDATA (the files cannot be lined up).
  *
+ * GENUINE.  An archive that is not genuine (libreg/verify.h) still compares, but the auditor
+ * must know: reg_diff_say_genuine writes `! NAME: not genuine: REASONS` for such a side before
+ * any difference (it is no difference itself, and counts in no *ndiff).
+ *
  * Lines go to the caller's stream, each ended by "\n"; a failed write is REG_EIO.  *ndiff
  * receives the number of lines written (in brief mode, the entries that differ): 0 means the
  * two are the same.  Nothing here keeps state between calls.
@@ -55,6 +59,7 @@
 #ifndef REG_DIFF_H
 #define REG_DIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -62,6 +67,7 @@
 
 #include "tarball.h"
 #include "errors.h"
+#include "verify.h"
 
 #define REG_DIFF_VALUE_MAX 512       /* bytes of a value shown before it is cut */
 #define REG_DIFF_DOSSIER_ENTRY "dossier.xml"
@@ -81,6 +87,11 @@ int reg_diff_tree(const char *entry, const xmlNode *a, const xmlNode *b, unsigne
 
 /* Compare two parsed dossier files (see DOSSIER FILES); name_a and name_b are what errors call
  * them.  A root that is neither <dossier> nor <batch> of the dossier namespace is REG_EDATA. */
+/* Verify archive `e` (called `name`) with `opt` and, when it is not genuine, write its `!`
+ * line.  *genuine (may be NULL) says which.  -1 only when the check itself failed (registry,
+ * memory). */
+int reg_diff_say_genuine(const reg_archive_entries *e, const char *name,
+			 const reg_verify_options *opt, FILE *out, bool *genuine, reg_err **errp);
 int reg_diff_dossiers(const xmlDoc *a, const char *name_a, const xmlDoc *b, const char *name_b,
 		      unsigned flags, FILE *out, size_t *ndiff, reg_err **errp);
 

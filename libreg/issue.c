@@ -14,6 +14,7 @@
 #include "seal.h"
 #include "sign.h"
 #include "tarball.h"
+#include "verdict.h"
 #include "xml.h"
 
 struct reg_issue {
@@ -316,9 +317,39 @@ out:
 	return rc;
 }
 
+/* verdicts/NN-<dept>.txt and .sig: each department statement of the final dossier, so one
+ * verdict can be checked with stock OpenSSL (libreg/verdict.h). */
+static int add_statements(reg_issue *is, reg_dossier *d, const char *number,
+			  reg_archive_writer *w, reg_err **errp)
+{
+	reg_approval *list = NULL;
+	reg_statement_file *files = NULL;
+	size_t n = 0, count = 0;
+	int rc = -1;
+	if (reg_dossier_approvals(d, &list, &n, errp) < 0 ||
+	    reg_statement_files(number, list, n, is->offset, &files, &count, errp) < 0)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		char path[sizeof files[i].name + 16];
+		if (!files[i].signed_)
+			continue;
+		snprintf(path, sizeof path, "%s/%s.txt", REG_VERDICT_DIR, files[i].name);
+		if (reg_archive_add_file(w, path, files[i].text, files[i].len, errp) < 0)
+			goto out;
+		snprintf(path, sizeof path, "%s/%s.sig", REG_VERDICT_DIR, files[i].name);
+		if (reg_archive_add_file(w, path, files[i].sig, REG_SIG_LEN, errp) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	reg_statement_files_free(files, count);
+	reg_approval_list_free(list, n);
+	return rc;
+}
+
 /* The final dossier `d` (already the registry's record) into a signed archive in memory. */
-static int build_archive(reg_issue *is, reg_dossier *d, const edition *e, unsigned char **bytes,
-			 size_t *len, reg_err **errp)
+static int build_archive(reg_issue *is, reg_dossier *d, const char *number, const edition *e,
+			 unsigned char **bytes, size_t *len, reg_err **errp)
 {
 	reg_document *docs = NULL;
 	size_t n = 0;
@@ -336,6 +367,7 @@ static int build_archive(reg_issue *is, reg_dossier *d, const edition *e, unsign
 	if (add_seals(is, d, e->uscc, e->issued_at, w, errp) < 0 ||
 	    reg_xml_serialize(reg_dossier_doc(d), &final, &final_len, errp) < 0 ||
 	    reg_archive_add_file(w, "dossier.xml", final, final_len, errp) < 0 ||
+	    add_statements(is, d, number, w, errp) < 0 ||
 	    reg_archive_add_signed_manifest(w, is->key, errp) < 0 ||
 	    reg_archive_write_mem(w, bytes, len, errp) < 0)
 		goto out;
@@ -383,7 +415,7 @@ static int record_edition(reg_issue *is, const char *number, reg_dossier *final,
 	    set_versions(is, final, rec, errp) < 0)
 		return -1;
 	set_issuance(is, final, e);
-	if (build_archive(is, final, e, bytes, len, errp) < 0 ||
+	if (build_archive(is, final, number, e, bytes, len, errp) < 0 ||
 	    reg_sha256_hex(*bytes, *len, sha, errp) < 0)
 		return -1;
 	reg_registry_archive row = {.uscc = e->uscc, .edition = e->number, .number = number,

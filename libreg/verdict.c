@@ -1,5 +1,7 @@
 #include "verdict.h"
 
+#include "clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,4 +250,82 @@ void reg_key_verdict_text(reg_key_verdict v, const char *dept, const char *other
 			 "another dossier or body");
 	else
 		snprintf(buf, size, "is signed by '%s'", dept);
+}
+
+/* Statements in the order of their files: time as an instant, then what groups them. */
+static int cmp_file(const void *pa, const void *pb)
+{
+	const reg_statement_file *x = pa, *y = pb;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	const reg_approval *a = x->first, *b = y->first;
+	int c;
+	if ((c = cmp_opt(a->dept, b->dept)) || (c = cmp_opt(a->time, b->time)) ||
+	    (c = cmp_opt(a->reviewer, b->reviewer)) || (c = cmp_opt(a->digest, b->digest)))
+		return c;
+	return cmp_opt(a->signature, b->signature);
+}
+
+void reg_statement_files_free(reg_statement_file *files, size_t count)
+{
+	for (size_t i = 0; files && i < count; i++)
+		free(files[i].text);
+	free(files);
+}
+
+int reg_statement_files(const char *number, const reg_approval *list, size_t n, int offset_min,
+			reg_statement_file **out, size_t *count, reg_err **errp)
+{
+	reg_approval *verdicts = calloc(n ? n : 1, sizeof *verdicts);
+	size_t *ord = calloc(n ? n : 1, sizeof *ord), *start = calloc(n + 1, sizeof *start), m = 0;
+	const reg_approval **group = calloc(n ? n : 1, sizeof *group);
+	size_t *origin = calloc(n ? n : 1, sizeof *origin);
+	reg_statement_file *files = NULL;
+	long groups = 0;
+	int rc = -1;
+	*out = NULL;
+	*count = 0;
+	if (!verdicts || !ord || !start || !group || !origin) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (list[i].verdict != REG_VERDICT_NOT_APPLICABLE) {
+			origin[m] = i;
+			verdicts[m++] = list[i]; /* shallow */
+		}
+	groups = reg_statements_group(verdicts, m, ord, start);
+	if (!(files = calloc(groups ? (size_t)groups : 1, sizeof *files))) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	for (long g = 0; g < groups; g++) {
+		size_t first = start[g], k = start[g + 1] - first;
+		for (size_t j = 0; j < k; j++)
+			group[j] = &list[origin[ord[first + j]]];
+		reg_statement_file *f = &files[g];
+		f->first = group[0];
+		f->n = k;
+		f->signed_ = reg_signature_decode(group[0]->signature, f->sig) == 0;
+		if (reg_time_parse(group[0]->time, offset_min, &f->at, NULL, NULL) < 0)
+			f->at = INT64_MIN;
+		if (reg_statement_text(number, group, k, &f->text, &f->len, errp) < 0)
+			goto out;
+	}
+	qsort(files, (size_t)groups, sizeof *files, cmp_file);
+	for (long g = 0; g < groups; g++)
+		snprintf(files[g].name, sizeof files[g].name, "%02ld-%.64s", g + 1,
+			 files[g].first->dept ? files[g].first->dept : "");
+	*out = files;
+	*count = (size_t)groups;
+	files = NULL;
+	rc = 0;
+out:
+	reg_statement_files_free(files, groups > 0 ? (size_t)groups : 0);
+	free(verdicts);
+	free(ord);
+	free(start);
+	free(group);
+	free(origin);
+	return rc;
 }

@@ -91,6 +91,32 @@ int reg_statement_check(const reg_keyring *kr, const char *number,
 			reg_key_verdict *verdict, char fingerprint[65], const char **other,
 			reg_err **errp);
 
+/*
+ * The statements of a dossier's approvals as files of its archive (docs/signatures.md):
+ * verdicts/NN-<dept>.txt holds a statement's text and verdicts/NN-<dept>.sig its raw 64-byte
+ * signature, so that anyone can check one verdict with stock OpenSSL:
+ *     openssl pkeyutl -verify -pubin -inkey tax.pub -rawin -in verdicts/03-tax.txt \
+ *             -sigfile verdicts/03-tax.sig
+ * NN counts the statements from 01 in the order of their time (as an instant), then department,
+ * reviewer, body digest and signature.  Not-applicable approvals make no statement; unsigned
+ * statements (archives issued before verdicts were signed) are listed with signed = false and
+ * get no files.  Times are read with offset_min.  *out (count entries) is the caller's.
+ */
+#define REG_VERDICT_DIR "verdicts"
+typedef struct reg_statement_file {
+	char name[80];                    /* "03-tax": verdicts/<name>.txt and .sig */
+	char *text;                       /* the statement, NUL-terminated */
+	size_t len;
+	unsigned char sig[REG_SIG_LEN];
+	bool signed_;                     /* a signature that decodes */
+	const reg_approval *first;        /* one of its approvals (for messages), in `list` */
+	int64_t at;                       /* its time as an instant */
+	size_t n;                         /* how many approvals it holds */
+} reg_statement_file;
+int reg_statement_files(const char *number, const reg_approval *list, size_t n, int offset_min,
+			reg_statement_file **out, size_t *count, reg_err **errp);
+void reg_statement_files_free(reg_statement_file *files, size_t count);
+
 /* The words a refusal uses for a verdict other than valid ("is not signed", "is signed with
  * commerce's key, not tax's", …) into buf. */
 void reg_key_verdict_text(reg_key_verdict v, const char *dept, const char *other, bool unsigned_,

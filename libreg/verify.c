@@ -1,11 +1,14 @@
 #include "verify.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dossier.h"
 #include "ids.h"
+#include "verdict.h"
 #include "xml.h"
 
 #define LICENSE "license.xml"
@@ -54,7 +57,28 @@ typedef struct vctx {
 	char **seal_types;
 	size_t n_seals;
 	bool filing_ok;
+	/* What the documents say, for their agreement with dossier.xml (step 10). */
+	char *name;              /* dossier.xml's enterprise name */
+	char *license_name, *license_acceptance, *filing_name;
+	char **record_names;     /* per catalog item, its registration record's name */
+	char **record_usccs;
+	/* The statement files dossier.xml's approvals make (step 9). */
+	reg_statement_file *statements;
+	size_t n_statements;
+	reg_approval *approvals;  /* what the statements point into */
+	size_t n_approvals;
+	reg_err *notes;           /* said only of a genuine archive */
 } vctx;
+
+static void note(vctx *v, const char *fmt, ...) REG_PRINTF(2, 3);
+/* Something the auditor should know that does not make the archive less genuine. */
+static void note(vctx *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reg_err_setv(&v->notes, REG_OK, NULL, 0, NULL, fmt, ap);
+	va_end(ap);
+}
 
 /* ---- documents ---------------------------------------------------------------------------- */
 
@@ -208,6 +232,9 @@ static void check_license(vctx *v)
 		free(t);
 	}
 	scan_ids(v, LICENSE, root);
+	v->license_name = reg_xml_child_text(root, REG_NS_ARCHIVE, "name");
+	v->license_acceptance = reg_xml_attr(reg_xml_child(root, REG_NS_ARCHIVE, "issued"),
+					     "acceptance");
 	xmlFreeDoc(doc);
 }
 
@@ -224,6 +251,7 @@ static void check_filing(vctx *v)
 	const xmlNode *root = xmlDocGetRootElement(doc);
 	scan_ids(v, FILING, root);
 	const xmlNode *ent = reg_xml_child(root, REG_NS_ARCHIVE, "enterprise");
+	v->filing_name = reg_xml_child_text(ent, REG_NS_ARCHIVE, "name");
 	char *u = reg_xml_attr(ent, "uscc");
 	if (u) {
 		xmlAttr *a = xmlHasProp(ent, BAD_CAST "uscc");
@@ -325,7 +353,175 @@ static void check_dossier(vctx *v)
 		same_uscc(v, DOSSIER, (const xmlNode *)xmlHasProp(is, BAD_CAST "uscc"), u);
 	free(u);
 	v->dossier_number = reg_xml_attr(reg_xml_child(root, REG_NS_DOSSIER, "acceptance"), "number");
-	xmlFreeDoc(doc);
+	v->name = reg_xml_child_text(reg_xml_child(root, REG_NS_DOSSIER, "enterprise"),
+				     REG_NS_DOSSIER, "name");
+	reg_err *err = NULL;
+	reg_dossier *d = reg_dossier_adopt(doc, DOSSIER, 0, &err);
+	if (d && reg_dossier_approvals(d, &v->approvals, &v->n_approvals, &err) == 0)
+		reg_statement_files(v->dossier_number ? v->dossier_number : "", v->approvals,
+				    v->n_approvals, v->opt->offset_min, &v->statements,
+				    &v->n_statements, &err);
+	if (err) {
+		reg_err_recode(err, REG_ENO);
+		reg_err_locate(err, DOSSIER, 0);
+		reg_err_append(&v->found, &err);
+	}
+	reg_dossier_free(d);
+}
+
+/* Step 9: the departments' statements and their files. */
+static void check_verdicts(vctx *v)
+{
+	size_t unsigned_ = 0;
+	for (size_t i = 0; i < v->n_statements; i++)
+		unsigned_ += !v->statements[i].signed_;
+	bool any_file = false;
+	for (size_t j = 0; j < reg_archive_count(v->e); j++)
+		any_file |= strncmp(reg_archive_at(v->e, j)->path, REG_VERDICT_DIR "/",
+				    strlen(REG_VERDICT_DIR) + 1) == 0;
+	if (v->n_statements && unsigned_ == v->n_statements && !any_file) {
+		note(v, "its %zu verdicts are unsigned: issued before verdicts were signed",
+		     v->n_statements);
+		return;
+	}
+	if (!v->opt->keys && v->n_statements > unsigned_)
+		note(v, "the departments' signatures were not checked: no department keys");
+	for (size_t i = 0; i < v->n_statements; i++) {
+		const reg_statement_file *f = &v->statements[i];
+		const reg_approval *a = f->first;
+		if (!f->signed_) {
+			reg_err_add(&v->found, REG_ENO, DOSSIER, 0, "/dossier/approvals/approval",
+				    "the verdict of '%s' on '%s' at %s is not signed", a->dept, a->item,
+				    a->time);
+			continue;
+		}
+		char path[sizeof f->name + 16];
+		snprintf(path, sizeof path, REG_VERDICT_DIR "/%s.txt", f->name);
+		const reg_archive_file *txt = reg_archive_find(v->e, path);
+		if (!txt)
+			reg_err_add(&v->found, REG_ENO, NULL, 0, NULL, "no %s", path);
+		else if (txt->len != f->len || memcmp(txt->data, f->text, f->len) != 0)
+			reg_err_add(&v->found, REG_ENO, path, 0, NULL,
+				    "not the statement of dossier.xml's verdicts of '%s' at %s",
+				    a->dept, a->time);
+		snprintf(path, sizeof path, REG_VERDICT_DIR "/%s.sig", f->name);
+		const reg_archive_file *sig = reg_archive_find(v->e, path);
+		if (!sig)
+			reg_err_add(&v->found, REG_ENO, NULL, 0, NULL, "no %s", path);
+		else if (sig->len != REG_SIG_LEN || memcmp(sig->data, f->sig, REG_SIG_LEN) != 0)
+			reg_err_add(&v->found, REG_ENO, path, 0, NULL,
+				    "not the signature of dossier.xml's verdicts of '%s' at %s",
+				    a->dept, a->time);
+		if (!v->opt->keys)
+			continue;
+		reg_key_verdict kv = REG_KEY_MISMATCH;
+		const char *other = NULL;
+		reg_err *err = NULL;
+		if (reg_keyring_check(v->opt->keys, a->dept, f->at, f->text, f->len, f->sig, &kv,
+				      NULL, &other, &err) < 0) {
+			reg_err_append(&v->found, &err);
+			continue;
+		}
+		if (kv != REG_KEY_VALID) {
+			char why[160];
+			reg_key_verdict_text(kv, a->dept, other, false, why, sizeof why);
+			reg_err_add(&v->found, REG_ENO, DOSSIER, 0, "/dossier/approvals/approval",
+				    "the verdict of '%s' on '%s' at %s %s", a->dept, a->item, a->time,
+				    why);
+		}
+	}
+}
+
+/* Step 10, the tree: the files an issuance archive holds, and nothing else. */
+static bool expected_file(const vctx *v, const char *p)
+{
+	static const char *const fixed[] = {LICENSE, LICENSE_SVG, DOSSIER, FILING,
+					    REG_ARCHIVE_MANIFEST, REG_ARCHIVE_MANIFEST_SIG};
+	const reg_catalog *cat = v->opt->catalog;
+	char path[REG_ARCHIVE_MAX_NAME + 64];
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		if (strcmp(p, fixed[i]) == 0)
+			return true;
+	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
+		const reg_item *it = reg_catalog_item(cat, i);
+		snprintf(path, sizeof path, REG_DIR "%02d-%s.xml", reg_item_number(it), reg_item_id(it));
+		if (strcmp(p, path) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < reg_catalog_seal_count(cat); i++) {
+		const reg_seal_type *t = reg_catalog_seal(cat, i);
+		snprintf(path, sizeof path, SEAL_DIR "%s-%s.svg", reg_seal_type_code(t),
+			 reg_seal_type_id(t));
+		if (strcmp(p, path) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < v->n_statements; i++) {
+		if (!v->statements[i].signed_)
+			continue;
+		snprintf(path, sizeof path, REG_VERDICT_DIR "/%s.txt", v->statements[i].name);
+		if (strcmp(p, path) == 0)
+			return true;
+		snprintf(path, sizeof path, REG_VERDICT_DIR "/%s.sig", v->statements[i].name);
+		if (strcmp(p, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The registration records whose `values` (name or USCC, per catalog item) are not `want`:
+ * one problem for one record, one for many (all twenty of a forged archive say the same). */
+static void disagreeing_records(vctx *v, char *const *values, const char *want,
+				const char *field, const char *what)
+{
+	const reg_catalog *cat = v->opt->catalog;
+	char path[REG_ARCHIVE_MAX_NAME + 64], q1[QUOTED_SIZE], q2[QUOTED_SIZE];
+	size_t count = 0, first = 0;
+	for (size_t i = 0; values && i < reg_catalog_item_count(cat); i++)
+		if (values[i] && strcmp(values[i], want) != 0 && count++ == 0)
+			first = i;
+	if (count == 0)
+		return;
+	const reg_item *it = reg_catalog_item(cat, first);
+	snprintf(path, sizeof path, REG_DIR "%02d-%s.xml", reg_item_number(it), reg_item_id(it));
+	if (count == 1)
+		reg_err_add(&v->found, REG_ENO, path, 0, field, "%s %s is not the archive's %s", what,
+			    quote(values[first], q1), quote(want, q2));
+	else
+		reg_err_add(&v->found, REG_ENO, REG_DIR, 0, field,
+			    "%zu registration records name %s %s, not the archive's %s", count,
+			    what, quote(values[first], q1), quote(want, q2));
+}
+
+static void check_tree(vctx *v)
+{
+	char q1[QUOTED_SIZE], q2[QUOTED_SIZE];
+	for (size_t j = 0; j < reg_archive_count(v->e); j++) {
+		const char *p = reg_archive_at(v->e, j)->path;
+		/* Strays in registrations/ and drawings in seals/ have their own checks. */
+		bool own_check = strncmp(p, REG_DIR, strlen(REG_DIR)) == 0 ||
+				 (strncmp(p, SEAL_DIR, strlen(SEAL_DIR)) == 0 && strlen(p) > 4 &&
+				  strcmp(p + strlen(p) - 4, ".svg") == 0);
+		if (!own_check && !expected_file(v, p))
+			reg_err_add(&v->found, REG_ENO, NULL, 0, NULL,
+				    "%s is not part of an issuance archive", p);
+	}
+	if (!v->name)
+		return;
+	if (v->license_name && strcmp(v->license_name, v->name) != 0)
+		reg_err_add(&v->found, REG_ENO, LICENSE, 0, "/license/name",
+			    "the license names %s, the dossier %s", quote(v->license_name, q1),
+			    quote(v->name, q2));
+	if (v->license_acceptance && v->dossier_number &&
+	    strcmp(v->license_acceptance, v->dossier_number) != 0)
+		reg_err_add(&v->found, REG_ENO, LICENSE, 0, "/license/issued/@acceptance",
+			    "the license is of dossier %s, the archive's dossier.xml is %s",
+			    quote(v->license_acceptance, q1), quote(v->dossier_number, q2));
+	if (v->filing_name && strcmp(v->filing_name, v->name) != 0)
+		reg_err_add(&v->found, REG_ENO, FILING, 0, "/seal-filing/enterprise/name",
+			    "the seals are filed for %s, the dossier is of %s",
+			    quote(v->filing_name, q1), quote(v->name, q2));
+	disagreeing_records(v, v->record_names, v->name, "/registration/name", "name");
+	disagreeing_records(v, v->record_usccs, v->top, "/registration/uscc", "USCC");
 }
 
 /* The twenty registration records (the catalog's items), and nothing else in registrations/. */
@@ -333,10 +529,19 @@ static void check_registrations(vctx *v)
 {
 	const reg_catalog *cat = v->opt->catalog;
 	char path[REG_ARCHIVE_MAX_NAME + 64];
-	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
+	size_t n = reg_catalog_item_count(cat);
+	v->record_names = calloc(n + 1, sizeof *v->record_names);
+	v->record_usccs = calloc(n + 1, sizeof *v->record_usccs);
+	for (size_t i = 0; i < n; i++) {
 		const reg_item *it = reg_catalog_item(cat, i);
 		snprintf(path, sizeof path, REG_DIR "%02d-%s.xml", reg_item_number(it), reg_item_id(it));
-		xmlFreeDoc(load_doc(v, path, REG_NS_ARCHIVE, "registration"));
+		xmlDoc *doc = load_doc(v, path, REG_NS_ARCHIVE, "registration");
+		const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+		if (root && v->record_names && v->record_usccs) {
+			v->record_names[i] = reg_xml_child_text(root, REG_NS_ARCHIVE, "name");
+			v->record_usccs[i] = reg_xml_child_text(root, REG_NS_ARCHIVE, "uscc");
+		}
+		xmlFreeDoc(doc);
 	}
 	for (size_t j = 0; j < reg_archive_count(v->e); j++) {
 		const char *p = reg_archive_at(v->e, j)->path;
@@ -415,7 +620,27 @@ static void check_registry(vctx *v)
 		return;
 	}
 	const char *sha = reg_archive_sha256(v->e);
-	if (!is.archive_sha256)
+	reg_registry_archive edition = {0}, latest = {0};
+	bool recorded = false, have_latest = false;
+	if (reg_registry_find_archive(reg, sha, &edition, &recorded, &v->found) < 0 ||
+	    (recorded && reg_registry_get_archive(reg, v->top, 0, &latest, &have_latest,
+						  &v->found) < 0)) {
+		reg_registry_issuance_clear(&is);
+		reg_registry_archive_clear(&edition);
+		return;
+	}
+	if (recorded && strcmp(edition.uscc, v->top) != 0)
+		reg_err_add(&v->found, REG_ENO, NULL, 0, NULL,
+			    "these bytes are the archive the registry issued for USCC %s, not %s",
+			    quote(edition.uscc, q1), quote(v->top, q2));
+	else if (recorded && have_latest && latest.edition != edition.edition)
+		note(v, "edition %lld, superseded by edition %lld", (long long)edition.edition,
+		     (long long)latest.edition);
+	else if (recorded && edition.edition > 1)
+		note(v, "edition %lld", (long long)edition.edition);
+	if (recorded) {
+		/* An edition the registry recorded: genuine whatever the issuance's first digest. */
+	} else if (!is.archive_sha256)
 		reg_err_add(&v->found, REG_ENO, NULL, 0, NULL,
 			    "the registry holds no archive digest for USCC %s", quote(v->top, q1));
 	else if (strcmp(is.archive_sha256, sha) != 0)
@@ -429,6 +654,8 @@ static void check_registry(vctx *v)
 			    "dossier %s, but the registry issued this USCC to dossier %s",
 			    quote(v->dossier_number, q1), quote(is.number, q2));
 	reg_registry_issuance_clear(&is);
+	reg_registry_archive_clear(&edition);
+	reg_registry_archive_clear(&latest);
 
 	if (!v->filing_ok)
 		return;
@@ -478,16 +705,36 @@ int reg_verify_archive(const reg_archive_entries *e, const reg_verify_options *o
 	check_dossier(&v);
 	if (opt->registry)
 		check_registry(&v);
+	check_verdicts(&v);
+	check_tree(&v);
+	if (opt->test_authority)
+		note(&v, "signed by the TEST authority %s, whose keys are public: it proves nothing",
+		     opt->test_authority);
 
 	free(v.dossier_number);
+	free(v.name);
+	free(v.license_name);
+	free(v.license_acceptance);
+	free(v.filing_name);
+	for (size_t i = 0; v.record_names && i < reg_catalog_item_count(opt->catalog); i++) {
+		free(v.record_names[i]);
+		free(v.record_usccs[i]);
+	}
+	free(v.record_names);
+	free(v.record_usccs);
+	reg_statement_files_free(v.statements, v.n_statements);
+	reg_approval_list_free(v.approvals, v.n_approvals);
 	for (size_t j = 0; j < v.n_seals; j++) {
 		free(v.seal_codes[j]);
 		free(v.seal_types[j]);
 	}
 	free(v.seal_codes);
 	free(v.seal_types);
-	if (!v.found)
+	if (!v.found) {
+		reg_err_append(errp, &v.notes);
 		return 0;
+	}
+	reg_err_free(v.notes);
 	reg_err_append(errp, &v.found);
 	return -1;
 }

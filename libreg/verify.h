@@ -35,11 +35,21 @@
  *     and only these are taken for identifiers);
  *  7. the seal set filed: seals/filing.xml's <seals> holds exactly one <seal> per catalog seal
  *     type (by its `type`, the type's code), each with a seal code, no code twice;
- *  8. with a registry: the USCC was issued by it, the archive's SHA-256 is the one recorded at
- *     issuance (when it differs, the message says whether the tar is still canonical — the
+ *  8. with a registry: the USCC was issued by it, the archive's SHA-256 is that of an edition
+ *     the registry recorded for it (an earlier edition is genuine and said to be superseded;
+ *     a digest of no edition: the message says whether the tar is still canonical — the
  *     writer's exact bytes — or was repacked), dossier.xml's acceptance number is the
  *     issuance's dossier, and the seal codes of seals/filing.xml are exactly those the
- *     registry filed for this USCC, each of the same type.
+ *     registry filed for this USCC, each of the same type;
+ *  9. the departments' signatures (docs/signatures.md): dossier.xml's approvals grouped into
+ *     statements, each signed by the key its department had at the statement's time, and for
+ *     each one verdicts/NN-<dept>.txt holding exactly that statement and verdicts/NN-<dept>.sig
+ *     its signature.  An archive issued before verdicts were signed (no signature at all, no
+ *     verdicts/) is genuine and says its verdicts are unsigned; an unsigned statement beside
+ *     signed ones is not;
+ * 10. the tree: no file but those steps 3 and 9 name (and MANIFEST, MANIFEST.sig); and every
+ *     document agrees with dossier.xml: license.xml's name and acceptance number, every
+ *     registration record's USCC and name, seals/filing.xml's enterprise name.
  * A document that cannot be parsed is reported once and its later checks are skipped.
  *
  * Only a failure of the check itself is anything but REG_ENO: the registry busy (REG_EBUSY),
@@ -53,15 +63,24 @@
 #include "catalog.h"
 #include "errors.h"
 #include "registry.h"
+#include "keyring.h"
 #include "sign.h"
 
 typedef struct reg_verify_options {
 	const reg_sign_key *key;     /* the authority's key (public or private); required */
 	const reg_catalog *catalog;  /* the items and seal types an archive holds; required */
 	reg_registry *registry;      /* NULL: no registry comparison (step 8 skipped) */
+	const reg_keyring *keys;     /* the departments' keys (step 9); NULL skips the check of
+				      * their signatures (said in a note) */
+	const char *test_authority;  /* the TEST authority's name when the key is the shipped
+				      * test key (or the configured authority is test-only): said
+				      * in a note; NULL otherwise */
+	int offset_min;              /* the authority's zone, to read approval times */
 } reg_verify_options;
 
-/* 0: the archive passed every check.  -1: *errp holds the chain (see above). */
+/* 0: the archive passed every check; *errp may then hold notes (code REG_OK: "signed by the
+ * TEST authority …", "its verdicts are unsigned: …", "edition 1, superseded by edition 2").
+ * -1: *errp holds the chain (see above), notes included. */
 int reg_verify_archive(const reg_archive_entries *e, const reg_verify_options *opt,
 		       reg_err **errp);
 

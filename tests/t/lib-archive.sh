@@ -9,6 +9,8 @@
 # dossier, so changing one field of the application changes exactly the documents carrying it.
 
 MKARCHIVE=$REG_BUILD_DIR/tests/mkarchive
+# What reg-verify says of an archive checked with the shipped TEST authority's key.
+TESTNOTE="signed by the TEST authority 乌海市海勃湾区市场监督管理局, whose keys are public: it proves nothing"
 KEY=$FIXTURES/authority/authority.key
 PUB=$FIXTURES/authority/authority.pub
 NOW=2026-11-23T09:00:00+08:00

@@ -74,7 +74,9 @@ test_expect_success 'added and removed entries; attributes, elements and values 
 	+ notes.txt
 	- registrations/10-recycling.xml
 	EOF
-	test_expect_code 1 reg-diff $A b.tar.gz >out &&
+	test_expect_code 1 reg-diff $A b.tar.gz >all &&
+	grep -qx "! b.tar.gz: not genuine: no registrations/10-recycling.xml; notes.txt is not part of an issuance archive" all &&
+	grep -v "^! " all >out &&
 	test_cmp expect out &&
 	cat >expect <<-\EOF &&
 	~ MANIFEST
@@ -85,7 +87,8 @@ test_expect_success 'added and removed entries; attributes, elements and values 
 	- notes.txt
 	+ registrations/10-recycling.xml
 	EOF
-	test_expect_code 1 reg-diff b.tar.gz $A >out &&
+	test_expect_code 1 reg-diff b.tar.gz $A >all &&
+	grep -v "^! " all >out &&
 	test_cmp expect out
 '
 
@@ -94,7 +97,22 @@ test_expect_success 'archives of two different USCCs line up by entry path' '
 	"$MKARCHIVE" "$KEY" 914403001922038216 $MTIME a/tree other.tar.gz &&
 	test "$(tar -tzf other.tar.gz | head -n 1)" = 914403001922038216/ &&
 	reg-diff $A other.tar.gz >out &&
-	test_cmp /dev/null out
+	grep -q "^! other.tar.gz: not genuine: " out &&
+	test "$(wc -l <out)" = 1 &&
+	grep -q "20 registration records name USCC .91150302MA0000015Y., not the archive.s .914403001922038216." out
+'
+
+test_expect_success 'an archive that is not genuine is said to be so, first; the same bytes twice exit 0' '
+	pipeline a &&
+	cp -r a/tree b && echo "无" >b/extra.txt && pack b b.tar.gz &&
+	test_expect_code 1 reg-diff $A b.tar.gz >out &&
+	head -n 1 out >first &&
+	echo "! b.tar.gz: not genuine: extra.txt is not part of an issuance archive" >expect &&
+	test_cmp expect first &&
+	grep -qx "+ extra.txt" out &&
+	reg-diff b.tar.gz b.tar.gz >out &&
+	test "$(grep -c "^! b.tar.gz: not genuine" out)" = 2 &&
+	test "$(wc -l <out)" = 2
 '
 
 test_expect_success 'control characters and long values stay on one line' '
@@ -104,7 +122,8 @@ test_expect_success 'control characters and long values stay on one line' '
 	long=$(printf "%0600d" 0) &&
 	sed -i "s|<name>\\(.*\\)</name>|<name>$long</name>|" b/license.xml &&
 	pack b b.tar.gz &&
-	test_expect_code 1 reg-diff $A b.tar.gz >out &&
+	test_expect_code 1 reg-diff $A b.tar.gz >all &&
+	grep -v "^! " all >out &&
 	grep -Fx "~ license.xml /license/established: 2026-11-23 → 2026\\t11\\n23\\\\" out &&
 	grep -q "^~ license.xml /license/name: 乌海市恒泰商贸有限公司 → 0\{512\}\.\.\.$" out &&
 	test "$(wc -l <out)" = 4
@@ -212,6 +231,7 @@ test_expect_success 'real pipeline: one field changed shows that field and what 
 		-e "^~ dossier.xml /dossier/approvals/approval\[[0-9]*\]/@body-digest: [0-9a-f]\{64\} → [0-9a-f]\{64\}$" \
 		-e "^~ dossier.xml /dossier/approvals/approval\[[0-9]*\]/@signature: [A-Za-z0-9+/]\{86\}== → [A-Za-z0-9+/]\{86\}==$" \
 		-e "^~ dossier.xml /dossier/versions/version/@digest: [0-9a-f]\{64\} → [0-9a-f]\{64\}$" \
+		-e "^~ verdicts/[0-9][0-9]-[a-z]*\.\(txt\|sig\)$" \
 		out &&
 	! grep -q "^~ registrations/" out
 '

@@ -21,9 +21,9 @@ remanifest() {
 		LC_ALL=C sort | xargs sha256sum >MANIFEST)
 }
 
-test_expect_success 'a genuine archive is ok: path, ok, empty reasons; exit 0' '
+test_expect_success 'a genuine archive is ok: path, ok, the TEST authority named; exit 0' '
 	pipeline a &&
-	printf "%s\tok\t\n" $A >expect &&
+	printf "%s\tok\t%s\n" $A "$TESTNOTE" >expect &&
 	reg-verify $A >out &&
 	test_cmp expect out &&
 	reg-verify --key "$PUB" $A >out &&
@@ -71,7 +71,7 @@ test_expect_success 'repacked without any change: still genuine (the signature c
 	mkdir x && bsdtar -xzf $A -C x && repack x same.tar.gz &&
 	! cmp -s $A same.tar.gz &&
 	reg-verify same.tar.gz >out &&
-	grep -q "	ok	$" out
+	grep -q "	ok	$TESTNOTE$" out
 '
 
 test_expect_success 'an entry missing from or extra to MANIFEST is named' '
@@ -167,7 +167,7 @@ registry_of() {
 test_expect_success '--db: the registry agrees (issued, same digest, same seals)' '
 	pipeline a &&
 	registry_of a/r.db "$(sha256sum $A | cut -d" " -f1)" &&
-	printf "%s\tok\t\n" $A >expect &&
+	printf "%s\tok\t%s\n" $A "$TESTNOTE" >expect &&
 	reg-verify --db a/r.db $A >out &&
 	test_cmp expect out &&
 	REG_DB=a/r.db reg-verify $A >out &&
@@ -198,7 +198,7 @@ test_expect_success 'several archives: one line each, delayed exit; a missing on
 	test "$(wc -l <out)" = 2 &&
 	grep -q "missing.tar.gz: cannot open" err &&
 	reg-verify - <good.tar.gz >out &&
-	printf -- "-\tok\t\n" >expect && test_cmp expect out
+	printf -- "-\tok\t%s\n" "$TESTNOTE" >expect && test_cmp expect out
 '
 
 test_expect_success 'usage: --explain and --key do not mix with the other mode' '
@@ -242,7 +242,7 @@ test_expect_success 'real pipeline: issued archives verify against their registr
 		reg-issue --db r.db -o archives >issued.tsv &&
 	test "$(wc -l <issued.tsv)" = 1 &&
 	path=$(cut -f2 issued.tsv) &&
-	printf "%s\tok\t\n" "$path" >expect &&
+	printf "%s\tok\t%s\n" "$path" "$TESTNOTE" >expect &&
 	reg-verify --db r.db "$path" >out &&
 	test_cmp expect out &&
 	uscc=$(cut -f1 issued.tsv) &&

@@ -263,7 +263,9 @@ static void test_uscc(void)
 		       "seals/filing.xml:2: /seal-filing/enterprise/@uscc: USCC '" USCC "' is not "
 		       "the archive's '91150302MA0000015X'; "
 		       "dossier.xml:8: /dossier/issuance/@uscc: USCC '" USCC "' is not the archive's "
-		       "'91150302MA0000015X'",
+		       "'91150302MA0000015X'; "
+		       "registrations/: /registration/uscc: 20 registration records name USCC '" USCC
+		       "', not the archive's '91150302MA0000015X'",
 		       "an invalid top directory, and every document disagreeing with it");
 
 	set_edit(&s, "license.xml", "<uscc>" USCC "</uscc>", "");
@@ -340,15 +342,16 @@ static void test_layout(void)
 	set_put(&s, "registrations/21-extra.xml", "<registration xmlns=\"urn:regkit:archive:1\"/>");
 	set_put(&s, "seals/06-spare.svg", svg);
 	set_put(&s, "seals/notes.txt", "not a seal");
-	set_put(&s, "README", "extra files elsewhere are allowed: MANIFEST covers them");
+	set_put(&s, "README", "a file of its own beside the documents, listed in MANIFEST");
 	expect_reasons(&s, USCC,
 		       "no license.svg; "
 		       "no registrations/10-recycling.xml; "
 		       "registrations/21-extra.xml is not a registration record of the catalog; "
 		       "no seals/03-invoice.svg; "
-		       "seals/06-spare.svg is not a seal of the catalog",
-		       "twenty records and five seals, named by the catalog; nothing else in their "
-		       "places");
+		       "seals/06-spare.svg is not a seal of the catalog; "
+		       "README is not part of an issuance archive; "
+		       "seals/notes.txt is not part of an issuance archive",
+		       "twenty records and five seals, named by the catalog; nothing else at all");
 	set_free(&s);
 
 	sample(&s);
