@@ -20,6 +20,8 @@
 #include "cli.h"
 #include "clock.h"
 #include "escalation.h"
+#include "ledger.h"
+#include "rules.h"
 #include "registry.h"
 #include "xml.h"
 
@@ -37,6 +39,7 @@ enum {
 	OPT_WITHIN,
 	OPT_XML,
 	OPT_ESCALATE,
+	OPT_EXPORT,
 };
 
 typedef enum view {
@@ -45,10 +48,11 @@ typedef enum view {
 	VIEW_PENDING,
 	VIEW_COMMITMENTS,
 	VIEW_ESCALATE,
+	VIEW_EXPORT,
 } view;
 
 static const char *const view_names[] = {"dossiers", "overdue", "pending", "commitments",
-					 "escalate"};
+					 "escalate", "export"};
 
 typedef struct run {
 	reg_config *cfg;
@@ -59,6 +63,8 @@ typedef struct run {
 	bool xml;
 	int64_t within;
 	bool within_given;
+	char **numbers;     /* --export: the acceptance numbers */
+	int n_numbers;
 } run;
 
 static void usage(void)
@@ -67,6 +73,7 @@ static void usage(void)
 	       "       %s --overdue | --pending [--state STATE] [--xml] [-o FILE] [options]\n"
 	       "       %s --commitments [--within DURATION] [--xml] [-o FILE] [options]\n"
 	       "       %s --escalate -o DIR [options]\n"
+	       "       %s --export [-o FILE] [options] NUMBER...\n"
 	       "Show the registry: dossiers (default), reviews past a rung of the escalation ladder\n"
 	       "(--overdue) or all pending ones (--pending), commitments falling due or overdue\n"
 	       "(--commitments); or write each due escalation slip once into DIR (--escalate).\n\n"
@@ -77,12 +84,14 @@ static void usage(void)
 	       "      --commitments     owed commitments due within --within, or overdue\n"
 	       "      --within DURATION how far ahead --commitments looks (ISO 8601, default P3D)\n"
 	       "      --escalate        write the due slips into the directory given by -o\n"
+	       "      --export          the dossiers NUMBER... as the registry holds them (what\n"
+	       "                        reg-apply wrote, with what was recorded since)\n"
 	       "      --xml             XML (urn:regkit:status:1) instead of TSV\n"
 	       "  -o, --output PATH     the output file (default standard output), or with\n"
 	       "                        --escalate the slip directory\n\n%s\n"
 	       "Exit status: 0 success, 64 usage, 66 no registry, 73 cannot create output,\n"
 	       "75 registry busy, 78 bad catalog or configuration.\n",
-	       prog, prog, prog, prog, reg_cli_config_help);
+	       prog, prog, prog, prog, prog, reg_cli_config_help);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -366,6 +375,8 @@ static int show(run *r, reg_err **errp)
 		fprintf(stderr, "%s: %zu slip%s written to %s, %zu already issued\n", prog,
 			c.written, c.written == 1 ? "" : "s", r->output, c.already);
 		break;
+	case VIEW_EXPORT: /* export(), not a table */
+		break;
 	}
 	if (table_end(&t, errp) < 0)
 		rc = -1;
@@ -375,6 +386,53 @@ out:
 		rc = -1;
 	free(c.reviews);
 	reg_escalation_free(esc);
+	reg_registry_free(reg);
+	reg_catalog_free(cat);
+	return rc;
+}
+
+/* --export: each dossier as the registry holds it; one that is not held is said and skipped. */
+static int export(run *r, reg_err **errp)
+{
+	reg_catalog *cat = NULL;
+	reg_registry *reg = NULL;
+	reg_ledger *ledger = NULL;
+	reg_rules *rules = NULL;
+	reg_xml_out *xo = NULL;
+	FILE *out = NULL;
+	int64_t now = 0;
+	int offset = 0, rc = -1;
+	size_t missing = 0;
+	reg_xml_init(reg_config_schema_dir(r->cfg));
+	if (!(cat = reg_catalog_load(reg_config_catalog_path(r->cfg), reg_config_schema_dir(r->cfg),
+				     errp)) ||
+	    reg_config_now(r->cfg, &now, errp) < 0 || reg_config_offset(r->cfg, &offset, errp) < 0 ||
+	    !(reg = reg_registry_open_readonly(reg_config_db(r->cfg), errp)) ||
+	    !(ledger = reg_ledger_new(cat, NULL, offset, errp)) || !(rules = reg_rules_new(errp)) ||
+	    !(out = reg_cli_open_output(r->output, errp)) ||
+	    !(xo = reg_xml_out_new(out, r->n_numbers > 1)))
+		goto out;
+	rc = 0;
+	for (int i = 0; i < r->n_numbers && rc == 0; i++) {
+		reg_err *err = NULL;
+		reg_dossier *d = reg_ledger_export(ledger, reg, rules, r->numbers[i], now, &err);
+		if (d)
+			rc = reg_xml_out_write(xo, reg_dossier_doc(d), errp);
+		else if (reg_cli_delay(prog, err, NULL, 0, &missing, errp) < 0)
+			rc = -1;
+		reg_dossier_free(d);
+	}
+	if (reg_xml_out_finish(xo, errp) < 0)
+		rc = -1;
+	if (rc == 0 && missing)
+		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu of %d dossiers not in the registry",
+				 missing, r->n_numbers);
+out:
+	reg_xml_out_free(xo);
+	if (out && reg_cli_close(out, r->output, errp) < 0)
+		rc = -1;
+	reg_rules_free(rules);
+	reg_ledger_free(ledger);
 	reg_registry_free(reg);
 	reg_catalog_free(cat);
 	return rc;
@@ -399,6 +457,7 @@ int main(int argc, char **argv)
 		{"within", required_argument, NULL, OPT_WITHIN},
 		{"xml", no_argument, NULL, OPT_XML},
 		{"escalate", no_argument, NULL, OPT_ESCALATE},
+		{"export", no_argument, NULL, OPT_EXPORT},
 		{"output", required_argument, NULL, 'o'},
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
@@ -420,6 +479,7 @@ int main(int argc, char **argv)
 		case OPT_PENDING: code = choose(&r, VIEW_PENDING); break;
 		case OPT_COMMITMENTS: code = choose(&r, VIEW_COMMITMENTS); break;
 		case OPT_ESCALATE: code = choose(&r, VIEW_ESCALATE); break;
+		case OPT_EXPORT: code = choose(&r, VIEW_EXPORT); break;
 		case OPT_WITHIN:
 			if (reg_duration_parse(optarg, &r.within, &err) < 0) {
 				code = reg_cli_usage_error(prog, "--within: %s", reg_err_message(err));
@@ -440,7 +500,15 @@ int main(int argc, char **argv)
 		if (code)
 			goto out;
 	}
-	if (optind < argc) {
+	if (r.view == VIEW_EXPORT) {
+		r.numbers = argv + optind;
+		r.n_numbers = argc - optind;
+		if (!r.n_numbers) {
+			code = reg_cli_usage_error(prog, "--export needs the acceptance NUMBER of a "
+						   "dossier");
+			goto out;
+		}
+	} else if (optind < argc) {
 		code = reg_cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
@@ -456,7 +524,7 @@ int main(int argc, char **argv)
 		code = reg_cli_usage_error(prog, "--escalate chases every open dossier: no --state");
 		goto out;
 	}
-	if (show(&r, &err) < 0)
+	if ((r.view == VIEW_EXPORT ? export(&r, &err) : show(&r, &err)) < 0)
 		code = reg_err_exit_code(err);
 	if (err)
 		reg_err_print(err, prog, stderr);

@@ -100,6 +100,12 @@ typedef struct check {
 	long line;
 	reg_err *problems;
 	reg_err *notes;      /* what acceptance has to say without refusing (REG_OK) */
+	/* The name is registered already: a problem unless this is the very application whose
+	 * dossier is still open (handed back: see apply.h), so it is said last. */
+	const xmlNode *name_taken;
+	bool accepting;      /* reg_apply_accept, which hands such an application back */
+	char application[65]; /* its digest, once the checks made it (materials hashed) */
+	bool handed_back;    /* the registry holds it, open: no further check */
 } check;
 
 static void problem(check *c, const xmlNode *at, const char *path, const char *fmt, ...)
@@ -311,9 +317,7 @@ static void check_enterprise(check *c)
 					"'%s' was already accepted earlier in this batch (line %ld)",
 					name, line);
 			else
-				problem(c, name_node, "/dossier/enterprise/name",
-					"'%s' is already registered under %s", name,
-					reg_authority_name(a->auth));
+				c->name_taken = name_node;
 		}
 	}
 
@@ -621,6 +625,15 @@ static int check_rules(check *c, const bool *applies, reg_err **errp)
 	return 0;
 }
 
+/* The name registered already, said at its element. */
+static void name_is_taken(check *c)
+{
+	char *name = reg_xml_text(c->name_taken);
+	problem(c, c->name_taken, "/dossier/enterprise/name", "'%s' is already registered under %s",
+		name ? name : "", reg_authority_name(c->a->auth));
+	free(name);
+}
+
 static int examine(check *c, const char *base_dir, bool *applies, reg_err **errp)
 {
 	reg_apply *a = c->a;
@@ -639,6 +652,24 @@ static int examine(check *c, const char *base_dir, bool *applies, reg_err **errp
 		return -1;
 	check_requests_apply(c, applies);
 	check_materials(c, base_dir, applies);
+	if (c->accepting && !c->problems) {
+		/* The application as it came, its material files hashed: the same one handed in
+		 * again while its dossier is open gets that dossier back (record() checks again,
+		 * inside its transaction). */
+		reg_registry_dossier prior = {0};
+		reg_dossier_strip_comments(c->d);
+		if (reg_dossier_body_digest(c->d, c->application, errp) < 0 ||
+		    (c->name_taken &&
+		     reg_registry_find_application(a->reg, reg_authority_division(a->auth),
+						   c->application, &prior, &c->handed_back,
+						   errp) < 0))
+			return -1;
+		reg_registry_dossier_clear(&prior);
+		if (c->handed_back)
+			return 0;
+	}
+	if (c->name_taken)
+		name_is_taken(c);
 	if (!c->problems && check_rules(c, applies, errp) < 0)
 		return -1;
 	return 0;
@@ -808,16 +839,11 @@ int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool cs
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "acceptance needs the registry");
 		goto out;
 	}
+	c.accepting = true;
 	if (examine(&c, base_dir, applies, errp) < 0 || c.problems)
 		goto out;
-	/* The application as it came (its material files hashed): the same one handed in again
-	 * while its dossier is open gets that dossier back. */
-	char application[65];
-	reg_dossier_strip_comments(d);
-	if (reg_dossier_body_digest(d, application, errp) < 0)
-		goto out;
 	record_material_use(&c, applies);
-	rc = record(a, &c, application, errp);
+	rc = record(a, &c, c.application, errp);
 out:
 	reg_err_append(errp, &c.problems);
 	if (rc == 0)

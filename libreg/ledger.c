@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "clock.h"
 #include "verdict.h"
 #include "xml.h"
@@ -954,4 +955,50 @@ int reg_ledger_write_view(const reg_ledger *l, const reg_ledger_record *rec,
 		if (reg_dossier_add_approval(d, &rec->view[i], errp) < 0)
 			return -1;
 	return write_state(l->cat, as, rec->state, d, errp);
+}
+
+reg_dossier *reg_ledger_export(reg_ledger *l, reg_registry *reg, reg_rules *rules,
+			       const char *number, int64_t now, reg_err **errp)
+{
+	reg_ledger_record *rec = reg_ledger_read(l, reg, number, false, errp);
+	reg_dossier *d = NULL;
+	reg_assessment as = {0};
+	bool *applies = calloc(reg_catalog_item_count(l->cat) + 1, sizeof *applies);
+	if (!rec || !applies)
+		goto fail;
+	const reg_registry_dossier *row = reg_ledger_row(rec);
+	xmlDoc *doc = reg_xml_parse_memory(row->body, strlen(row->body), reg_registry_path(reg),
+					   errp);
+	if (!doc || !(d = reg_dossier_adopt(doc, reg_registry_path(reg), 0, errp)) ||
+	    reg_rules_bind(rules, d, now, l->offset, errp) < 0 ||
+	    reg_applicable_items(l->cat, rules, d, applies, errp) < 0 ||
+	    reg_ledger_assess(l, rec, applies, &as, errp) < 0 ||
+	    reg_ledger_write_view(l, rec, &as, d, errp) < 0)
+		goto fail;
+	if (rec->state == REG_STATE_ISSUED) {
+		reg_registry_issuance is = {0};
+		bool found = false;
+		if (reg_registry_get_issuance(reg, number, &is, &found, errp) < 0)
+			goto fail;
+		if (found) {
+			char when[REG_TIME_ISO_MAX];
+			reg_time_format(is.issued_at, l->offset, when);
+			xmlNode *n = reg_dossier_section(d, "issuance", true);
+			xmlSetProp(n, BAD_CAST "uscc", BAD_CAST is.uscc);
+			xmlSetProp(n, BAD_CAST "time", BAD_CAST when);
+			xmlSetProp(n, BAD_CAST "authority", BAD_CAST row->authority);
+		}
+		reg_registry_issuance_clear(&is);
+	}
+	goto out;
+fail:
+	if (!applies)
+		oom(errp);
+	reg_dossier_free(d);
+	d = NULL;
+out:
+	reg_assessment_clear(&as);
+	reg_ledger_record_free(rec);
+	free(applies);
+	return d;
 }

@@ -69,6 +69,7 @@
 #include "errors.h"
 #include "keyring.h"
 #include "registry.h"
+#include "rules.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Counting, without a registry (the same rules on any list of approvals)
@@ -181,5 +182,15 @@ int reg_ledger_settle(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
  * record's current version (the caller checks the digest). */
 int reg_ledger_write_view(const reg_ledger *l, const reg_ledger_record *rec,
 			  const reg_assessment *as, reg_dossier *d, reg_err **errp);
+
+/*
+ * The dossier `number` as the registry holds it, for whoever lost it (reg-status --export): its
+ * current body with the ledger's view (recorded verdicts, <outstanding>, the registry's state)
+ * and, once issued, its <issuance>.  For a dossier just accepted that is exactly the XML
+ * reg-apply wrote.  `rules` (the caller's context) decides what applies; `now` is the
+ * reference for ages when the dossier has no acceptance time.  REG_ENO when not held.
+ */
+reg_dossier *reg_ledger_export(reg_ledger *l, reg_registry *reg, reg_rules *rules,
+			       const char *number, int64_t now, reg_err **errp);
 
 #endif

@@ -27,6 +27,8 @@ test_expect_success() {
 	test_count=$((test_count + 1))
 	dir=$TRASH/$test_count
 	mkdir -p "$dir"
+	# REG_TEST_TRACE=1 shows each command of a failing case in its log.
+	[ -z "${REG_TEST_TRACE:-}" ] || body="set -x; $body"
 	if (cd "$dir" && eval "$body") >"$dir.log" 2>&1 </dev/null; then
 		echo "ok $test_count - $desc"
 	else

@@ -103,10 +103,17 @@ test_expect_success 'an authority of any county-level division accepts there (�
 	grep "division 150302 (内蒙古自治区乌海市海勃湾区) is outside the area of 深圳市南山区市场监督管理局" err
 '
 
-test_expect_success 'a name is taken once per authority: resubmitting is refused' '
+test_expect_success 'a name is taken once per authority: the same dossier is handed back, another refused' '
 	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >/dev/null &&
-	test_expect_code 1 reg-apply --db r.db --now $NOW "$FIXTURES/apps.xml" >out.xml 2>err &&
-	test "$(grep -c "is already registered under 乌海市海勃湾区市场监督管理局" err)" = 20 &&
+	reg-apply --db r.db --now $NOW "$FIXTURES/apps.xml" >out.xml 2>err &&
+	test "$(grep -c "the same dossier, written again$" err)" = 20 &&
+	test "$(grep -c "<dossier " out.xml)" = 20 &&
+	sed "0,/<capital>1000000.00</s||<capital>2000000.00<|" "$FIXTURES/apps.xml" >other.xml &&
+	! cmp -s "$FIXTURES/apps.xml" other.xml &&
+	cp -r "$FIXTURES/materials" . &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW other.xml >out.xml 2>err &&
+	test "$(grep -c "is already registered under 乌海市海勃湾区市场监督管理局" err)" = 1 &&
+	test "$(grep -c "the same dossier, written again$" err)" = 19 &&
 	test "$(test_rows r.db dossiers)" = 20
 '
 
