@@ -136,6 +136,21 @@ static void problem_at_line(check *c, long line, const char *path, const char *f
 	va_end(ap);
 }
 
+/* Every problem of a chain someone else located; its "and N more problems" stays a count. */
+static void problems_located(check *c, const reg_err *chain)
+{
+	for (const reg_err *e = chain; e; e = reg_err_next(e)) {
+		if (reg_err_more(e))
+			reg_err_add_more(&c->problems, REG_ENO, c->file,
+					 c->csv || reg_err_line(e) <= 0 ? c->line : reg_err_line(e),
+					 reg_err_more(e));
+		else
+			problem_at_line(c, reg_err_line(e),
+					reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
+					reg_err_message(e));
+	}
+}
+
 
 static int rules_name_lookup(void *user, const char *name)
 {
@@ -704,10 +719,7 @@ static int record(reg_apply *a, check *c, reg_err **errp)
 	set_acceptance(a, c->d, number);
 	reg_err *invalid = NULL;
 	if (reg_xml_validate(a->schema, reg_dossier_doc(c->d), c->file, &invalid) < 0) {
-		for (const reg_err *e = invalid; e; e = reg_err_next(e))
-			problem_at_line(c, reg_err_line(e),
-					reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
-					reg_err_message(e));
+		problems_located(c, invalid);
 		reg_err_free(invalid);
 		goto out;
 	}

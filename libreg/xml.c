@@ -33,7 +33,6 @@
  * in libxml2 2.9 uses an element's psvi). */
 #define LINE_CAP 65535
 
-#define MAX_SCHEMA_ERRORS 100
 
 /*
  * The one piece of process state: the real path of the schema directory, written once by
@@ -1229,11 +1228,10 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 	schema_state *st = ctx;
 	if (!e || e->level < XML_ERR_ERROR)
 		return;
-	if (++st->count > MAX_SCHEMA_ERRORS) {
-		if (st->count == MAX_SCHEMA_ERRORS + 1)
-			reg_err_add(&st->err, st->code, st->name, 0, NULL,
-				    "more than %d problems, the rest are not shown",
-				    MAX_SCHEMA_ERRORS);
+	/* Past the cap only counted (errors.h), without the cost of tidying and locating. */
+	if (++st->count > REG_ERR_MAX_PROBLEMS) {
+		reg_err_add_more(&st->err, st->code, st->name,
+				 st->code == REG_ENO && e->node ? reg_xml_line(e->node) : e->line, 1);
 		return;
 	}
 	xmlNode *node = e->node;

@@ -158,9 +158,10 @@ int reg_xml_c14n_sha256_without(xmlNode *node, const char *skip_attr, const char
  * is not thread-safe in 2.9); xsd_path and everything it includes must lie below the schema
  * directory.  Load problems are REG_ECONFIG with the schema file and line.  A compiled schema
  * may be shared by threads; each validation makes its own context.  A document that breaks the
- * schema is REG_ENO (the answer is "no"): every problem (up to 100) is appended to *errp with
- * file `name`, the element's line and its path as field, the message without "{namespace}"
- * noise.  An instance's xsi:schemaLocation hints are never followed.
+ * schema is REG_ENO (the answer is "no"): every problem is appended to *errp with file `name`,
+ * the element's line and its path as field, the message without "{namespace}" noise; past
+ * REG_ERR_MAX_PROBLEMS they are only counted (errors.h), without the cost of their messages.
+ * An instance's xsi:schemaLocation hints are never followed.
  */
 xmlSchema *reg_xml_schema_load(const char *xsd_path, reg_err **errp);
 int reg_xml_validate(xmlSchema *schema, xmlDoc *doc, const char *name, reg_err **errp);
