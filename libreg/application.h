@@ -15,14 +15,22 @@
  *
  * Values are converted, not judged: "60" becomes <share>60.00</share>, a malformed list item is
  * reported against its column; whether the values are acceptable is acceptance's question.
+ * One thing is judged here, so a hostile row costs nothing: a list column (shareholders,
+ * materials, commitments, requests) holds at most REG_APPLICATION_MAX_ITEMS items, the longest
+ * list the law allows (a joint-stock company's 200 promoters, 发起人, 公司法); a longer one is
+ * one problem of its column and builds nothing.  Acceptance narrows each list further
+ * (libreg/apply.h).
  */
 #ifndef REG_APPLICATION_H
 #define REG_APPLICATION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dossier.h"
 #include "errors.h"
+
+#define REG_APPLICATION_MAX_ITEMS 200
 
 typedef enum reg_column {
 	REG_COL_NAME, REG_COL_FORM, REG_COL_CAPITAL, REG_COL_DIVISION, REG_COL_ADDRESS,

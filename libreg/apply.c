@@ -222,6 +222,31 @@ static void check_citizen_id(check *c, const xmlNode *node, const char *path, co
 	free(id);
 }
 
+/* How many elements of one kind a list holds, counting no further than one past `most`: a
+ * hostile list is refused by its length before any entry is looked at. */
+static size_t count_children(const xmlNode *list, const char *name, size_t most)
+{
+	size_t n = 0;
+	reg_xml_for_each_child(x, list, REG_NS_DOSSIER, name)
+		if (++n > most)
+			break;
+	return n;
+}
+
+/* The most shareholders of a legal form: an LLC has at most 50 (公司法), a joint-stock company
+ * at most 200 promoters (发起人, 公司法); the other forms are held to the larger of the two, the
+ * longest list a CSV row may carry anyway (REG_APPLICATION_MAX_ITEMS). */
+static size_t most_shareholders(const char *form, const char **why)
+{
+	if (form && strcmp(form, "llc") == 0) {
+		*why = "a limited liability company has at most 50 shareholders (公司法)";
+		return 50;
+	}
+	*why = "a joint-stock company has at most 200 promoters (发起人, 公司法), and no enterprise "
+	       "more shareholders";
+	return REG_APPLICATION_MAX_ITEMS;
+}
+
 static void check_shareholders(check *c, xmlNode *ent)
 {
 	static const char path[] = "/dossier/enterprise/shareholders";
@@ -229,6 +254,14 @@ static void check_shareholders(check *c, xmlNode *ent)
 	int64_t total = 0;
 	size_t count = 0;
 	bool all_parsed = true;
+	char *form = reg_xml_child_text(ent, REG_NS_DOSSIER, "form");
+	const char *why;
+	size_t most = most_shareholders(form, &why);
+	free(form);
+	if (count_children(list, "shareholder", most) > most) {
+		problem(c, list, path, "more than %zu shareholders: %s", most, why);
+		return;
+	}
 	reg_xml_for_each_child(s, list, REG_NS_DOSSIER, "shareholder") {
 		count++;
 		char *name = reg_xml_child_text(s, REG_NS_DOSSIER, "name");
@@ -381,20 +414,35 @@ static const reg_item *resolve_item(const reg_catalog *cat, const char *ref)
 	return reg_catalog_find_item(cat, ref);
 }
 
-/* Requests may name items by number (CSV) — rewritten to ids, as the schema wants. */
+/* Requests may name items by number (CSV) — rewritten to ids, as the schema wants.  Each item
+ * once, so there are no more requests than catalog items. */
 static void check_requests(check *c)
 {
+	static const char path[] = "/dossier/requests/request";
+	const reg_catalog *cat = c->a->cat;
+	size_t most = reg_catalog_item_count(cat);
 	xmlNode *list = reg_dossier_section(c->d, "requests", false);
+	if (count_children(list, "request", most) > most) {
+		problem(c, list, path, "more than %zu requests (the catalog has %zu items, each "
+			"requested at most once)", most, most);
+		return;
+	}
+	bool *seen = calloc(most + 1, sizeof *seen);
 	reg_xml_for_each_child(q, list, REG_NS_DOSSIER, "request") {
 		char *ref = reg_xml_attr(q, "item");
-		const reg_item *it = ref ? resolve_item(c->a->cat, ref) : NULL;
-		if (!it)
-			problem(c, q, "/dossier/requests/request", "'%s' is not an item of the catalog",
-				ref ? ref : "");
-		else
+		const reg_item *it = ref ? resolve_item(cat, ref) : NULL;
+		if (!it) {
+			problem(c, q, path, "'%s' is not an item of the catalog", ref ? ref : "");
+		} else if (seen && seen[reg_item_number(it) - 1]) {
+			problem(c, q, path, "item '%s' is requested twice", reg_item_id(it));
+		} else {
+			if (seen)
+				seen[reg_item_number(it) - 1] = true;
 			xmlSetProp(q, BAD_CAST "item", BAD_CAST reg_item_id(it));
+		}
 		free(ref);
 	}
+	free(seen);
 }
 
 int reg_applicable_items(const reg_catalog *cat, reg_rules *rules, reg_dossier *d, bool *applies,
@@ -505,16 +553,14 @@ static int hash_material(check *c, const xmlNode *m, const char *base_dir, const
 	return rc;
 }
 
-static xmlNode *find_by_attr(xmlNode *list, const char *child, const char *attr, const char *value)
+/* The catalog index of a material, to mark it seen: a list is at most as long as the catalog
+ * by then, so this costs no more than the catalog's size squared, whatever the input. */
+static size_t material_index(const reg_catalog *cat, const reg_material *mat)
 {
-	reg_xml_for_each_child(n, list, REG_NS_DOSSIER, child) {
-		char *v = reg_xml_attr(n, attr);
-		bool same = v && strcmp(v, value) == 0;
-		free(v);
-		if (same)
-			return n;
-	}
-	return NULL;
+	size_t i = 0;
+	while (i < reg_catalog_material_count(cat) && reg_catalog_material(cat, i) != mat)
+		i++;
+	return i;
 }
 
 static void check_materials(check *c, const char *base_dir, const bool *applies)
@@ -522,15 +568,44 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 	static const char mpath[] = "/dossier/materials/material";
 	static const char cpath[] = "/dossier/commitments/commitment";
 	const reg_catalog *cat = c->a->cat;
+	size_t most = reg_catalog_material_count(cat);
 	xmlNode *materials = reg_dossier_section(c->d, "materials", false);
 	xmlNode *commitments = reg_dossier_section(c->d, "commitments", false);
+
+	/* Each material type at most once, so neither list can be longer than the catalog's list
+	 * of materials: a longer one is refused whole, nothing in it hashed or looked up. */
+	bool too_long = false;
+	if (count_children(materials, "material", most) > most) {
+		problem(c, materials, mpath, "more than %zu materials (the catalog has %zu material "
+			"types, each given at most once)", most, most);
+		too_long = true;
+	}
+	if (count_children(commitments, "commitment", most) > most) {
+		problem(c, commitments, cpath, "more than %zu commitments (the catalog has %zu "
+			"material types, each deferred at most once)", most, most);
+		too_long = true;
+	}
+	bool *seen = calloc(2 * most + 1, sizeof *seen), *deferred = seen ? seen + most : NULL;
+	if (too_long || !seen) {
+		if (!seen)
+			reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		free(seen);
+		return;
+	}
 
 	reg_xml_for_each_child(m, materials, REG_NS_DOSSIER, "material") {
 		char *type = reg_xml_attr(m, "type"), *href = reg_xml_attr(m, "href");
 		char *given = reg_xml_attr(m, "sha256");
+		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
 		char hex[65];
-		if (!type || !reg_catalog_find_material(cat, type))
+		if (!mat) {
 			problem(c, m, mpath, "'%s' is not a material of the catalog", type ? type : "");
+		} else if (seen[material_index(cat, mat)]) {
+			problem(c, m, mpath, "'%s' is given twice (each material type at most once)",
+				type);
+		} else {
+			seen[material_index(cat, mat)] = true;
+		}
 		if (href && hash_material(c, m, base_dir, href, hex) == 0) {
 			if (given && strcmp(given, hex) != 0)
 				problem(c, m, mpath, "file '%s' does not match its sha256", href);
@@ -547,9 +622,14 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 	reg_xml_for_each_child(k, commitments, REG_NS_DOSSIER, "commitment") {
 		char *type = reg_xml_attr(k, "material"), *due = reg_xml_attr(k, "due");
 		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
+		bool twice = mat && deferred[material_index(cat, mat)];
 		int64_t epoch;
+		if (mat)
+			deferred[material_index(cat, mat)] = true;
 		if (!mat) {
 			problem(c, k, cpath, "'%s' is not a material of the catalog", type ? type : "");
+		} else if (twice) {
+			problem(c, k, cpath, "'%s' is deferred twice (each material at most once)", type);
 		} else if (reg_material_essential(mat)) {
 			problem(c, k, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
 				reg_material_zh(mat));
@@ -574,15 +654,16 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 		bool needed = false;
 		for (size_t j = 0; j < reg_catalog_item_count(cat) && !needed; j++)
 			needed = applies[j] && reg_item_uses(reg_catalog_item(cat, j), id);
-		if (!needed || find_by_attr(materials, "material", "type", id))
+		if (!needed || seen[i])
 			continue;
 		if (reg_material_essential(mat))
 			problem(c, materials, mpath, "core material '%s' (%s) is missing", id,
 				reg_material_zh(mat));
-		else if (!find_by_attr(commitments, "commitment", "material", id))
+		else if (!deferred[i])
 			problem(c, materials, mpath,
 				"'%s' (%s) is missing and no commitment defers it", id, reg_material_zh(mat));
 	}
+	free(seen);
 }
 
 /* Which applicable items use each material — recorded once on the material (data runs, not

@@ -49,6 +49,8 @@ reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier
 			    "not accepted: the dossier has no acceptance number");
 		goto fail;
 	}
+	if (reg_dossier_approvals_capped(d, errp) < 0)
+		goto fail;
 	if (reg_dossier_state(d) == REG_STATE_ISSUED ||
 	    reg_dossier_section(d, "issuance", false)) {
 		reg_err_set(errp, REG_ENO, file, line, "/dossier/issuance",

@@ -304,6 +304,7 @@ typedef struct pstate {
 	enum root_kind root;
 	bool in_dossier;
 	long dossier_line;
+	unsigned long elements; /* in the dossier being read */
 	unsigned long long fed; /* bytes handed to the parser */
 	unsigned long long mark; /* fed at the last dossier boundary */
 	queued *head, *tail;
@@ -533,6 +534,7 @@ static int stream_check_start(xmlParserCtxt *ctxt, pstate *st, const xmlChar *lo
 	st->in_dossier = true;
 	st->dossier_line = ctxt_line(ctxt);
 	st->mark = st->fed;
+	st->elements = 0;
 	return 0;
 }
 
@@ -556,6 +558,11 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (st->stream && stream_check_start(ctxt, st, localname, uri) < 0)
 		return;
+	if (st->stream && st->in_dossier && ++st->elements > REG_XML_MAX_DOSSIER_ELEMENTS) {
+		refuse(ctxt, REG_EDATA, "dossier with more than %d elements",
+		       REG_XML_MAX_DOSSIER_ELEMENTS);
+		return;
+	}
 	long line = ctxt_line(ctxt);
 	xmlNode *parent = ctxt->node;
 	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,

@@ -46,6 +46,12 @@
 #define REG_XML_MAX_DOCUMENT (64u << 20)  /* one whole document read into memory */
 #define REG_XML_MAX_DOSSIER (8u << 20)    /* one dossier of a stream; also the most bytes
 					     between two dossiers or before the first */
+/* Elements in one dossier of a stream, the dossier's own included.  The largest genuine one
+ * stays far below: 200 shareholders of 4 elements, a catalog's materials, requests and
+ * commitments, 1 000 approvals (REG_DOSSIER_MAX_APPROVALS) with their reasons.  8 MiB of
+ * <material/>s would be 300 000 elements: libxml2's tree of them takes over 200 MB, which the cap
+ * saves before it is built. */
+#define REG_XML_MAX_DOSSIER_ELEMENTS 10000
 #define REG_XML_MAX_DEPTH 64
 #define REG_XML_MAX_ATTRIBUTES 64           /* per start tag, namespace declarations included */
 #define REG_XML_MAX_NAMESPACES 32           /* namespace declarations in scope at once */
@@ -86,7 +92,8 @@ int reg_read_all(FILE *fp, const char *name, size_t cap, char **out, size_t *len
  * not carried over); its line is where its start tag ends, as libxml2 counts element lines.
  * Between the dossiers of a batch, whitespace, comments and processing instructions are
  * dropped; text or any other element is REG_EDATA.  No dossier, and no stretch before the first
- * or between two, may exceed REG_XML_MAX_DOSSIER bytes.
+ * or between two, may exceed REG_XML_MAX_DOSSIER bytes, and no dossier may hold more than
+ * REG_XML_MAX_DOSSIER_ELEMENTS elements.
  */
 typedef struct reg_xml_stream reg_xml_stream;
 
