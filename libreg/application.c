@@ -58,6 +58,11 @@ const char *reg_column_alias(reg_column c) { return columns[c].alias; }
 const char *reg_column_description(reg_column c) { return columns[c].description; }
 bool reg_column_required(reg_column c) { return columns[c].required; }
 
+bool reg_column_is_report(const char *header)
+{
+	return header && (strcmp(header, "line") == 0 || strcmp(header, "reason") == 0);
+}
+
 const char *reg_column_for_path(const char *path)
 {
 	/* The longest matching prefix wins: address/@division before address. */
@@ -100,8 +105,9 @@ reg_columns *reg_columns_new(const char *const *header, size_t n, const char *fi
 		cols->position[c] = -1;
 	cols->width = n;
 	for (size_t i = 0; i < n; i++) {
-		/* Spreadsheets write empty trailing columns: a nameless column carries nothing. */
-		if (!*header[i])
+		/* Spreadsheets write empty trailing columns: a nameless column carries nothing, and
+		 * the report columns of a rejects file carry what the last run said. */
+		if (!*header[i] || reg_column_is_report(header[i]))
 			continue;
 		int c = column_by_header(header[i]);
 		if (c < 0)

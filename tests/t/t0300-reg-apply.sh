@@ -74,6 +74,24 @@ test_expect_success '--rejects writes the rejected rows back as CSV with line an
 	tail -1 rej.csv | grep -q ",3,\"shareholders: shares sum to 99.99%, not exactly 100%\"$"
 '
 
+# What a spreadsheet would run (CSV injection), in the address of a row that is rejected.
+FORMULA="=cmd|' /C calc'!A0"
+test_expect_success '--rejects writes formulas as text; corrected, the file is accepted as it is' '
+	sed -e "s#乌海市海勃湾区林荫北路15号#$FORMULA#" -e "s#,0473-3900005,#,+86-473-3900005,#" \
+		"$FIXTURES/bad/shares-not-100.csv" >inj.csv &&
+	grep -qF ",$FORMULA," inj.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.csv inj.csv >/dev/null 2>&1 &&
+	grep -qF ",'"'"'$FORMULA," rej.csv &&
+	grep -qF ",'"'"'+86-473-3900005," rej.csv &&
+	python3 -c "import csv, sys; rows = list(csv.reader(open(sys.argv[1], encoding=\"utf-8-sig\")))
+sys.exit(len(rows) != 2 or any(f[:1] in \"=+-@\t\r\" and f for r in rows for f in r))" rej.csv &&
+	sed "s/:39.99,/:40,/" rej.csv >fixed.csv &&
+	reg-apply --db r.db --now $NOW fixed.csv >out.xml &&
+	grep -qF ">$FORMULA</address>" out.xml &&
+	grep -qF "<phone>+86-473-3900005</phone>" out.xml &&
+	test "$(test_rows r.db dossiers)" = 2
+'
+
 test_expect_success '--rejects of XML input keeps the dossier with a <rejection>' '
 	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.xml \
 		"$FIXTURES/bad/xml/citizen-id-check.xml" >out.xml 2>/dev/null &&
