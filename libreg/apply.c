@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <openssl/evp.h>
@@ -222,6 +223,48 @@ static void check_citizen_id(check *c, const xmlNode *node, const char *path, co
 	free(id);
 }
 
+/* A person's name at the window (libreg/names.h): every problem, `who` before each ("" or
+ * "shareholder 3: "). */
+static void check_person_name(check *c, const xmlNode *node, const char *path, const char *who)
+{
+	char *name = reg_xml_text(node);
+	reg_err *naming = NULL;
+	if (reg_person_name_check(name, &naming) < 0)
+		for (const reg_err *e = naming; e; e = reg_err_next(e))
+			problem(c, node, path, "%s%s", who, reg_err_message(e));
+	reg_err_free(naming);
+	free(name);
+}
+
+/* A shareholder's citizen id, to find one person twice. */
+typedef struct held {
+	char *id;
+	size_t number; /* 1-based, in document order */
+	const xmlNode *node;
+} held;
+
+static int cmp_held(const void *x, const void *y)
+{
+	const held *a = x, *b = y;
+	int d = strcasecmp(a->id, b->id); /* 'x' and 'X' are one check character */
+	return d ? d : a->number < b->number ? -1 : a->number > b->number;
+}
+
+/* Each later shareholder with the citizen id of an earlier one, once: sorted, O(n log n). */
+static void check_same_person(check *c, held *ids, size_t n)
+{
+	qsort(ids, n, sizeof *ids, cmp_held);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcasecmp(ids[i].id, ids[first].id) != 0) {
+			first = i;
+			continue;
+		}
+		problem(c, ids[i].node, "/dossier/enterprise/shareholders/shareholder/citizen-id",
+			"shareholders %zu and %zu have the same citizen id: one person is one "
+			"shareholder", ids[first].number, ids[i].number);
+	}
+}
+
 /* How many elements of one kind a list holds, counting no further than one past `most`: a
  * hostile list is refused by its length before any entry is looked at. */
 static size_t count_children(const xmlNode *list, const char *name, size_t most)
@@ -262,17 +305,29 @@ static void check_shareholders(check *c, xmlNode *ent)
 		problem(c, list, path, "more than %zu shareholders: %s", most, why);
 		return;
 	}
+	held *ids = calloc(most + 1, sizeof *ids);
+	size_t n_ids = 0;
+	if (!ids) {
+		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return;
+	}
 	reg_xml_for_each_child(s, list, REG_NS_DOSSIER, "shareholder") {
 		count++;
 		char *name = reg_xml_child_text(s, REG_NS_DOSSIER, "name");
 		xmlNode *person = reg_xml_child(s, REG_NS_DOSSIER, "citizen-id");
 		xmlNode *company = reg_xml_child(s, REG_NS_DOSSIER, "uscc");
 		if (person) {
-			char *id = reg_xml_text(person);
+			char *id = reg_xml_text(person), who[40];
 			reg_id_result r = reg_citizen_id_check(id);
 			if (r.rule != REG_ID_OK)
 				problem(c, person, path, "shareholder '%s': %s", name ? name : "", r.message);
-			free(id);
+			snprintf(who, sizeof who, "shareholder %zu: ", count);
+			check_person_name(c, reg_xml_child(s, REG_NS_DOSSIER, "name"),
+					  "/dossier/enterprise/shareholders/shareholder/name", who);
+			if (id && *id)
+				ids[n_ids++] = (held){.id = id, .number = count, .node = person};
+			else
+				free(id);
 		} else if (company) {
 			char *id = reg_xml_text(company);
 			reg_id_result r = reg_uscc_check(id);
@@ -305,6 +360,10 @@ static void check_shareholders(check *c, xmlNode *ent)
 		reg_decimal_format(total, sum, sizeof sum);
 		problem(c, list, path, "shares sum to %s%%, not exactly 100%%", sum);
 	}
+	check_same_person(c, ids, n_ids);
+	for (size_t i = 0; i < n_ids; i++)
+		free(ids[i].id);
+	free(ids);
 }
 
 static void check_enterprise(check *c)
@@ -378,6 +437,8 @@ static void check_enterprise(check *c)
 			"'%s' is not a GB/T 4754 industry code (a letter A-T and 4 digits)",
 			industry ? industry : "");
 
+	check_person_name(c, reg_dossier_node(c->d, "enterprise/legal-representative/name"),
+			  "/dossier/enterprise/legal-representative/name", "");
 	xmlNode *rep_id = reg_dossier_node(c->d, "enterprise/legal-representative/citizen-id");
 	check_citizen_id(c, rep_id, "/dossier/enterprise/legal-representative/citizen-id",
 			 "legal representative");
@@ -395,6 +456,9 @@ static void check_enterprise(check *c)
 	if (officer_id)
 		check_citizen_id(c, officer_id, "/dossier/enterprise/financial-officer/citizen-id",
 				 "financial officer");
+	if (reg_dossier_node(c->d, "enterprise/financial-officer"))
+		check_person_name(c, reg_dossier_node(c->d, "enterprise/financial-officer/name"),
+				  "/dossier/enterprise/financial-officer/name", "");
 	check_shareholders(c, ent);
 	free(name);
 	free(form);

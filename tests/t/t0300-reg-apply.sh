@@ -99,6 +99,47 @@ test_expect_success '--rejects of XML input keeps the dossier with a <rejection>
 	! grep -q "<dossier" out.xml
 '
 
+# The first application of fixtures/apps.csv with some columns changed: row COLUMN=VALUE…
+row() {
+	python3 - "$FIXTURES/apps.csv" "$@" <<-\EOT
+	import csv, sys
+	rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+	header, row = rows[0], rows[1]
+	for change in sys.argv[2:]:
+	    column, value = change.split("=", 1)
+	    row[header.index(column)] = value
+	out = csv.writer(sys.stdout, lineterminator="\n")
+	out.writerow(header)
+	out.writerow(row)
+	EOT
+}
+
+test_expect_success 'people'"'"'s names are checked at the window, and one person is one shareholder' '
+	test_new_registry r.db && sqlite3 r.db .dump >before &&
+	cp -r "$FIXTURES/materials" . &&
+	row "legal_rep_name==1+1" "finance_officer_name=阿拉坦・其其格" \
+		"shareholders=张 伟:15030219850315609X:60;李娜:15030219850315609x:40" >names.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW names.csv 2>err &&
+	cat >expect <<-\EOT &&
+	reg-apply: names.csv:2: legal_rep_name: character '"'"'='"'"' (U+003D) not allowed in a person'"'"'s name
+	reg-apply: names.csv:2: legal_rep_name: digit '"'"'1'"'"' not allowed in a person'"'"'s name
+	reg-apply: names.csv:2: finance_officer_name: '"'"'・'"'"' (U+30FB) is not the middle dot: the parts of a name are joined by '"'"'·'"'"' (U+00B7)
+	reg-apply: names.csv:2: shareholders: shareholder 1: space (U+0020) not allowed in a person'"'"'s name: the parts of a name are joined by the middle dot '"'"'·'"'"' (U+00B7)
+	reg-apply: names.csv:2: shareholders: shareholder '"'"'李娜'"'"': character '"'"'x'"'"' at position 18 is lower case: use upper case
+	reg-apply: names.csv:2: shareholders: shareholders 1 and 2 have the same citizen id: one person is one shareholder
+	reg-apply: 1 of 1 applications rejected
+	EOT
+	test_cmp expect err &&
+	sqlite3 r.db .dump >after && test_cmp before after &&
+	python3 "$SRC/tests/t/t0320/hostile.py" materials 0 |
+		sed "s/150302198705124184/15030219850315609X/" >same.xml &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW same.xml 2>err &&
+	grep -q "^reg-apply: same.xml:[0-9]*: /dossier/enterprise/shareholders/shareholder/citizen-id: shareholders 1 and 2 have the same citizen id" err &&
+	row "legal_rep_name=阿卜杜热合曼·买买提明" >uyghur.csv &&
+	reg-apply --db r.db --now $NOW uyghur.csv >out.xml &&
+	grep -q "<name>阿卜杜热合曼·买买提明</name>" out.xml
+'
+
 test_expect_success 'a name is taken once per authority: resubmitting is refused' '
 	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >/dev/null &&
 	test_expect_code 1 reg-apply --db r.db --now $NOW "$FIXTURES/apps.xml" >out.xml 2>err &&
@@ -173,6 +214,15 @@ test_expect_success '-i: the form driven by piped answers re-asks a wrong citize
 	grep -q "number=\"150302-20261123-000001\"" out.xml &&
 	xmllint --noout --schema "$SRC/schemas/dossier.xsd" out.xml &&
 	test "$(test_rows r.db dossiers)" = 1
+'
+
+test_expect_success '-i: a legal representative called =1+1 is asked again' '
+	form_answers | sed "8s/^张伟$/=1+1\n张伟/" >answers &&
+	test "$(sed -n 8p answers)" = "=1+1" &&
+	reg-apply -i --db r.db --now $NOW <answers >out.xml 2>transcript &&
+	grep -q "^  legal_rep_name: character .=. (U+003D) not allowed in a person.s name$" transcript &&
+	grep -q "^  legal_rep_name: digit .1. not allowed in a person.s name$" transcript &&
+	grep -q "<name>张伟</name>" out.xml
 '
 
 test_expect_success '-i: end of input abandons with nothing recorded' '
