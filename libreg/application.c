@@ -281,7 +281,8 @@ static void add_materials(row *r, xmlNode *root)
 			*eq = '\0';
 		xmlNode *m = xmlNewChild(list_node, list_node->ns, BAD_CAST "material", NULL);
 		xmlSetProp(m, BAD_CAST "type", BAD_CAST l.items[i]);
-		if (eq && eq[1])
+		/* "type=" names a file, an empty one: acceptance refuses it, it is not "sighted" */
+		if (eq)
 			xmlSetProp(m, BAD_CAST "href", BAD_CAST(eq + 1));
 		else
 			xmlSetProp(m, BAD_CAST "sighted", BAD_CAST "true");

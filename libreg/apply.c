@@ -1,12 +1,14 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -563,57 +565,126 @@ static bool has_dotdot(const char *path)
 	return false;
 }
 
-/* Resolve href inside base_dir (no absolute paths, no escaping through .. or links) and hash
- * the file. */
+/* Why openat failed on `name` in dirfd, for the message: a symbolic link (which O_NOFOLLOW
+ * refuses as ELOOP, or with O_DIRECTORY as ENOTDIR) says so. */
+static void open_problem(check *c, const xmlNode *m, const char *href, int dirfd, const char *name,
+			 int err)
+{
+	static const char path[] = "/dossier/materials/material";
+	struct stat st;
+	if ((err == ELOOP || err == ENOTDIR) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		problem(c, m, path, "file '%s': '%s' is a symbolic link (links are not followed: one "
+			"could lead outside the input's folder)", href, name);
+	else
+		problem(c, m, path, "file '%s': %s", href, strerror(err));
+}
+
+/*
+ * Open href inside base_dir and hash it (docs/decisions.md, "Material files").  The path is
+ * walked from the folder's descriptor one component at a time with openat, O_NOFOLLOW at every
+ * step (O_DIRECTORY for the folders, O_NONBLOCK for the file, so a FIFO cannot hang the window),
+ * and what was opened is what fstat judges and what is read: no name is looked up twice, so
+ * nothing can be swapped for a link between the check and the reading.  Refused: an absolute
+ * path or a '..' component (before anything is opened), a symbolic link anywhere, anything but
+ * a regular file, a file with more than one hard link (a link made inside the folder to a file
+ * outside it is indistinguishable from the file itself), more than MATERIAL_FILE_MAX bytes.
+ */
 static int hash_material(check *c, const xmlNode *m, const char *base_dir, const char *href,
 			 char hex[65])
 {
 	static const char path[] = "/dossier/materials/material";
-	char base_real[PATH_MAX], target_real[PATH_MAX], *joined = NULL;
-	int rc = -1;
-	FILE *fp = NULL;
+	char *walk = NULL;
+	int dirfd = -1, fd = -1, rc = -1;
+	EVP_MD_CTX *md = NULL;
+	if (!*href) {
+		problem(c, m, path, "an empty file name (a material sighted at the window is given "
+			"by its type alone)");
+		return -1;
+	}
 	if (href[0] == '/' || has_dotdot(href)) {
 		problem(c, m, path, "file '%s' must be a relative path inside the input's folder", href);
 		return -1;
 	}
-	if (!realpath(base_dir, base_real) || asprintf(&joined, "%s/%s", base_real, href) < 0) {
+	if ((dirfd = open(base_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		problem(c, m, path, "cannot resolve the input's folder '%s'", base_dir);
 		return -1;
 	}
-	size_t base_len = strlen(base_real);
-	struct stat st;
-	if (!realpath(joined, target_real)) {
-		problem(c, m, path, "file '%s': %s", href, strerror(errno));
-	} else if (strncmp(target_real, base_real, base_len) != 0 || target_real[base_len] != '/') {
-		problem(c, m, path, "file '%s' leads outside the input's folder", href);
-	} else if (stat(target_real, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(c, m, path, "file '%s' is not a regular file", href);
-	} else if ((uint64_t)st.st_size > MATERIAL_FILE_MAX) {
-		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
-	} else if (!(fp = fopen(target_real, "rb"))) {
-		problem(c, m, path, "file '%s': %s", href, strerror(errno));
-	} else {
-		EVP_MD_CTX *md = EVP_MD_CTX_new();
-		unsigned char buf[65536], digest[32];
-		size_t n, total = 0;
-		unsigned len = 0;
-		if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-			while ((n = fread(buf, 1, sizeof buf, fp)) > 0 && total <= MATERIAL_FILE_MAX) {
-				EVP_DigestUpdate(md, buf, n);
-				total += n;
-			}
-			if (!ferror(fp) && total <= MATERIAL_FILE_MAX &&
-			    EVP_DigestFinal_ex(md, digest, &len)) {
-				reg_hex(digest, sizeof digest, hex);
-				rc = 0;
-			} else {
-				problem(c, m, path, "file '%s' could not be read", href);
-			}
-		}
-		EVP_MD_CTX_free(md);
-		fclose(fp);
+	if (!(walk = strdup(href))) {
+		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
 	}
-	free(joined);
+	for (char *name = walk, *slash; name; name = slash) {
+		if ((slash = strchr(name, '/')))
+			*slash++ = '\0';
+		if (!*name || strcmp(name, ".") == 0) {
+			if (!slash) { /* "dir/" or "." names a folder, not a file */
+				problem(c, m, path, "file '%s' is not a regular file", href);
+				goto out;
+			}
+			continue;
+		}
+		int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			    (slash ? O_DIRECTORY : O_NONBLOCK | O_NOCTTY);
+		int next = openat(dirfd, name, flags);
+		if (next < 0) {
+			open_problem(c, m, href, dirfd, name, errno);
+			goto out;
+		}
+		if (slash) {
+			close(dirfd);
+			dirfd = next;
+		} else {
+			fd = next;
+		}
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		problem(c, m, path, "file '%s' is not a regular file", href);
+		goto out;
+	}
+	if (st.st_nlink > 1) {
+		problem(c, m, path, "file '%s' has %ju hard links: only a file of its own is hashed "
+			"(copy it into the input's folder)", href, (uintmax_t)st.st_nlink);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > MATERIAL_FILE_MAX) {
+		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
+		goto out;
+	}
+	unsigned char buf[65536], digest[32];
+	uint64_t total = 0;
+	unsigned len = 0;
+	ssize_t n = 0;
+	if (!(md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "cannot hash: out of memory");
+		goto out;
+	}
+	/* The size may change while it is read: the cap holds for what is read. */
+	while (total <= MATERIAL_FILE_MAX && ((n = read(fd, buf, sizeof buf)) > 0 ||
+					      (n < 0 && errno == EINTR))) {
+		if (n > 0) {
+			EVP_DigestUpdate(md, buf, (size_t)n);
+			total += (uint64_t)n;
+		}
+	}
+	if (total > MATERIAL_FILE_MAX) {
+		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
+		goto out;
+	}
+	if (n < 0 || !EVP_DigestFinal_ex(md, digest, &len)) {
+		problem(c, m, path, "file '%s' could not be read", href);
+		goto out;
+	}
+	reg_hex(digest, sizeof digest, hex);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(walk);
 	return rc;
 }
 

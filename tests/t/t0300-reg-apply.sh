@@ -140,6 +140,34 @@ test_expect_success 'people'"'"'s names are checked at the window, and one perso
 	grep -q "<name>阿卜杜热合曼·买买提明</name>" out.xml
 '
 
+test_expect_success 'material files: no hard link, no link on the way, no FIFO, no empty name' '
+	mkdir app && cp -r "$FIXTURES/materials" app/ && echo secret >secret.txt &&
+	ln secret.txt app/hard.txt &&
+	ln -s materials/hengtai app/ln &&
+	mkfifo app/fifo &&
+	row "materials=application-form=hard.txt;articles=fifo;shareholder-id=;legal-rep-id=ln/legal-rep-id.txt;name-declaration;premises-proof;appointment;agent-authority" >app/files.csv &&
+	test_new_registry r.db && sqlite3 r.db .dump >before &&
+	test_expect_code 1 timeout 20 reg-apply --db r.db --now $NOW app/files.csv 2>err &&
+	cat >expect <<-\EOT &&
+	reg-apply: app/files.csv:2: materials: file '"'"'hard.txt'"'"' has 2 hard links: only a file of its own is hashed (copy it into the input'"'"'s folder)
+	reg-apply: app/files.csv:2: materials: file '"'"'fifo'"'"' is not a regular file
+	reg-apply: app/files.csv:2: materials: an empty file name (a material sighted at the window is given by its type alone)
+	reg-apply: app/files.csv:2: materials: file '"'"'ln/legal-rep-id.txt'"'"': '"'"'ln'"'"' is a symbolic link (links are not followed: one could lead outside the input'"'"'s folder)
+	reg-apply: 1 of 1 applications rejected
+	EOT
+	test_cmp expect err &&
+	sqlite3 r.db .dump >after && test_cmp before after &&
+	ln -s hengtai/articles.txt app/materials/last.txt &&
+	python3 "$SRC/tests/t/t0320/hostile.py" materials 0 |
+		sed -e "s|href=\"materials/hengtai/articles.txt\"|href=\"materials/last.txt\"|" \
+		    -e "s|href=\"materials/hengtai/appointment.txt\"|href=\"\"|" >app/files.xml &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW app/files.xml 2>err &&
+	grep -q "^reg-apply: app/files.xml:[0-9]*: /dossier/materials/material: file .materials/last.txt.: .last.txt. is a symbolic link" err &&
+	grep -q "^reg-apply: app/files.xml:[0-9]*: /dossier/materials/material: an empty file name" err &&
+	test "$(wc -l <err)" = 3 &&
+	sqlite3 r.db .dump >after && test_cmp before after
+'
+
 test_expect_success 'a name is taken once per authority: resubmitting is refused' '
 	reg-apply --db r.db --now $NOW "$FIXTURES/apps.csv" >/dev/null &&
 	test_expect_code 1 reg-apply --db r.db --now $NOW "$FIXTURES/apps.xml" >out.xml 2>err &&
