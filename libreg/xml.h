@@ -70,7 +70,8 @@ void reg_xml_init(const char *schema_dir);
 void reg_xml_cleanup(void);
 
 /* Parse one whole document from memory (at most REG_XML_MAX_DOCUMENT bytes).  `name` is what
- * errors call the input ("-" for stdin).  Any root element: checking it is the caller's job. */
+ * errors call the input ("-" for stdin).  Any root element: checking it is the caller's job.
+ * Empty input and what follows the root are reported as for streams (below). */
 xmlDoc *reg_xml_parse_memory(const char *buf, size_t len, const char *name, reg_err **errp);
 /* Read a whole file ("-" = stdin) under REG_XML_MAX_DOCUMENT and parse it.  A file that cannot
  * be opened is REG_ENOINPUT ("cannot open: …"). */
@@ -104,7 +105,10 @@ reg_xml_stream *reg_xml_stream_new(FILE *fp, const char *name, reg_err **errp);
  * children are not dossiers, REG_EIO when reading fails.  The dossiers completed before a
  * problem come out first (a truncated batch yields its complete dossiers, then the error); a
  * dossier in which a problem was found never comes out.  After 0 or -1, every later call gives
- * the same answer again. */
+ * the same answer again.  Zero bytes or white space alone are REG_EDATA "empty input"; anything
+ * after the root element but comments and PIs is REG_EDATA at its line, saying what it is:
+ * "text 'junk' after the dossier (column 3)", "a second root element <x> after the batch
+ * (column 1)" (docs/decisions.md, "Streams"). */
 int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **errp);
 /* Whether the root was <batch> (known after the first reg_xml_stream_next). */
 bool reg_xml_stream_is_batch(const reg_xml_stream *s);
