@@ -156,9 +156,11 @@ static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *pr
 		in->rejects_header_written = true;
 		n = 0;
 	}
+	/* The fields as the application had them: the writer protects them again (csv.h), so a
+	 * rejects file submitted again and rejected again comes back the same. */
 	for (size_t i = 0; i < width; i++)
 		if (!reg_column_is_report(reg_csv_column_name(r, i)))
-			fields[n++] = i < have ? reg_csv_field(r, i) : "";
+			fields[n++] = i < have ? reg_csv_unprotect(reg_csv_field(r, i)) : "";
 	snprintf(line, sizeof line, "%ld", reg_csv_line(r));
 	fields[n] = line;
 	fields[n + 1] = reason;

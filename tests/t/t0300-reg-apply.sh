@@ -85,6 +85,9 @@ test_expect_success '--rejects writes formulas as text; corrected, the file is a
 	grep -qF ",'"'"'+86-473-3900005," rej.csv &&
 	python3 -c "import csv, sys; rows = list(csv.reader(open(sys.argv[1], encoding=\"utf-8-sig\")))
 sys.exit(len(rows) != 2 or any(f[:1] in \"=+-@\t\r\" and f for r in rows for f in r))" rej.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej2.csv rej.csv >/dev/null 2>&1 &&
+	sed "s/,3,\"shareholders:/,2,\"shareholders:/" rej.csv >expect &&
+	test_cmp expect rej2.csv &&
 	sed "s/:39.99,/:40,/" rej.csv >fixed.csv &&
 	reg-apply --db r.db --now $NOW fixed.csv >out.xml &&
 	grep -qF ">$FORMULA</address>" out.xml &&
