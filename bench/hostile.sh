@@ -1,6 +1,7 @@
 #!/bin/bash
-# hostile.sh — time and memory of the tools on records with absurdly long lists (DESIGN.md §7:
-# a record with 10^5 list entries answers in under a second).
+# hostile.sh — time and memory of the tools on records with absurdly long lists: a record with
+# 10^5 list entries must answer in under a second (docs/decisions.md, "A record's lists are
+# capped").
 #
 #   bench/hostile.sh [--record]
 #

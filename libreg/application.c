@@ -204,9 +204,9 @@ static int split_list(row *r, reg_column c, const char *text, char sep, list *l)
 	if (!text)
 		return 0;
 	reg_err *e = NULL;
-	int n = (l->copy = strdup(text)) ? reg_split(l->copy, sep, l->items, REG_APPLICATION_MAX_ITEMS,
-						      &e)
-					  : -1;
+	int n = -1;
+	if ((l->copy = strdup(text)))
+		n = reg_split(l->copy, sep, l->items, REG_APPLICATION_MAX_ITEMS, &e);
 	if (n < 0) {
 		problem(r, c, "%s", e ? reg_err_message(e) : "out of memory");
 		reg_err_free(e);
@@ -255,7 +255,8 @@ static void add_shareholders(row *r, xmlNode *ent)
 			problem(r, REG_COL_SHAREHOLDERS, "'%s' is not name:identifier:share",
 				whole ? whole : "");
 		} else {
-			xmlNode *s = xmlNewChild(list_node, list_node->ns, BAD_CAST "shareholder", NULL);
+			xmlNode *s = xmlNewChild(list_node, list_node->ns, BAD_CAST "shareholder",
+						 NULL);
 			add_text(s, "name", f[0]);
 			add_text(s, looks_like_citizen_id(f[1]) ? "citizen-id" : "uscc", f[1]);
 			char *share = decimal_text(r, REG_COL_SHAREHOLDERS, f[2]);
@@ -270,7 +271,8 @@ static void add_shareholders(row *r, xmlNode *ent)
 static void add_materials(row *r, xmlNode *root)
 {
 	list l;
-	if (split_list(r, REG_COL_MATERIALS, value(r, REG_COL_MATERIALS), ';', &l) < 0 || l.n == 0) {
+	if (split_list(r, REG_COL_MATERIALS, value(r, REG_COL_MATERIALS), ';', &l) < 0 ||
+	    l.n == 0) {
 		free_list(&l);
 		return;
 	}
@@ -302,7 +304,8 @@ static void add_commitments(row *r, xmlNode *root)
 	for (size_t i = 0; i < l.n; i++) {
 		char *at = strchr(l.items[i], '@');
 		if (!at || at == l.items[i] || !at[1]) {
-			problem(r, REG_COL_COMMITMENTS, "'%s' is not material@YYYY-MM-DD", l.items[i]);
+			problem(r, REG_COL_COMMITMENTS, "'%s' is not material@YYYY-MM-DD",
+				l.items[i]);
 			continue;
 		}
 		*at = '\0';
@@ -330,7 +333,8 @@ static void add_requests(row *r, xmlNode *root)
 	if (l.n > 0) {
 		xmlNode *list_node = ensure_child(root, "requests");
 		for (size_t i = 0; i < l.n; i++) {
-			xmlNode *q = xmlNewChild(list_node, list_node->ns, BAD_CAST "request", NULL);
+			xmlNode *q = xmlNewChild(list_node, list_node->ns, BAD_CAST "request",
+						 NULL);
 			xmlSetProp(q, BAD_CAST "item", BAD_CAST l.items[i]);
 		}
 	}

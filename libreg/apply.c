@@ -572,10 +572,10 @@ static void open_problem(check *c, const xmlNode *m, const char *href, int dirfd
 {
 	static const char path[] = "/dossier/materials/material";
 	struct stat st;
-	if ((err == ELOOP || err == ENOTDIR) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISLNK(st.st_mode))
-		problem(c, m, path, "file '%s': '%s' is a symbolic link (links are not followed: one "
-			"could lead outside the input's folder)", href, name);
+	if ((err == ELOOP || err == ENOTDIR) &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		problem(c, m, path, "file '%s': '%s' is a symbolic link (links are not followed: "
+			"one could lead outside the input's folder)", href, name);
 	else
 		problem(c, m, path, "file '%s': %s", href, strerror(err));
 }
