@@ -42,3 +42,23 @@ else:
 open(path, "w", encoding="utf-8").write(text)
 PY
 }
+
+# bench_release_build DIR TARGET… — a normal release build in DIR (never sanitized: ASan
+# inflates memory), whatever DIR held before, and the targets built; 2 and a message on failure.
+bench_release_build() {
+	local dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" -Dbuildtype=release -Db_sanitize=none >/dev/null
+	else
+		meson setup "$dir" --buildtype=release -Db_sanitize=none >/dev/null
+	fi || { echo "$0: meson could not set up $dir" >&2; exit 2; }
+	ninja -C "$dir" "$@" >/dev/null || { echo "$0: build failed" >&2; exit 2; }
+}
+
+# bench_environment — the tools see the source tree's data and nothing of the caller's
+# configuration, as in the tests.
+bench_environment() {
+	export REG_DATADIR=$SRC LC_ALL=C.UTF-8 TZ=UTC
+	unset REG_DB REG_CATALOG REG_AUTHORITY REG_WINDOW REG_CLERK SOURCE_DATE_EPOCH REG_BUSY_TIMEOUT_MS
+}

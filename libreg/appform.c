@@ -797,6 +797,16 @@ static int check_scope(form *f, reg_column c, const char *answer, char **value)
 	return check_text(f, c, answer, value, 4000);
 }
 
+static int print_name_problems(form *f, const char *what, reg_err *err)
+{
+	for (const reg_err *e = err; e; e = reg_err_next(e)) {
+		if (reg_err_code(e) == REG_EINTERNAL)
+			return oom();
+		refuse(f, what, "%s", reg_err_message(e));
+	}
+	return 0;
+}
+
 /* A person's (or, for shareholders, a company's) name: the list syntax reserves ':' and ';'. */
 static int check_person(form *f, const char *what, const char *answer, char **value, long max)
 {
@@ -810,9 +820,15 @@ static int check_person(form *f, const char *what, const char *answer, char **va
 	return give(value, answer);
 }
 
+/* The legal representative and the financial officer, as acceptance will check them. */
 static int check_person_name(form *f, reg_column c, const char *answer, char **value)
 {
-	return check_person(f, reg_column_name(c), answer, value, 64);
+	reg_err *err = NULL;
+	int r = reg_person_name_check(answer, &err) < 0
+		? print_name_problems(f, reg_column_name(c), err)
+		: check_person(f, reg_column_name(c), answer, value, REG_PERSON_NAME_MAX_CHARS);
+	reg_err_free(err);
+	return r;
 }
 
 static int check_form(form *f, reg_column c, const char *answer, char **value)
@@ -868,16 +884,6 @@ static int check_division(form *f, reg_column c, const char *answer, char **valu
 	return 0;
 }
 
-static int print_name_problems(form *f, reg_err *err)
-{
-	for (const reg_err *e = err; e; e = reg_err_next(e)) {
-		if (reg_err_code(e) == REG_EINTERNAL)
-			return oom();
-		refuse(f, "name", "%s", reg_err_message(e));
-	}
-	return 0;
-}
-
 static int check_name(form *f, reg_column c, const char *answer, char **value)
 {
 	(void)c;
@@ -885,11 +891,11 @@ static int check_name(form *f, reg_column c, const char *answer, char **value)
 	char *name = reg_name_normalize(answer, &err);
 	int r = 0;
 	if (!name) {
-		r = print_name_problems(f, err);
+		r = print_name_problems(f, "name", err);
 		goto out;
 	}
 	if (reg_name_check(name, f->v[REG_COL_FORM], f->v[REG_COL_DIVISION], &err) < 0) {
-		r = print_name_problems(f, err);
+		r = print_name_problems(f, "name", err);
 		goto out;
 	}
 	if (strcmp(name, answer) != 0)
@@ -1647,7 +1653,7 @@ static int recheck_name(form *f)
 	int r = 1;
 	if (reg_name_check(f->v[REG_COL_NAME], f->v[REG_COL_FORM], f->v[REG_COL_DIVISION],
 			   &err) < 0) {
-		r = print_name_problems(f, err);
+		r = print_name_problems(f, "name", err);
 		if (r == 0)
 			r = ask_value(f, REG_COL_NAME, true, NULL);
 	}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "decimal.h"
 #include "ids.h"
 #include "xml.h"
@@ -57,6 +58,11 @@ const char *reg_column_alias(reg_column c) { return columns[c].alias; }
 const char *reg_column_description(reg_column c) { return columns[c].description; }
 bool reg_column_required(reg_column c) { return columns[c].required; }
 
+bool reg_column_is_report(const char *header)
+{
+	return header && (strcmp(header, "line") == 0 || strcmp(header, "reason") == 0);
+}
+
 const char *reg_column_for_path(const char *path)
 {
 	/* The longest matching prefix wins: address/@division before address. */
@@ -99,8 +105,9 @@ reg_columns *reg_columns_new(const char *const *header, size_t n, const char *fi
 		cols->position[c] = -1;
 	cols->width = n;
 	for (size_t i = 0; i < n; i++) {
-		/* Spreadsheets write empty trailing columns: a nameless column carries nothing. */
-		if (!*header[i])
+		/* Spreadsheets write empty trailing columns: a nameless column carries nothing, and
+		 * the report columns of a rejects file carry what the last run said. */
+		if (!*header[i] || reg_column_is_report(header[i]))
 			continue;
 		int c = column_by_header(header[i]);
 		if (c < 0)
@@ -183,36 +190,39 @@ static void add_person(row *r, xmlNode *ent, const char *element, reg_column nam
 		add_text(p, "phone", phone);
 }
 
-/* Split `text` on `sep` into a fresh array of trimmed, non-empty strings. */
-static char **split(const char *text, char sep, size_t *n)
+/* The items of a list column: reg_split on a copy, empty items dropped (reg-apply(1)), at most
+ * REG_APPLICATION_MAX_ITEMS of them (a longer list is one problem of its column). */
+typedef struct list {
+	char *copy;
+	char *items[REG_APPLICATION_MAX_ITEMS];
+	size_t n;
+} list;
+
+static int split_list(row *r, reg_column c, const char *text, char sep, list *l)
 {
-	char **parts = NULL;
-	*n = 0;
-	const char *p = text;
-	while (p && *p) {
-		const char *end = strchr(p, sep);
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		while (len && (*p == ' ' || *p == '\t'))
-			p++, len--;
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len) {
-			char **grown = realloc(parts, (*n + 1) * sizeof *grown);
-			if (!grown)
-				break;
-			parts = grown;
-			parts[(*n)++] = strndup(p, len);
-		}
-		p = end ? end + 1 : NULL;
+	*l = (list){0};
+	if (!text)
+		return 0;
+	reg_err *e = NULL;
+	int n = -1;
+	if ((l->copy = strdup(text)))
+		n = reg_split(l->copy, sep, l->items, REG_APPLICATION_MAX_ITEMS, &e);
+	if (n < 0) {
+		problem(r, c, "%s", e ? reg_err_message(e) : "out of memory");
+		reg_err_free(e);
+		free(l->copy);
+		*l = (list){0};
+		return -1;
 	}
-	return parts;
+	for (int i = 0; i < n; i++)
+		if (*l->items[i])
+			l->items[l->n++] = l->items[i];
+	return 0;
 }
 
-static void free_split(char **parts, size_t n)
+static void free_list(list *l)
 {
-	for (size_t i = 0; i < n; i++)
-		free(parts[i]);
-	free(parts);
+	free(l->copy);
 }
 
 /* A shareholder's identifier is a citizen id or a USCC; both are 18 characters and a USCC may
@@ -232,89 +242,103 @@ static bool looks_like_citizen_id(const char *s)
 
 static void add_shareholders(row *r, xmlNode *ent)
 {
-	xmlNode *list = xmlNewChild(ent, ent->ns, BAD_CAST "shareholders", NULL);
-	size_t n = 0;
-	char **items = split(value(r, REG_COL_SHAREHOLDERS), ';', &n);
-	if (n == 0)
+	xmlNode *list_node = xmlNewChild(ent, ent->ns, BAD_CAST "shareholders", NULL);
+	list l;
+	if (split_list(r, REG_COL_SHAREHOLDERS, value(r, REG_COL_SHAREHOLDERS), ';', &l) < 0)
+		return;
+	if (l.n == 0)
 		problem(r, REG_COL_SHAREHOLDERS, "at least one shareholder is required%s", "");
-	for (size_t i = 0; i < n; i++) {
-		size_t k = 0;
-		char **f = split(items[i], ':', &k);
-		if (k != 3) {
-			problem(r, REG_COL_SHAREHOLDERS,
-				"'%s' is not name:identifier:share", items[i]);
+	for (size_t i = 0; i < l.n; i++) {
+		char *whole = strdup(l.items[i]), *f[3];
+		int k = whole ? reg_split(l.items[i], ':', f, 3, NULL) : -1;
+		if (k != 3 || !*f[0] || !*f[1] || !*f[2]) {
+			problem(r, REG_COL_SHAREHOLDERS, "'%s' is not name:identifier:share",
+				whole ? whole : "");
 		} else {
-			xmlNode *s = xmlNewChild(list, list->ns, BAD_CAST "shareholder", NULL);
+			xmlNode *s = xmlNewChild(list_node, list_node->ns, BAD_CAST "shareholder",
+						 NULL);
 			add_text(s, "name", f[0]);
 			add_text(s, looks_like_citizen_id(f[1]) ? "citizen-id" : "uscc", f[1]);
 			char *share = decimal_text(r, REG_COL_SHAREHOLDERS, f[2]);
 			add_text(s, "share", share ? share : f[2]);
 			free(share);
 		}
-		free_split(f, k);
+		free(whole);
 	}
-	free_split(items, n);
+	free_list(&l);
 }
 
 static void add_materials(row *r, xmlNode *root)
 {
-	size_t n = 0;
-	char **items = split(value(r, REG_COL_MATERIALS), ';', &n);
-	if (n == 0)
+	list l;
+	if (split_list(r, REG_COL_MATERIALS, value(r, REG_COL_MATERIALS), ';', &l) < 0 ||
+	    l.n == 0) {
+		free_list(&l);
 		return;
-	xmlNode *list = ensure_child(root, "materials");
-	for (size_t i = 0; i < n; i++) {
-		char *eq = strchr(items[i], '=');
+	}
+	xmlNode *list_node = ensure_child(root, "materials");
+	for (size_t i = 0; i < l.n; i++) {
+		char *eq = strchr(l.items[i], '=');
 		if (eq)
 			*eq = '\0';
-		xmlNode *m = xmlNewChild(list, list->ns, BAD_CAST "material", NULL);
-		xmlSetProp(m, BAD_CAST "type", BAD_CAST items[i]);
-		if (eq && eq[1])
+		xmlNode *m = xmlNewChild(list_node, list_node->ns, BAD_CAST "material", NULL);
+		xmlSetProp(m, BAD_CAST "type", BAD_CAST l.items[i]);
+		/* "type=" names a file, an empty one: acceptance refuses it, it is not "sighted" */
+		if (eq)
 			xmlSetProp(m, BAD_CAST "href", BAD_CAST(eq + 1));
 		else
 			xmlSetProp(m, BAD_CAST "sighted", BAD_CAST "true");
 	}
-	free_split(items, n);
+	free_list(&l);
 }
 
 static void add_commitments(row *r, xmlNode *root)
 {
-	size_t n = 0;
-	char **items = split(value(r, REG_COL_COMMITMENTS), ';', &n);
-	if (n == 0)
+	list l;
+	if (split_list(r, REG_COL_COMMITMENTS, value(r, REG_COL_COMMITMENTS), ';', &l) < 0 ||
+	    l.n == 0) {
+		free_list(&l);
 		return;
-	xmlNode *list = ensure_child(root, "commitments");
-	for (size_t i = 0; i < n; i++) {
-		char *at = strchr(items[i], '@');
-		if (!at || at == items[i] || !at[1]) {
-			problem(r, REG_COL_COMMITMENTS, "'%s' is not material@YYYY-MM-DD", items[i]);
+	}
+	xmlNode *list_node = ensure_child(root, "commitments");
+	for (size_t i = 0; i < l.n; i++) {
+		char *at = strchr(l.items[i], '@');
+		if (!at || at == l.items[i] || !at[1]) {
+			problem(r, REG_COL_COMMITMENTS, "'%s' is not material@YYYY-MM-DD",
+				l.items[i]);
 			continue;
 		}
 		*at = '\0';
-		xmlNode *c = xmlNewChild(list, list->ns, BAD_CAST "commitment", NULL);
-		xmlSetProp(c, BAD_CAST "material", BAD_CAST items[i]);
+		xmlNode *c = xmlNewChild(list_node, list_node->ns, BAD_CAST "commitment", NULL);
+		xmlSetProp(c, BAD_CAST "material", BAD_CAST l.items[i]);
 		xmlSetProp(c, BAD_CAST "due", BAD_CAST(at + 1));
 	}
-	free_split(items, n);
+	free_list(&l);
 }
 
 /* Requests are kept as written (numbers or ids): acceptance resolves them against the catalog. */
 static void add_requests(row *r, xmlNode *root)
 {
-	size_t n = 0;
-	char **items = split(value(r, REG_COL_REQUESTS), ';', &n);
-	if (n == 1 && strchr(items[0], ',')) { /* "1,3,8" reads naturally too */
-		free_split(items, n);
-		items = split(value(r, REG_COL_REQUESTS), ',', &n);
-	}
-	if (n == 0)
+	list l;
+	if (split_list(r, REG_COL_REQUESTS, value(r, REG_COL_REQUESTS), ';', &l) < 0)
 		return;
-	xmlNode *list = ensure_child(root, "requests");
-	for (size_t i = 0; i < n; i++) {
-		xmlNode *q = xmlNewChild(list, list->ns, BAD_CAST "request", NULL);
-		xmlSetProp(q, BAD_CAST "item", BAD_CAST items[i]);
+	if (l.n == 1 && strchr(l.items[0], ',')) { /* "1,3,8" reads naturally too */
+		list commas;
+		int rc = split_list(r, REG_COL_REQUESTS, l.items[0], ',', &commas);
+		free_list(&l);
+		if (rc < 0)
+			return;
+		l = commas;
 	}
-	free_split(items, n);
+	if (l.n > 0) {
+		xmlNode *list_node = ensure_child(root, "requests");
+		for (size_t i = 0; i < l.n; i++) {
+			xmlNode *q = xmlNewChild(list_node, list_node->ns, BAD_CAST "request",
+						 NULL);
+			xmlSetProp(q, BAD_CAST "item", BAD_CAST l.items[i]);
+		}
+	}
+	free_list(&l);
 }
 
 static reg_dossier *build(row *r, reg_err **errp)

@@ -11,18 +11,27 @@
  * Every column but legal_rep_phone, finance_officer_*, staff, contact_phone, commitments and
  * requests must be in the header; an unknown or repeated column is an error (a typo would
  * otherwise drop data silently).  A column with an empty name (spreadsheets add them) is
- * ignored.
+ * ignored, and so are `line` and `reason`, what reg-apply adds to a rejects file (intake.h):
+ * corrected, it can be submitted again as it is.
  *
  * Values are converted, not judged: "60" becomes <share>60.00</share>, a malformed list item is
  * reported against its column; whether the values are acceptable is acceptance's question.
+ * One thing is judged here, so a hostile row costs nothing: a list column (shareholders,
+ * materials, commitments, requests) holds at most REG_APPLICATION_MAX_ITEMS items, the longest
+ * list the law allows (a joint-stock company's 200 promoters, 发起人, 公司法); a longer one is
+ * one problem of its column and builds nothing.  Acceptance narrows each list further
+ * (libreg/apply.h).
  */
 #ifndef REG_APPLICATION_H
 #define REG_APPLICATION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dossier.h"
 #include "errors.h"
+
+#define REG_APPLICATION_MAX_ITEMS 200
 
 typedef enum reg_column {
 	REG_COL_NAME, REG_COL_FORM, REG_COL_CAPITAL, REG_COL_DIVISION, REG_COL_ADDRESS,
@@ -38,6 +47,9 @@ const char *reg_column_name(reg_column c);
 const char *reg_column_alias(reg_column c);
 const char *reg_column_description(reg_column c);
 bool reg_column_required(reg_column c);
+/* Whether a header names a column reg-apply writes into a rejects file, `line` or `reason`,
+ * which a row never carries application data in. */
+bool reg_column_is_report(const char *header);
 
 /* Where each column sits in a header row. */
 typedef struct reg_columns reg_columns;

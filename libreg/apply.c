@@ -1,11 +1,14 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -144,6 +147,21 @@ static void problem_at_line(check *c, long line, const char *path, const char *f
 	va_end(ap);
 }
 
+/* Every problem of a chain someone else located; its "and N more problems" stays a count. */
+static void problems_located(check *c, const reg_err *chain)
+{
+	for (const reg_err *e = chain; e; e = reg_err_next(e)) {
+		if (reg_err_more(e))
+			reg_err_add_more(&c->problems, REG_ENO, c->file,
+					 c->csv || reg_err_line(e) <= 0 ? c->line : reg_err_line(e),
+					 reg_err_more(e));
+		else
+			problem_at_line(c, reg_err_line(e),
+					reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
+					reg_err_message(e));
+	}
+}
+
 
 static int rules_name_lookup(void *user, const char *name)
 {
@@ -215,6 +233,73 @@ static void check_citizen_id(check *c, const xmlNode *node, const char *path, co
 	free(id);
 }
 
+/* A person's name at the window (libreg/names.h): every problem, `who` before each ("" or
+ * "shareholder 3: "). */
+static void check_person_name(check *c, const xmlNode *node, const char *path, const char *who)
+{
+	char *name = reg_xml_text(node);
+	reg_err *naming = NULL;
+	if (reg_person_name_check(name, &naming) < 0)
+		for (const reg_err *e = naming; e; e = reg_err_next(e))
+			problem(c, node, path, "%s%s", who, reg_err_message(e));
+	reg_err_free(naming);
+	free(name);
+}
+
+/* A shareholder's citizen id, to find one person twice. */
+typedef struct held {
+	char *id;
+	size_t number; /* 1-based, in document order */
+	const xmlNode *node;
+} held;
+
+static int cmp_held(const void *x, const void *y)
+{
+	const held *a = x, *b = y;
+	int d = strcasecmp(a->id, b->id); /* 'x' and 'X' are one check character */
+	return d ? d : a->number < b->number ? -1 : a->number > b->number;
+}
+
+/* Each later shareholder with the citizen id of an earlier one, once: sorted, O(n log n). */
+static void check_same_person(check *c, held *ids, size_t n)
+{
+	qsort(ids, n, sizeof *ids, cmp_held);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcasecmp(ids[i].id, ids[first].id) != 0) {
+			first = i;
+			continue;
+		}
+		problem(c, ids[i].node, "/dossier/enterprise/shareholders/shareholder/citizen-id",
+			"shareholders %zu and %zu have the same citizen id: one person is one "
+			"shareholder", ids[first].number, ids[i].number);
+	}
+}
+
+/* How many elements of one kind a list holds, counting no further than one past `most`: a
+ * hostile list is refused by its length before any entry is looked at. */
+static size_t count_children(const xmlNode *list, const char *name, size_t most)
+{
+	size_t n = 0;
+	reg_xml_for_each_child(x, list, REG_NS_DOSSIER, name)
+		if (++n > most)
+			break;
+	return n;
+}
+
+/* The most shareholders of a legal form: an LLC has at most 50 (公司法), a joint-stock company
+ * at most 200 promoters (发起人, 公司法); the other forms are held to the larger of the two, the
+ * longest list a CSV row may carry anyway (REG_APPLICATION_MAX_ITEMS). */
+static size_t most_shareholders(const char *form, const char **why)
+{
+	if (form && strcmp(form, "llc") == 0) {
+		*why = "a limited liability company has at most 50 shareholders (公司法)";
+		return 50;
+	}
+	*why = "a joint-stock company has at most 200 promoters (发起人, 公司法), and no enterprise "
+	       "more shareholders";
+	return REG_APPLICATION_MAX_ITEMS;
+}
+
 static void check_shareholders(check *c, xmlNode *ent)
 {
 	static const char path[] = "/dossier/enterprise/shareholders";
@@ -222,17 +307,37 @@ static void check_shareholders(check *c, xmlNode *ent)
 	int64_t total = 0;
 	size_t count = 0;
 	bool all_parsed = true;
+	char *form = reg_xml_child_text(ent, REG_NS_DOSSIER, "form");
+	const char *why;
+	size_t most = most_shareholders(form, &why);
+	free(form);
+	if (count_children(list, "shareholder", most) > most) {
+		problem(c, list, path, "more than %zu shareholders: %s", most, why);
+		return;
+	}
+	held *ids = calloc(most + 1, sizeof *ids);
+	size_t n_ids = 0;
+	if (!ids) {
+		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return;
+	}
 	reg_xml_for_each_child(s, list, REG_NS_DOSSIER, "shareholder") {
 		count++;
 		char *name = reg_xml_child_text(s, REG_NS_DOSSIER, "name");
 		xmlNode *person = reg_xml_child(s, REG_NS_DOSSIER, "citizen-id");
 		xmlNode *company = reg_xml_child(s, REG_NS_DOSSIER, "uscc");
 		if (person) {
-			char *id = reg_xml_text(person);
+			char *id = reg_xml_text(person), who[40];
 			reg_id_result r = reg_citizen_id_check(id);
 			if (r.rule != REG_ID_OK)
 				problem(c, person, path, "shareholder '%s': %s", name ? name : "", r.message);
-			free(id);
+			snprintf(who, sizeof who, "shareholder %zu: ", count);
+			check_person_name(c, reg_xml_child(s, REG_NS_DOSSIER, "name"),
+					  "/dossier/enterprise/shareholders/shareholder/name", who);
+			if (id && *id)
+				ids[n_ids++] = (held){.id = id, .number = count, .node = person};
+			else
+				free(id);
 		} else if (company) {
 			char *id = reg_xml_text(company);
 			reg_id_result r = reg_uscc_check(id);
@@ -265,6 +370,10 @@ static void check_shareholders(check *c, xmlNode *ent)
 		reg_decimal_format(total, sum, sizeof sum);
 		problem(c, list, path, "shares sum to %s%%, not exactly 100%%", sum);
 	}
+	check_same_person(c, ids, n_ids);
+	for (size_t i = 0; i < n_ids; i++)
+		free(ids[i].id);
+	free(ids);
 }
 
 static void check_enterprise(check *c)
@@ -336,6 +445,8 @@ static void check_enterprise(check *c)
 			"'%s' is not a GB/T 4754 industry code (a letter A-T and 4 digits)",
 			industry ? industry : "");
 
+	check_person_name(c, reg_dossier_node(c->d, "enterprise/legal-representative/name"),
+			  "/dossier/enterprise/legal-representative/name", "");
 	xmlNode *rep_id = reg_dossier_node(c->d, "enterprise/legal-representative/citizen-id");
 	check_citizen_id(c, rep_id, "/dossier/enterprise/legal-representative/citizen-id",
 			 "legal representative");
@@ -353,6 +464,9 @@ static void check_enterprise(check *c)
 	if (officer_id)
 		check_citizen_id(c, officer_id, "/dossier/enterprise/financial-officer/citizen-id",
 				 "financial officer");
+	if (reg_dossier_node(c->d, "enterprise/financial-officer"))
+		check_person_name(c, reg_dossier_node(c->d, "enterprise/financial-officer/name"),
+				  "/dossier/enterprise/financial-officer/name", "");
 	check_shareholders(c, ent);
 	free(name);
 	free(form);
@@ -372,20 +486,35 @@ static const reg_item *resolve_item(const reg_catalog *cat, const char *ref)
 	return reg_catalog_find_item(cat, ref);
 }
 
-/* Requests may name items by number (CSV) — rewritten to ids, as the schema wants. */
+/* Requests may name items by number (CSV) — rewritten to ids, as the schema wants.  Each item
+ * once, so there are no more requests than catalog items. */
 static void check_requests(check *c)
 {
+	static const char path[] = "/dossier/requests/request";
+	const reg_catalog *cat = c->a->cat;
+	size_t most = reg_catalog_item_count(cat);
 	xmlNode *list = reg_dossier_section(c->d, "requests", false);
+	if (count_children(list, "request", most) > most) {
+		problem(c, list, path, "more than %zu requests (the catalog has %zu items, each "
+			"requested at most once)", most, most);
+		return;
+	}
+	bool *seen = calloc(most + 1, sizeof *seen);
 	reg_xml_for_each_child(q, list, REG_NS_DOSSIER, "request") {
 		char *ref = reg_xml_attr(q, "item");
-		const reg_item *it = ref ? resolve_item(c->a->cat, ref) : NULL;
-		if (!it)
-			problem(c, q, "/dossier/requests/request", "'%s' is not an item of the catalog",
-				ref ? ref : "");
-		else
+		const reg_item *it = ref ? resolve_item(cat, ref) : NULL;
+		if (!it) {
+			problem(c, q, path, "'%s' is not an item of the catalog", ref ? ref : "");
+		} else if (seen && seen[reg_item_number(it) - 1]) {
+			problem(c, q, path, "item '%s' is requested twice", reg_item_id(it));
+		} else {
+			if (seen)
+				seen[reg_item_number(it) - 1] = true;
 			xmlSetProp(q, BAD_CAST "item", BAD_CAST reg_item_id(it));
+		}
 		free(ref);
 	}
+	free(seen);
 }
 
 int reg_applicable_items(const reg_catalog *cat, reg_rules *rules, reg_dossier *d, bool *applies,
@@ -442,70 +571,137 @@ static bool has_dotdot(const char *path)
 	return false;
 }
 
-/* Resolve href inside base_dir (no absolute paths, no escaping through .. or links) and hash
- * the file. */
+/* Why openat failed on `name` in dirfd, for the message: a symbolic link (which O_NOFOLLOW
+ * refuses as ELOOP, or with O_DIRECTORY as ENOTDIR) says so. */
+static void open_problem(check *c, const xmlNode *m, const char *href, int dirfd, const char *name,
+			 int err)
+{
+	static const char path[] = "/dossier/materials/material";
+	struct stat st;
+	if ((err == ELOOP || err == ENOTDIR) &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		problem(c, m, path, "file '%s': '%s' is a symbolic link (links are not followed: "
+			"one could lead outside the input's folder)", href, name);
+	else
+		problem(c, m, path, "file '%s': %s", href, strerror(err));
+}
+
+/*
+ * Open href inside base_dir and hash it (docs/decisions.md, "Material files").  The path is
+ * walked from the folder's descriptor one component at a time with openat, O_NOFOLLOW at every
+ * step (O_DIRECTORY for the folders, O_NONBLOCK for the file, so a FIFO cannot hang the window),
+ * and what was opened is what fstat judges and what is read: no name is looked up twice, so
+ * nothing can be swapped for a link between the check and the reading.  Refused: an absolute
+ * path or a '..' component (before anything is opened), a symbolic link anywhere, anything but
+ * a regular file, a file with more than one hard link (a link made inside the folder to a file
+ * outside it is indistinguishable from the file itself), more than MATERIAL_FILE_MAX bytes.
+ */
 static int hash_material(check *c, const xmlNode *m, const char *base_dir, const char *href,
 			 char hex[65])
 {
 	static const char path[] = "/dossier/materials/material";
-	char base_real[PATH_MAX], target_real[PATH_MAX], *joined = NULL;
-	int rc = -1;
-	FILE *fp = NULL;
+	char *walk = NULL;
+	int dirfd = -1, fd = -1, rc = -1;
+	EVP_MD_CTX *md = NULL;
+	if (!*href) {
+		problem(c, m, path, "an empty file name (a material sighted at the window is given "
+			"by its type alone)");
+		return -1;
+	}
 	if (href[0] == '/' || has_dotdot(href)) {
 		problem(c, m, path, "file '%s' must be a relative path inside the input's folder", href);
 		return -1;
 	}
-	if (!realpath(base_dir, base_real) || asprintf(&joined, "%s/%s", base_real, href) < 0) {
+	if ((dirfd = open(base_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		problem(c, m, path, "cannot resolve the input's folder '%s'", base_dir);
 		return -1;
 	}
-	size_t base_len = strlen(base_real);
-	struct stat st;
-	if (!realpath(joined, target_real)) {
-		problem(c, m, path, "file '%s': %s", href, strerror(errno));
-	} else if (strncmp(target_real, base_real, base_len) != 0 || target_real[base_len] != '/') {
-		problem(c, m, path, "file '%s' leads outside the input's folder", href);
-	} else if (stat(target_real, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(c, m, path, "file '%s' is not a regular file", href);
-	} else if ((uint64_t)st.st_size > MATERIAL_FILE_MAX) {
-		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
-	} else if (!(fp = fopen(target_real, "rb"))) {
-		problem(c, m, path, "file '%s': %s", href, strerror(errno));
-	} else {
-		EVP_MD_CTX *md = EVP_MD_CTX_new();
-		unsigned char buf[65536], digest[32];
-		size_t n, total = 0;
-		unsigned len = 0;
-		if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-			while ((n = fread(buf, 1, sizeof buf, fp)) > 0 && total <= MATERIAL_FILE_MAX) {
-				EVP_DigestUpdate(md, buf, n);
-				total += n;
-			}
-			if (!ferror(fp) && total <= MATERIAL_FILE_MAX &&
-			    EVP_DigestFinal_ex(md, digest, &len)) {
-				reg_hex(digest, sizeof digest, hex);
-				rc = 0;
-			} else {
-				problem(c, m, path, "file '%s' could not be read", href);
-			}
-		}
-		EVP_MD_CTX_free(md);
-		fclose(fp);
+	if (!(walk = strdup(href))) {
+		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
 	}
-	free(joined);
+	for (char *name = walk, *slash; name; name = slash) {
+		if ((slash = strchr(name, '/')))
+			*slash++ = '\0';
+		if (!*name || strcmp(name, ".") == 0) {
+			if (!slash) { /* "dir/" or "." names a folder, not a file */
+				problem(c, m, path, "file '%s' is not a regular file", href);
+				goto out;
+			}
+			continue;
+		}
+		int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			    (slash ? O_DIRECTORY : O_NONBLOCK | O_NOCTTY);
+		int next = openat(dirfd, name, flags);
+		if (next < 0) {
+			open_problem(c, m, href, dirfd, name, errno);
+			goto out;
+		}
+		if (slash) {
+			close(dirfd);
+			dirfd = next;
+		} else {
+			fd = next;
+		}
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		problem(c, m, path, "file '%s' is not a regular file", href);
+		goto out;
+	}
+	if (st.st_nlink > 1) {
+		problem(c, m, path, "file '%s' has %ju hard links: only a file of its own is hashed "
+			"(copy it into the input's folder)", href, (uintmax_t)st.st_nlink);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > MATERIAL_FILE_MAX) {
+		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
+		goto out;
+	}
+	unsigned char buf[65536], digest[32];
+	uint64_t total = 0;
+	unsigned len = 0;
+	ssize_t n = 0;
+	if (!(md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "cannot hash: out of memory");
+		goto out;
+	}
+	/* The size may change while it is read: the cap holds for what is read. */
+	while (total <= MATERIAL_FILE_MAX && ((n = read(fd, buf, sizeof buf)) > 0 ||
+					      (n < 0 && errno == EINTR))) {
+		if (n > 0) {
+			EVP_DigestUpdate(md, buf, (size_t)n);
+			total += (uint64_t)n;
+		}
+	}
+	if (total > MATERIAL_FILE_MAX) {
+		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
+		goto out;
+	}
+	if (n < 0 || !EVP_DigestFinal_ex(md, digest, &len)) {
+		problem(c, m, path, "file '%s' could not be read", href);
+		goto out;
+	}
+	reg_hex(digest, sizeof digest, hex);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(walk);
 	return rc;
 }
 
-static xmlNode *find_by_attr(xmlNode *list, const char *child, const char *attr, const char *value)
+/* The catalog index of a material, to mark it seen: a list is at most as long as the catalog
+ * by then, so this costs no more than the catalog's size squared, whatever the input. */
+static size_t material_index(const reg_catalog *cat, const reg_material *mat)
 {
-	reg_xml_for_each_child(n, list, REG_NS_DOSSIER, child) {
-		char *v = reg_xml_attr(n, attr);
-		bool same = v && strcmp(v, value) == 0;
-		free(v);
-		if (same)
-			return n;
-	}
-	return NULL;
+	size_t i = 0;
+	while (i < reg_catalog_material_count(cat) && reg_catalog_material(cat, i) != mat)
+		i++;
+	return i;
 }
 
 static void check_materials(check *c, const char *base_dir, const bool *applies)
@@ -513,15 +709,44 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 	static const char mpath[] = "/dossier/materials/material";
 	static const char cpath[] = "/dossier/commitments/commitment";
 	const reg_catalog *cat = c->a->cat;
+	size_t most = reg_catalog_material_count(cat);
 	xmlNode *materials = reg_dossier_section(c->d, "materials", false);
 	xmlNode *commitments = reg_dossier_section(c->d, "commitments", false);
+
+	/* Each material type at most once, so neither list can be longer than the catalog's list
+	 * of materials: a longer one is refused whole, nothing in it hashed or looked up. */
+	bool too_long = false;
+	if (count_children(materials, "material", most) > most) {
+		problem(c, materials, mpath, "more than %zu materials (the catalog has %zu material "
+			"types, each given at most once)", most, most);
+		too_long = true;
+	}
+	if (count_children(commitments, "commitment", most) > most) {
+		problem(c, commitments, cpath, "more than %zu commitments (the catalog has %zu "
+			"material types, each deferred at most once)", most, most);
+		too_long = true;
+	}
+	bool *seen = calloc(2 * most + 1, sizeof *seen), *deferred = seen ? seen + most : NULL;
+	if (too_long || !seen) {
+		if (!seen)
+			reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		free(seen);
+		return;
+	}
 
 	reg_xml_for_each_child(m, materials, REG_NS_DOSSIER, "material") {
 		char *type = reg_xml_attr(m, "type"), *href = reg_xml_attr(m, "href");
 		char *given = reg_xml_attr(m, "sha256");
+		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
 		char hex[65];
-		if (!type || !reg_catalog_find_material(cat, type))
+		if (!mat) {
 			problem(c, m, mpath, "'%s' is not a material of the catalog", type ? type : "");
+		} else if (seen[material_index(cat, mat)]) {
+			problem(c, m, mpath, "'%s' is given twice (each material type at most once)",
+				type);
+		} else {
+			seen[material_index(cat, mat)] = true;
+		}
 		if (href && hash_material(c, m, base_dir, href, hex) == 0) {
 			if (given && strcmp(given, hex) != 0)
 				problem(c, m, mpath, "file '%s' does not match its sha256", href);
@@ -538,9 +763,14 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 	reg_xml_for_each_child(k, commitments, REG_NS_DOSSIER, "commitment") {
 		char *type = reg_xml_attr(k, "material"), *due = reg_xml_attr(k, "due");
 		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
+		bool twice = mat && deferred[material_index(cat, mat)];
 		int64_t epoch;
+		if (mat)
+			deferred[material_index(cat, mat)] = true;
 		if (!mat) {
 			problem(c, k, cpath, "'%s' is not a material of the catalog", type ? type : "");
+		} else if (twice) {
+			problem(c, k, cpath, "'%s' is deferred twice (each material at most once)", type);
 		} else if (reg_material_essential(mat)) {
 			problem(c, k, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
 				reg_material_zh(mat));
@@ -565,15 +795,16 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 		bool needed = false;
 		for (size_t j = 0; j < reg_catalog_item_count(cat) && !needed; j++)
 			needed = applies[j] && reg_item_uses(reg_catalog_item(cat, j), id);
-		if (!needed || find_by_attr(materials, "material", "type", id))
+		if (!needed || seen[i])
 			continue;
 		if (reg_material_essential(mat))
 			problem(c, materials, mpath, "core material '%s' (%s) is missing", id,
 				reg_material_zh(mat));
-		else if (!find_by_attr(commitments, "commitment", "material", id))
+		else if (!deferred[i])
 			problem(c, materials, mpath,
 				"'%s' (%s) is missing and no commitment defers it", id, reg_material_zh(mat));
 	}
+	free(seen);
 }
 
 /* Which applicable items use each material — recorded once on the material (data runs, not
@@ -771,10 +1002,7 @@ static int record(reg_apply *a, check *c, const char *application, reg_err **err
 	set_acceptance(a, c->d, number);
 	reg_err *invalid = NULL;
 	if (reg_xml_validate(a->schema, reg_dossier_doc(c->d), c->file, &invalid) < 0) {
-		for (const reg_err *e = invalid; e; e = reg_err_next(e))
-			problem_at_line(c, reg_err_line(e),
-					reg_err_field(e) ? reg_err_field(e) : "/dossier", "%s",
-					reg_err_message(e));
+		problems_located(c, invalid);
 		reg_err_free(invalid);
 		goto out;
 	}

@@ -53,6 +53,8 @@ reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier
 			    "not accepted: the dossier has no acceptance number");
 		goto fail;
 	}
+	if (reg_dossier_approvals_capped(d, errp) < 0)
+		goto fail;
 	if (reg_dossier_state(d) == REG_STATE_ISSUED ||
 	    reg_dossier_section(d, "issuance", false)) {
 		reg_err_set(errp, REG_ENO, file, line, "/dossier/issuance",
@@ -632,6 +634,7 @@ typedef struct run {
 	reg_registry *reg;        /* opened when the first dossier comes, unless offline */
 	reg_rules *rules;         /* the main thread's (DEPT, DECISION) */
 	const reg_sign_key *key;  /* DEPT, DECISION */
+	const reg_authority *auth; /* noted at the first output when it is the TEST authority */
 	queue *queue;             /* ALL */
 	result *group;            /* ALL: what one transaction records */
 	size_t group_max;
@@ -649,8 +652,12 @@ typedef struct run {
 
 static reg_xml_out *output(run *r, reg_err **errp)
 {
-	if (!r->xo && !(r->xo = reg_xml_out_new(r->out, r->batch)))
+	if (r->xo)
+		return r->xo;
+	if (!(r->xo = reg_xml_out_new(r->out, r->batch)))
 		oom(errp);
+	else
+		reg_cli_note_test_authority(r->rq->prog, r->auth);
 	return r->xo;
 }
 
@@ -988,7 +995,7 @@ static int load_keys(run *r, const reg_authority *auth, reg_err **errp)
 	} else {
 		r->key = reg_keyring_signer(r->keys, rq->dept, r->now);
 	}
-	reg_cli_note_test_authority(rq->prog, auth);
+	r->auth = auth;
 	return 0;
 }
 

@@ -709,6 +709,20 @@ static bool needs_quotes(const char *s, size_t n)
 	return strpbrk(s, ",\"\r\n") != NULL;
 }
 
+/* A field a spreadsheet would take for a formula, once any leading apostrophes are set aside
+ * (csv.h: CSV injection). */
+static bool formula_like(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+const char *reg_csv_unprotect(const char *field)
+{
+	return field && field[0] == '\'' && formula_like(field + 1) ? field + 1 : field;
+}
+
 int reg_csv_write(reg_csv_writer *w, const char *const *fields, size_t n, reg_err **errp)
 {
 	if (n == 0)
@@ -727,12 +741,15 @@ int reg_csv_write(reg_csv_writer *w, const char *const *fields, size_t n, reg_er
 	for (size_t i = 0; i < n; i++) {
 		const char *f = fields[i] ? fields[i] : "";
 		size_t len = strlen(f);
+		bool apostrophe = formula_like(f);
 		if (i > 0)
 			putc(',', fp);
 		if (n == 1 && len == 0) {
 			fputs("\"\"", fp);
 		} else if (needs_quotes(f, len)) {
 			putc('"', fp);
+			if (apostrophe)
+				putc('\'', fp);
 			for (const char *p = f; *p; p++) {
 				if (*p == '"')
 					putc('"', fp);
@@ -740,6 +757,8 @@ int reg_csv_write(reg_csv_writer *w, const char *const *fields, size_t n, reg_er
 			}
 			putc('"', fp);
 		} else {
+			if (apostrophe)
+				putc('\'', fp);
 			fwrite(f, 1, len, fp);
 		}
 	}

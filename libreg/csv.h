@@ -132,13 +132,27 @@ enum {
  * keeps the output diff- and grep-friendly like every other regkit output.  A field is quoted
  * when it contains ',', '"', CR or LF, starts or ends with a space or tab (some readers trim), or
  * starts with U+FEFF (which would read as a byte order mark at the start of the file);
- * '"' is doubled.  A record of one empty field is written as "" so it is not an empty line. */
+ * '"' is doubled.  A record of one empty field is written as "" so it is not an empty line.
+ *
+ * CSV injection: a spreadsheet evaluates a cell that starts with '=', '+', '-' or '@' as a
+ * formula (=cmd|' /C calc'!A0 runs a program in Excel), and TAB or CR first hides one.  Such a
+ * field is written with one leading apostrophe, which Excel and LibreOffice take for "text, not
+ * a formula".  A field that starts with apostrophes followed by one of those characters gets one
+ * more too, so the rule is a bijection and reg_csv_unprotect undoes it exactly: a field read
+ * back is the field written, whatever it was. */
 reg_csv_writer *reg_csv_writer_new(FILE *fp, const char *name, unsigned flags, reg_err **errp);
 void reg_csv_writer_free(reg_csv_writer *w);
 /* Write one record of n >= 1 fields (a NULL field is empty).  Nothing is written when a field is
  * not valid UTF-8 (REG_EINTERNAL: the caller passed undecoded bytes); REG_EIO when writing
  * fails. */
 int reg_csv_write(reg_csv_writer *w, const char *const *fields, size_t n, reg_err **errp);
+
+/* The reading side of the writer's apostrophe: a field that starts with an apostrophe followed
+ * by '=', '+', '-', '@', TAB, CR or further apostrophes and then one of them loses that one
+ * apostrophe (the pointer past it); any other field is returned as it is.  For a reader of CSV
+ * that regkit or a spreadsheet wrote from it (reg-apply reads every field of a row through it,
+ * so a rejects file, corrected, can be submitted again unchanged). */
+const char *reg_csv_unprotect(const char *field);
 
 /* ---- sub-lists inside a field ---------------------------------------------------------- */
 

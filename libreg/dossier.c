@@ -277,10 +277,24 @@ void reg_approval_list_free(reg_approval *list, size_t n)
 	free(list);
 }
 
+int reg_dossier_approvals_capped(const reg_dossier *d, reg_err **errp)
+{
+	xmlNode *list = reg_xml_child(reg_dossier_root(d), REG_NS_DOSSIER, "approvals");
+	size_t count = 0;
+	reg_xml_for_each_child(c, list, REG_NS_DOSSIER, "approval")
+		if (++count > REG_DOSSIER_MAX_APPROVALS)
+			return reg_err_set(errp, REG_ENO, d->file, reg_xml_line(list),
+					   "/dossier/approvals",
+					   "more than %d approvals", REG_DOSSIER_MAX_APPROVALS);
+	return 0;
+}
+
 int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, reg_err **errp)
 {
 	xmlNode *list = reg_xml_child(reg_dossier_root(d), REG_NS_DOSSIER, "approvals");
 	size_t count = 0;
+	if (reg_dossier_approvals_capped(d, errp) < 0)
+		return -1;
 	reg_xml_for_each_child(c, list, REG_NS_DOSSIER, "approval")
 		count++;
 	reg_approval *all = calloc(count ? count : 1, sizeof *all);

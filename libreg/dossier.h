@@ -97,8 +97,18 @@ typedef struct reg_approval {
 	long line;
 } reg_approval;
 
+/* The most approvals a dossier may carry (docs/formats.md).  Twenty items with a few verdicts
+ * each (a supplement, a review again) stay far below it; a dossier carrying more was not made
+ * by regkit's tools, and nothing reads its approvals. */
+#define REG_DOSSIER_MAX_APPROVALS 1000
+
+/* 0 when the dossier carries at most REG_DOSSIER_MAX_APPROVALS approvals, else -1 (REG_ENO at
+ * its <approvals>); counts no further than one past the cap.  What reads a dossier for review
+ * asks this first (reg_dossier_approvals does). */
+int reg_dossier_approvals_capped(const reg_dossier *d, reg_err **errp);
 int reg_dossier_add_approval(reg_dossier *d, const reg_approval *a, reg_err **errp);
-/* All approvals in document order; *out owned by the caller. */
+/* All approvals in document order; *out owned by the caller.  REG_ENO for an incomplete
+ * approval or more than REG_DOSSIER_MAX_APPROVALS of them. */
 int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, reg_err **errp);
 void reg_approval_list_free(reg_approval *list, size_t n);
 /* Free the strings of one approval (owned ones) and zero it; the struct itself stays. */

@@ -1,5 +1,6 @@
 #include "errors.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,11 @@ struct reg_err {
 	char *field;
 	char *message;
 	reg_err *next;
+	size_t more;    /* a summary ("and N more problems"): the N it stands for; else 0 */
+	/* Up to date in the first error of a chain only (errors.h: appending is O(1)): */
+	reg_err *tail;
+	reg_err *summary; /* the chain's "and N more problems", once the cap was reached */
+	size_t kept;    /* errors in the chain but the summary */
 };
 
 static char *dup_or_null(const char *s)
@@ -32,21 +38,86 @@ static reg_err *make(reg_code code, const char *file, long line, const char *fie
 	return e;
 }
 
+/* Which failure decides the exit status when a chain mixes them: a broken environment or a bug
+ * says more than "this dossier was rejected". */
+static int severity(reg_code c)
+{
+	switch (c) {
+	case REG_OK: return 0;
+	case REG_ENO: return 1;
+	case REG_EDATA: return 2;
+	case REG_ENOINPUT: return 3;
+	case REG_EUSAGE: return 4;
+	case REG_ECONFIG: return 5;
+	case REG_EBUSY: return 6;
+	case REG_EIO: return 7;
+	case REG_ECANTCREAT: return 8;
+	case REG_EINTERNAL: return 9;
+	}
+	return 9;
+}
+
+/* Link one error (next NULL, not a summary) at the end of a chain. */
+static void link_tail(reg_err **errp, reg_err *e)
+{
+	reg_err *head = *errp;
+	if (!head) {
+		*errp = e;
+		e->tail = e;
+		e->kept = 1;
+		return;
+	}
+	head->tail->next = e;
+	head->tail = e;
+	head->kept++;
+}
+
+/* Count n more problems in the chain's summary, made at its end the first time. */
+static void count_more(reg_err **errp, reg_code code, const char *file, long line, size_t n)
+{
+	reg_err *head = *errp, *s = head ? head->summary : NULL;
+	if (!s) {
+		if (!(s = calloc(1, sizeof *s)) || !(s->message = malloc(48))) {
+			free(s);
+			return;
+		}
+		s->code = code;
+		s->file = dup_or_null(file);
+		s->line = line;
+		if (head) {
+			head->tail->next = s;
+			head->tail = s;
+		} else {
+			*errp = head = s;
+			s->tail = s;
+		}
+		head->summary = s;
+	}
+	if (severity(code) > severity(s->code))
+		s->code = code;
+	s->more += n;
+	snprintf(s->message, 48, "and %zu more problem%s", s->more, s->more == 1 ? "" : "s");
+}
+
+static bool at_cap(const reg_err *head, reg_code code)
+{
+	return head && code == REG_ENO && head->kept >= REG_ERR_MAX_PROBLEMS;
+}
+
 int reg_err_setv(reg_err **errp, reg_code code, const char *file, long line, const char *field,
 		 const char *fmt, va_list ap)
 {
 	if (!errp)
 		return -1;
-	reg_err *e = make(code, file, line, field, fmt, ap);
-	if (*errp) {
-		/* A caller that sets over an existing error loses nothing: the new one joins the chain. */
-		reg_err **tail = errp;
-		while (*tail)
-			tail = &(*tail)->next;
-		*tail = e;
-	} else {
-		*errp = e;
+	/* A caller that sets over an existing error loses nothing: the new one joins the chain,
+	 * or past the cap its count (and nothing is formatted). */
+	if (at_cap(*errp, code)) {
+		count_more(errp, code, file, line, 1);
+		return -1;
 	}
+	reg_err *e = make(code, file, line, field, fmt, ap);
+	if (e)
+		link_tail(errp, e);
 	return -1;
 }
 
@@ -70,15 +141,40 @@ int reg_err_add(reg_err **errp, reg_code code, const char *file, long line, cons
 	return -1;
 }
 
+void reg_err_add_more(reg_err **errp, reg_code code, const char *file, long line, size_t n)
+{
+	if (errp && n > 0)
+		count_more(errp, code, file, line, n);
+}
+
 void reg_err_append(reg_err **to, reg_err **from)
 {
 	if (!to || !from || !*from)
 		return;
-	reg_err **tail = to;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = *from;
+	reg_err *e = *from;
 	*from = NULL;
+	if (!*to && !e->summary) {
+		*to = e; /* a chain under the cap stays as it is */
+		return;
+	}
+	/* One by one, so the cap holds for the joined chain: O(length of *from), which the cap
+	 * keeps short. */
+	while (e) {
+		reg_err *next = e->next;
+		e->next = NULL;
+		e->tail = e->summary = NULL;
+		e->kept = 0;
+		if (e->more) {
+			count_more(to, e->code, e->file, e->line, e->more);
+			reg_err_free(e);
+		} else if (at_cap(*to, e->code)) {
+			count_more(to, e->code, e->file, e->line, 1);
+			reg_err_free(e);
+		} else {
+			link_tail(to, e);
+		}
+		e = next;
+	}
 }
 
 void reg_err_prefix(reg_err *err, const char *fmt, ...)
@@ -92,6 +188,8 @@ void reg_err_prefix(reg_err *err, const char *fmt, ...)
 		return;
 	for (; err; err = err->next) {
 		char *joined = NULL;
+		if (err->more)
+			continue; /* "and N more problems" is about the chain, not one context */
 		if (asprintf(&joined, "%s%s", prefix, err->message ? err->message : "") >= 0) {
 			free(err->message);
 			err->message = joined;
@@ -133,24 +231,14 @@ const char *reg_err_file(const reg_err *err) { return err ? err->file : NULL; }
 long reg_err_line(const reg_err *err) { return err ? err->line : 0; }
 const char *reg_err_field(const reg_err *err) { return err ? err->field : NULL; }
 const reg_err *reg_err_next(const reg_err *err) { return err ? err->next : NULL; }
+size_t reg_err_more(const reg_err *err) { return err ? err->more : 0; }
 
-/* Which failure decides the exit status when a chain mixes them: a broken environment or a bug
- * says more than "this dossier was rejected". */
-static int severity(reg_code c)
+size_t reg_err_count(const reg_err *err)
 {
-	switch (c) {
-	case REG_OK: return 0;
-	case REG_ENO: return 1;
-	case REG_EDATA: return 2;
-	case REG_ENOINPUT: return 3;
-	case REG_EUSAGE: return 4;
-	case REG_ECONFIG: return 5;
-	case REG_EBUSY: return 6;
-	case REG_EIO: return 7;
-	case REG_ECANTCREAT: return 8;
-	case REG_EINTERNAL: return 9;
-	}
-	return 9;
+	size_t n = 0;
+	for (; err; err = err->next)
+		n += err->more ? err->more : 1;
+	return n;
 }
 
 int reg_err_exit_code(const reg_err *err)

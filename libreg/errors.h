@@ -14,6 +14,15 @@
  * One rejected dossier usually has several problems: reg_err_add appends to a chain, and every
  * function that reports also reports the chain.  errp may be NULL when the caller does not care.
  * Errors are owned by whoever holds the pointer; reg_err_free(NULL) is a no-op.
+ *
+ * A chain is one record's problems (a CSV row, a dossier, an archive), and a hostile record can
+ * have as many as it has list entries (a row naming 140 000 unknown materials).  So appending
+ * costs O(1) (the first error of a chain keeps its tail), and a chain keeps at most
+ * REG_ERR_MAX_PROBLEMS problems of code REG_ENO, far more than a genuine application ever has:
+ * each further one is only counted, without formatting its message, in one problem that stands
+ * for all of them, "and N more problems" (N exact; its file and line those of the first one left
+ * out, no field).  Errors of any other code always join: each of them stops a run, so a chain
+ * holds few, and the one that decides the exit status is always shown.
  */
 #ifndef REG_ERRORS_H
 #define REG_ERRORS_H
@@ -36,6 +45,9 @@ typedef enum reg_code {
 
 typedef struct reg_err reg_err;
 
+/* The REG_ENO problems a chain shows before "and N more problems" (see above). */
+#define REG_ERR_MAX_PROBLEMS 100
+
 #if defined(__GNUC__)
 #define REG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -51,8 +63,14 @@ int reg_err_setv(reg_err **errp, reg_code code, const char *file, long line, con
 /* Append a further problem to the chain in *errp (creating it when empty); returns -1. */
 int reg_err_add(reg_err **errp, reg_code code, const char *file, long line, const char *field,
 		const char *fmt, ...) REG_PRINTF(6, 7);
-/* Move the whole chain of *from onto the end of *to; *from becomes NULL. */
+/* Move the whole chain of *from onto the end of *to; *from becomes NULL.  The cap holds for the
+ * joined chain: what *from showed past it, and what it left out, ends up counted in *to's "and
+ * N more problems". */
 void reg_err_append(reg_err **to, reg_err **from);
+/* Count n problems as left out, as the cap does (for a caller copying a chain problem by
+ * problem, which meets a capped chain's "and N more problems": reg_err_more).  code only counts
+ * towards the exit status; file and line locate the summary when it is new. */
+void reg_err_add_more(reg_err **errp, reg_code code, const char *file, long line, size_t n);
 /* Prefix the message of every error in the chain ("tax: ", "item 3: ") — for context. */
 void reg_err_prefix(reg_err *err, const char *fmt, ...) REG_PRINTF(2, 3);
 /* Re-classify every error of the chain: an unreadable catalog is a configuration problem (78),
@@ -69,6 +87,10 @@ const char *reg_err_file(const reg_err *err);
 long reg_err_line(const reg_err *err);
 const char *reg_err_field(const reg_err *err);
 const reg_err *reg_err_next(const reg_err *err);
+/* For the "and N more problems" that ends a capped chain, N; 0 for any other error. */
+size_t reg_err_more(const reg_err *err);
+/* The problems a chain shows and stands for: every error, each summary counting for its N. */
+size_t reg_err_count(const reg_err *err);
 /* The highest-priority exit code in the chain: internal and environment errors beat "no". */
 int reg_err_exit_code(const reg_err *err);
 

@@ -137,9 +137,10 @@ static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *pr
 	if (!in->csv_rejects)
 		return 0;
 	/* Rows are written in the header's shape: a short row is padded, so every rejected row
-	 * lines up with the header even when its own field count was the problem. */
-	size_t n = in->header_width, have = reg_csv_count(r);
-	const char **fields = calloc(n + 2, sizeof *fields);
+	 * lines up with the header even when its own field count was the problem.  The input's own
+	 * line and reason (a rejects file submitted again) give way to this run's. */
+	size_t width = in->header_width, have = reg_csv_count(r), n = 0;
+	const char **fields = calloc(width + 2, sizeof *fields);
 	char line[24], *reason = reg_err_join(problems);
 	int rc = -1;
 	if (!fields || !reason) {
@@ -147,16 +148,21 @@ static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *pr
 		goto out;
 	}
 	if (!in->rejects_header_written) {
-		for (size_t i = 0; i < n; i++)
-			fields[i] = reg_csv_column_name(r, i);
+		for (size_t i = 0; i < width; i++)
+			if (!reg_column_is_report(reg_csv_column_name(r, i)))
+				fields[n++] = reg_csv_column_name(r, i);
 		fields[n] = "line";
 		fields[n + 1] = "reason";
 		if (reg_csv_write(in->csv_rejects, fields, n + 2, errp) < 0)
 			goto out;
 		in->rejects_header_written = true;
+		n = 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		fields[i] = i < have ? reg_csv_field(r, i) : "";
+	/* The fields as the application had them: the writer protects them again (csv.h), so a
+	 * rejects file submitted again and rejected again comes back the same. */
+	for (size_t i = 0; i < width; i++)
+		if (!reg_column_is_report(reg_csv_column_name(r, i)))
+			fields[n++] = i < have ? reg_csv_unprotect(reg_csv_field(r, i)) : "";
 	snprintf(line, sizeof line, "%ld", reg_csv_line(r));
 	fields[n] = line;
 	fields[n + 1] = reason;
@@ -174,8 +180,10 @@ static int take_row(reg_intake *in, const reg_columns *cols, const reg_csv_reade
 	const char **values = calloc(n ? n : 1, sizeof *values);
 	if (!values)
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	/* A rejects file protected its fields against spreadsheets' formulas (csv.h): read back,
+	 * each is what it was. */
 	for (size_t i = 0; i < n; i++)
-		values[i] = reg_csv_field(r, i);
+		values[i] = reg_csv_unprotect(reg_csv_field(r, i));
 	reg_err *problems = NULL;
 	int rc = 0;
 	reg_dossier *d = reg_application_from_row(cols, values, n, name, reg_csv_line(r), &problems);

@@ -28,6 +28,8 @@ struct reg_issue {
 	reg_rules *rules;
 	char *out_dir;
 	bool new_edition;
+	const char *prog;
+	bool noted_test_authority; /* said once, at the first archive it signs */
 	int64_t now;
 	int offset;
 };
@@ -66,7 +68,7 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 	    !(is->ledger = reg_ledger_new(catalog, NULL, is->offset, errp)) ||
 	    !(is->rules = reg_rules_new(errp)) || reg_archive_clean_stale(is->out_dir, errp) < 0)
 		goto fail;
-	reg_cli_note_test_authority(opt->prog, is->auth);
+	is->prog = opt->prog;
 	return is;
 fail:
 	reg_issue_free(is);
@@ -536,6 +538,10 @@ int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_issued *out, reg_err **
 	if (reg_registry_set_archive(is->reg, number, out->path, out->sha256, errp) < 0 ||
 	    reg_registry_commit(is->reg, errp) < 0)
 		goto out;
+	if (!is->noted_test_authority) {
+		reg_cli_note_test_authority(is->prog, is->auth);
+		is->noted_test_authority = true;
+	}
 	/* Recorded: from here a kill loses nothing the rerun cannot write again. */
 	rc = reg_file_write_atomic(is->out_dir, name, to_write, write_len, 0644, errp);
 out:

@@ -376,10 +376,40 @@ static int build_candidates(const char *division, struct candidates *cs)
 	return 0;
 }
 
+/* What a character is, for the messages about the ones a name may not hold. */
+enum char_kind {
+	K_HAN = 0,        /* the basic CJK Unified Ideographs block */
+	K_LETTER = 1, K_DIGIT = 2, K_SPACE = 4, K_HALF_PAREN = 8,
+	K_RARE = 16,      /* a CJK ideograph outside the basic block */
+	K_OTHER = 32,
+	K_DOT = 64,       /* a dot that is not the middle dot U+00B7 a person's name uses */
+};
+
+static enum char_kind kind_of(uint32_t cp)
+{
+	if (cp >= 0x4E00 && cp <= 0x9FFF)
+		return K_HAN;
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+	    (cp >= 0xFF41 && cp <= 0xFF5A))
+		return K_LETTER;
+	if ((cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19))
+		return K_DIGIT;
+	if (cp == ' ' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A))
+		return K_SPACE;
+	if (cp == '(' || cp == ')')
+		return K_HALF_PAREN;
+	if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0x20000 && cp <= 0x323AF))
+		return K_RARE;
+	if (cp == '.' || cp == 0x0387 || cp == 0x2022 || cp == 0x2027 || cp == 0x2219 ||
+	    cp == 0x22C5 || cp == 0x30FB || cp == 0xFE52 || cp == 0xFF0E || cp == 0xFF65)
+		return K_DOT;
+	return K_OTHER;
+}
+
 /* One pass over the characters: every kind of forbidden character reported once. */
 static void check_characters(struct ctx *c, const char *name, size_t len)
 {
-	enum { K_LETTER = 1, K_DIGIT = 2, K_SPACE = 4, K_HALF_PAREN = 8, K_RARE = 16, K_OTHER = 32 };
 	unsigned seen = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
@@ -389,22 +419,10 @@ static void check_characters(struct ctx *c, const char *name, size_t len)
 			return; /* validated before: cannot happen */
 		memcpy(ch, name + i, k);
 		i += k;
-		if ((cp >= 0x4E00 && cp <= 0x9FFF) || cp == 0xFF08 || cp == 0xFF09)
+		unsigned kind = kind_of(cp);
+		if (kind == K_HAN || cp == 0xFF08 || cp == 0xFF09)
 			continue;
-		unsigned kind;
-		if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-		    (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))
-			kind = K_LETTER;
-		else if ((cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19))
-			kind = K_DIGIT;
-		else if (cp == ' ' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A))
-			kind = K_SPACE;
-		else if (cp == '(' || cp == ')')
-			kind = K_HALF_PAREN;
-		else if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-			 (cp >= 0x20000 && cp <= 0x323AF))
-			kind = K_RARE;
-		else
+		if (kind == K_DOT)
 			kind = K_OTHER;
 		if (seen & kind)
 			continue;
@@ -685,6 +703,36 @@ static void check_middle(struct ctx *c, struct analysis *a, enum legal_form lf)
 	}
 }
 
+/* A name of 1 to max_chars characters of valid UTF-8 (more than 4 bytes a character is refused
+ * before decoding): its length in bytes, or -1 after the one problem that stops the check. */
+static int sized(struct ctx *c, const char *name, size_t max_chars, size_t *len)
+{
+	if (!name || !*name) {
+		problem(c, "name is empty");
+		return -1;
+	}
+	*len = strnlen(name, 4 * max_chars + 1);
+	if (*len > 4 * max_chars) {
+		problem(c, "name is longer than %zu characters", max_chars);
+		return -1;
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < *len; count++) {
+		uint32_t cp;
+		size_t k = utf8_next((const unsigned char *)name + i, *len - i, &cp);
+		if (k == 0) {
+			problem(c, "name is not valid UTF-8 (byte %zu)", i + 1);
+			return -1;
+		}
+		i += k;
+	}
+	if (count > max_chars) {
+		problem(c, "name is longer than %zu characters", max_chars);
+		return -1;
+	}
+	return 0;
+}
+
 /* The whole check; a->… describe the parts when it returns 0. */
 static int analyze(const char *name, const char *legal_form, const char *division,
 		   struct analysis *a, reg_err **errp)
@@ -692,29 +740,9 @@ static int analyze(const char *name, const char *legal_form, const char *divisio
 	struct ctx c = {errp, 0};
 	memset(a, 0, sizeof *a);
 
-	if (!name || !*name) {
-		problem(&c, "name is empty");
+	size_t len;
+	if (sized(&c, name, REG_NAME_MAX_CHARS, &len) < 0)
 		return -1;
-	}
-	size_t len = strnlen(name, 4 * REG_NAME_MAX_CHARS + 1);
-	if (len > 4 * REG_NAME_MAX_CHARS) {
-		problem(&c, "name is longer than %d characters", REG_NAME_MAX_CHARS);
-		return -1;
-	}
-	size_t count = 0;
-	for (size_t i = 0; i < len; count++) {
-		uint32_t cp;
-		size_t k = utf8_next((const unsigned char *)name + i, len - i, &cp);
-		if (k == 0) {
-			problem(&c, "name is not valid UTF-8 (byte %zu)", i + 1);
-			return -1;
-		}
-		i += k;
-	}
-	if (count > REG_NAME_MAX_CHARS) {
-		problem(&c, "name is longer than %d characters", REG_NAME_MAX_CHARS);
-		return -1;
-	}
 	a->name = name;
 	a->len = len;
 
@@ -732,6 +760,103 @@ static int analyze(const char *name, const char *legal_form, const char *divisio
 	}
 	check_form(&c, a, lf, legal_form, expected);
 	check_middle(&c, a, lf);
+	return c.problems ? -1 : 0;
+}
+
+/* ---- people ------------------------------------------------------------------------------- */
+
+#define MIDDLE_DOT 0x00B7
+
+/* The ideographs of a person's name (names.h): CJK Unified Ideographs with extensions A to G,
+ * and the compatibility ideographs with their supplement. */
+static bool person_ideograph(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{0x3400, 0x4DBF},   /* extension A */
+		{0x4E00, 0x9FFF},   /* the basic block */
+		{0xF900, 0xFAFF},   /* compatibility ideographs */
+		{0x20000, 0x2A6DF}, /* extension B */
+		{0x2A700, 0x2B73F}, /* C */
+		{0x2B740, 0x2B81F}, /* D */
+		{0x2B820, 0x2CEAF}, /* E */
+		{0x2CEB0, 0x2EBEF}, /* F */
+		{0x2F800, 0x2FA1F}, /* compatibility ideographs supplement */
+		{0x30000, 0x3134F}, /* G */
+	};
+	for (size_t i = 0; i < COUNT(ranges); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return true;
+	return false;
+}
+
+int reg_person_name_check(const char *name, reg_err **errp)
+{
+	struct ctx c = {errp, 0};
+	size_t len;
+	if (sized(&c, name, REG_PERSON_NAME_MAX_CHARS, &len) < 0)
+		return -1;
+	enum { DOT_FIRST = 128, DOT_LAST = 256, DOT_TWICE = 512 };
+	unsigned seen = 0;
+	bool after_dot = false;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_next((const unsigned char *)name + i, len - i, &cp);
+		char ch[8] = "";
+		memcpy(ch, name + i, k);
+		bool first = i == 0;
+		i += k;
+		if (cp == MIDDLE_DOT) {
+			unsigned where = first ? DOT_FIRST : after_dot ? DOT_TWICE : 0;
+			if (i == len && !first)
+				where |= DOT_LAST;
+			if (where & ~seen & DOT_FIRST)
+				problem(&c, "name must not start with the middle dot '·'");
+			if (where & ~seen & DOT_TWICE)
+				problem(&c, "two middle dots '··' in a row: one joins two parts of a name");
+			if (where & ~seen & DOT_LAST)
+				problem(&c, "name must not end with the middle dot '·'");
+			seen |= where;
+			after_dot = true;
+			continue;
+		}
+		after_dot = false;
+		if (person_ideograph(cp))
+			continue;
+		unsigned kind = kind_of(cp);
+		if (seen & kind)
+			continue;
+		seen |= kind;
+		switch (kind) {
+		case K_LETTER:
+			problem(&c, "latin letter '%s' not allowed: a person's name is written in "
+				    "Chinese characters", ch);
+			break;
+		case K_DIGIT:
+			problem(&c, "digit '%s' not allowed in a person's name", ch);
+			break;
+		case K_SPACE:
+			problem(&c, "space (U+%04X) not allowed in a person's name: the parts of a "
+				    "name are joined by the middle dot '·' (U+00B7)", (unsigned)cp);
+			break;
+		case K_DOT:
+			problem(&c, "'%s' (U+%04X) is not the middle dot: the parts of a name are "
+				    "joined by '·' (U+00B7)", ch, (unsigned)cp);
+			break;
+		case K_RARE:
+			problem(&c, "character '%s' (U+%04X) not allowed: a person's name uses the CJK "
+				    "unified ideographs (extensions A to G) and the compatibility "
+				    "ideographs", ch, (unsigned)cp);
+			break;
+		default:
+			if (printable(cp))
+				problem(&c, "character '%s' (U+%04X) not allowed in a person's name", ch,
+					(unsigned)cp);
+			else
+				problem(&c, "character U+%04X not allowed in a person's name",
+					(unsigned)cp);
+			break;
+		}
+	}
 	return c.problems ? -1 : 0;
 }
 

@@ -73,6 +73,25 @@
  *
  * Not here: whether the name is already registered or appears twice in a batch (the registry
  * and reg-apply check uniqueness).  All functions are pure and thread-safe.
+ *
+ * People's names (the legal representative, shareholders that are persons, the financial
+ * officer: everyone the window registers has a GB 11643 citizen id, so a name as the household
+ * register and the identity card write it), reg_person_name_check, reporting every problem as
+ * reg_name_check does:
+ *   size      1 to REG_PERSON_NAME_MAX_CHARS characters of valid UTF-8.  30 is room for the
+ *             long names of minorities written in characters (维吾尔族, 蒙古族, 藏族 …: 阿卜杜热
+ *             合曼·买买提明 has 11) with room to spare; the seals lay out what this allows.
+ *   characters  CJK Unified Ideographs U+4E00–U+9FFF with extensions A to G (U+3400–U+4DBF,
+ *             U+20000–U+3134F but for the unassigned gaps) and the compatibility ideographs
+ *             (U+F900–U+FAFF, U+2F800–U+2FA1F): unlike an enterprise name, a person's name is
+ *             not chosen, and the rare characters of names (生僻字) are why GB 18030 and the
+ *             extensions exist.  Extension H and later (Unicode 15, 2022, and on) are not
+ *             accepted yet.  And the middle dot U+00B7 '·' that joins the parts of a
+ *             transliterated minority name (the identity card's own), never first, never
+ *             last, never two in a row; the dots it is confused with (. ・ • ‧ ．) are
+ *             refused with a pointer to it.  Latin letters, digits, spaces, punctuation and
+ *             control characters are refused, each kind once, at its first occurrence, so
+ *             "=1+1" is two problems (a character '=' and a digit '1').
  */
 #ifndef REG_NAMES_H
 #define REG_NAMES_H
@@ -84,6 +103,14 @@
  * REG_NAME_MAX_BYTES + 1. */
 #define REG_NAME_MAX_CHARS 100
 #define REG_NAME_MAX_BYTES (REG_NAME_MAX_CHARS * 3)
+
+/* The longest person's name accepted, in characters. */
+#define REG_PERSON_NAME_MAX_CHARS 30
+
+/* Check a person's name (UTF-8, NUL-terminated; any bytes; NULL is empty): 0 when it is
+ * acceptable, else -1 with every problem appended to *errp (REG_ENO, no location: the caller
+ * says whose name it is). */
+int reg_person_name_check(const char *name, reg_err **errp);
 
 /* Check `name` (UTF-8, NUL-terminated; any bytes) for legal form `legal_form` (llc, jsc,
  * sole, partnership — the dossier's <form>) at the address's GB/T 2260 `division` (six

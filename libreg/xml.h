@@ -46,6 +46,12 @@
 #define REG_XML_MAX_DOCUMENT (64u << 20)  /* one whole document read into memory */
 #define REG_XML_MAX_DOSSIER (8u << 20)    /* one dossier of a stream; also the most bytes
 					     between two dossiers or before the first */
+/* Elements in one dossier of a stream, the dossier's own included.  The largest genuine one
+ * stays far below: 200 shareholders of 4 elements, a catalog's materials, requests and
+ * commitments, 1 000 approvals (REG_DOSSIER_MAX_APPROVALS) with their reasons.  8 MiB of
+ * <material/>s would be 300 000 elements: libxml2's tree of them takes over 200 MB, which the cap
+ * saves before it is built. */
+#define REG_XML_MAX_DOSSIER_ELEMENTS 10000
 #define REG_XML_MAX_DEPTH 64
 #define REG_XML_MAX_ATTRIBUTES 64           /* per start tag, namespace declarations included */
 #define REG_XML_MAX_NAMESPACES 32           /* namespace declarations in scope at once */
@@ -64,7 +70,8 @@ void reg_xml_init(const char *schema_dir);
 void reg_xml_cleanup(void);
 
 /* Parse one whole document from memory (at most REG_XML_MAX_DOCUMENT bytes).  `name` is what
- * errors call the input ("-" for stdin).  Any root element: checking it is the caller's job. */
+ * errors call the input ("-" for stdin).  Any root element: checking it is the caller's job.
+ * Empty input and what follows the root are reported as for streams (below). */
 xmlDoc *reg_xml_parse_memory(const char *buf, size_t len, const char *name, reg_err **errp);
 /* Read a whole file ("-" = stdin) under REG_XML_MAX_DOCUMENT and parse it.  A file that cannot
  * be opened is REG_ENOINPUT ("cannot open: …"). */
@@ -86,7 +93,8 @@ int reg_read_all(FILE *fp, const char *name, size_t cap, char **out, size_t *len
  * not carried over); its line is where its start tag ends, as libxml2 counts element lines.
  * Between the dossiers of a batch, whitespace, comments and processing instructions are
  * dropped; text or any other element is REG_EDATA.  No dossier, and no stretch before the first
- * or between two, may exceed REG_XML_MAX_DOSSIER bytes.
+ * or between two, may exceed REG_XML_MAX_DOSSIER bytes, and no dossier may hold more than
+ * REG_XML_MAX_DOSSIER_ELEMENTS elements.
  */
 typedef struct reg_xml_stream reg_xml_stream;
 
@@ -97,7 +105,10 @@ reg_xml_stream *reg_xml_stream_new(FILE *fp, const char *name, reg_err **errp);
  * children are not dossiers, REG_EIO when reading fails.  The dossiers completed before a
  * problem come out first (a truncated batch yields its complete dossiers, then the error); a
  * dossier in which a problem was found never comes out.  After 0 or -1, every later call gives
- * the same answer again. */
+ * the same answer again.  Zero bytes or white space alone are REG_EDATA "empty input"; anything
+ * after the root element but comments and PIs is REG_EDATA at its line, saying what it is:
+ * "text 'junk' after the dossier (column 3)", "a second root element <x> after the batch
+ * (column 1)" (docs/decisions.md, "Streams"). */
 int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **errp);
 /* Whether the root was <batch> (known after the first reg_xml_stream_next). */
 bool reg_xml_stream_is_batch(const reg_xml_stream *s);
@@ -158,9 +169,10 @@ int reg_xml_c14n_sha256_without(xmlNode *node, const char *skip_attr, const char
  * is not thread-safe in 2.9); xsd_path and everything it includes must lie below the schema
  * directory.  Load problems are REG_ECONFIG with the schema file and line.  A compiled schema
  * may be shared by threads; each validation makes its own context.  A document that breaks the
- * schema is REG_ENO (the answer is "no"): every problem (up to 100) is appended to *errp with
- * file `name`, the element's line and its path as field, the message without "{namespace}"
- * noise.  An instance's xsi:schemaLocation hints are never followed.
+ * schema is REG_ENO (the answer is "no"): every problem is appended to *errp with file `name`,
+ * the element's line and its path as field, the message without "{namespace}" noise; past
+ * REG_ERR_MAX_PROBLEMS they are only counted (errors.h), without the cost of their messages.
+ * An instance's xsi:schemaLocation hints are never followed.
  */
 xmlSchema *reg_xml_schema_load(const char *xsd_path, reg_err **errp);
 int reg_xml_validate(xmlSchema *schema, xmlDoc *doc, const char *name, reg_err **errp);

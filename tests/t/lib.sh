@@ -79,6 +79,25 @@ test_new_registry() {
 	test -s "$1"
 }
 
+# measure OUT CMD… — run CMD with stdin from /dev/null and stdout to OUT (stderr is the caller's);
+# print "exit-status peak-RSS-KiB wall-seconds" (ru_maxrss of the one child).  Memory means
+# nothing under AddressSanitizer: test_memory_counts says whether to check it.
+measure() {
+	python3 - "$@" <<'EOF'
+import resource, subprocess, sys, time
+start = time.monotonic()
+with open(sys.argv[1], "wb") as out:
+    rc = subprocess.call(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=out)
+took = time.monotonic() - start
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "%.3f" % took)
+EOF
+}
+
+# True when the build is not sanitized (meson passes b_sanitize as REG_SANITIZED).
+test_memory_counts() {
+	test "${REG_SANITIZED-}" = none
+}
+
 test_rows() {
 	sqlite3 "$1" "SELECT count(*) FROM $2"
 }

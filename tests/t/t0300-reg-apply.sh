@@ -74,6 +74,27 @@ test_expect_success '--rejects writes the rejected rows back as CSV with line an
 	tail -1 rej.csv | grep -q ",3,\"shareholders: shares sum to 99.99%, not exactly 100%\"$"
 '
 
+# What a spreadsheet would run (CSV injection), in the address of a row that is rejected.
+FORMULA="=cmd|' /C calc'!A0"
+test_expect_success '--rejects writes formulas as text; corrected, the file is accepted as it is' '
+	sed -e "s#乌海市海勃湾区林荫北路15号#$FORMULA#" -e "s#,0473-3900005,#,+86-473-3900005,#" \
+		"$FIXTURES/bad/shares-not-100.csv" >inj.csv &&
+	grep -qF ",$FORMULA," inj.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.csv inj.csv >/dev/null 2>&1 &&
+	grep -qF ",'"'"'$FORMULA," rej.csv &&
+	grep -qF ",'"'"'+86-473-3900005," rej.csv &&
+	python3 -c "import csv, sys; rows = list(csv.reader(open(sys.argv[1], encoding=\"utf-8-sig\")))
+sys.exit(len(rows) != 2 or any(f[:1] in \"=+-@\t\r\" and f for r in rows for f in r))" rej.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej2.csv rej.csv >/dev/null 2>&1 &&
+	sed "s/,3,\"shareholders:/,2,\"shareholders:/" rej.csv >expect &&
+	test_cmp expect rej2.csv &&
+	sed "s/:39.99,/:40,/" rej.csv >fixed.csv &&
+	reg-apply --db r.db --now $NOW fixed.csv >out.xml &&
+	grep -qF ">$FORMULA</address>" out.xml &&
+	grep -qF "<phone>+86-473-3900005</phone>" out.xml &&
+	test "$(test_rows r.db dossiers)" = 2
+'
+
 test_expect_success '--rejects of XML input keeps the dossier with a <rejection>' '
 	test_expect_code 1 reg-apply --db r.db --now $NOW --rejects rej.xml \
 		"$FIXTURES/bad/xml/citizen-id-check.xml" >out.xml 2>/dev/null &&
@@ -101,6 +122,75 @@ test_expect_success 'an authority of any county-level division accepts there (�
 	test_expect_code 1 reg-apply --db r.db --now $NOW --authority authority.xml wuhai.csv \
 		>out.xml 2>err &&
 	grep "division 150302 (内蒙古自治区乌海市海勃湾区) is outside the area of 深圳市南山区市场监督管理局" err
+'
+
+# The first application of fixtures/apps.csv with some columns changed: row COLUMN=VALUE…
+row() {
+	python3 - "$FIXTURES/apps.csv" "$@" <<-\EOT
+	import csv, sys
+	rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+	header, row = rows[0], rows[1]
+	for change in sys.argv[2:]:
+	    column, value = change.split("=", 1)
+	    row[header.index(column)] = value
+	out = csv.writer(sys.stdout, lineterminator="\n")
+	out.writerow(header)
+	out.writerow(row)
+	EOT
+}
+
+test_expect_success 'people'"'"'s names are checked at the window, and one person is one shareholder' '
+	test_new_registry r.db && sqlite3 r.db .dump >before &&
+	cp -r "$FIXTURES/materials" . &&
+	row "legal_rep_name==1+1" "finance_officer_name=阿拉坦・其其格" \
+		"shareholders=张 伟:15030219850315609X:60;李娜:15030219850315609x:40" >names.csv &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW names.csv 2>err &&
+	cat >expect <<-\EOT &&
+	reg-apply: names.csv:2: legal_rep_name: character '"'"'='"'"' (U+003D) not allowed in a person'"'"'s name
+	reg-apply: names.csv:2: legal_rep_name: digit '"'"'1'"'"' not allowed in a person'"'"'s name
+	reg-apply: names.csv:2: finance_officer_name: '"'"'・'"'"' (U+30FB) is not the middle dot: the parts of a name are joined by '"'"'·'"'"' (U+00B7)
+	reg-apply: names.csv:2: shareholders: shareholder 1: space (U+0020) not allowed in a person'"'"'s name: the parts of a name are joined by the middle dot '"'"'·'"'"' (U+00B7)
+	reg-apply: names.csv:2: shareholders: shareholder '"'"'李娜'"'"': character '"'"'x'"'"' at position 18 is lower case: use upper case
+	reg-apply: names.csv:2: shareholders: shareholders 1 and 2 have the same citizen id: one person is one shareholder
+	reg-apply: 1 of 1 applications rejected
+	EOT
+	test_cmp expect err &&
+	sqlite3 r.db .dump >after && test_cmp before after &&
+	python3 "$SRC/tests/t/t0320/hostile.py" materials 0 |
+		sed "s/150302198705124184/15030219850315609X/" >same.xml &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW same.xml 2>err &&
+	grep -q "^reg-apply: same.xml:[0-9]*: /dossier/enterprise/shareholders/shareholder/citizen-id: shareholders 1 and 2 have the same citizen id" err &&
+	row "legal_rep_name=阿卜杜热合曼·买买提明" >uyghur.csv &&
+	reg-apply --db r.db --now $NOW uyghur.csv >out.xml &&
+	grep -q "<name>阿卜杜热合曼·买买提明</name>" out.xml
+'
+
+test_expect_success 'material files: no hard link, no link on the way, no FIFO, no empty name' '
+	mkdir app && cp -r "$FIXTURES/materials" app/ && echo secret >secret.txt &&
+	ln secret.txt app/hard.txt &&
+	ln -s materials/hengtai app/ln &&
+	mkfifo app/fifo &&
+	row "materials=application-form=hard.txt;articles=fifo;shareholder-id=;legal-rep-id=ln/legal-rep-id.txt;name-declaration;premises-proof;appointment;agent-authority" >app/files.csv &&
+	test_new_registry r.db && sqlite3 r.db .dump >before &&
+	test_expect_code 1 timeout 20 reg-apply --db r.db --now $NOW app/files.csv 2>err &&
+	cat >expect <<-\EOT &&
+	reg-apply: app/files.csv:2: materials: file '"'"'hard.txt'"'"' has 2 hard links: only a file of its own is hashed (copy it into the input'"'"'s folder)
+	reg-apply: app/files.csv:2: materials: file '"'"'fifo'"'"' is not a regular file
+	reg-apply: app/files.csv:2: materials: an empty file name (a material sighted at the window is given by its type alone)
+	reg-apply: app/files.csv:2: materials: file '"'"'ln/legal-rep-id.txt'"'"': '"'"'ln'"'"' is a symbolic link (links are not followed: one could lead outside the input'"'"'s folder)
+	reg-apply: 1 of 1 applications rejected
+	EOT
+	test_cmp expect err &&
+	sqlite3 r.db .dump >after && test_cmp before after &&
+	ln -s hengtai/articles.txt app/materials/last.txt &&
+	python3 "$SRC/tests/t/t0320/hostile.py" materials 0 |
+		sed -e "s|href=\"materials/hengtai/articles.txt\"|href=\"materials/last.txt\"|" \
+		    -e "s|href=\"materials/hengtai/appointment.txt\"|href=\"\"|" >app/files.xml &&
+	test_expect_code 1 reg-apply --db r.db --now $NOW app/files.xml 2>err &&
+	grep -q "^reg-apply: app/files.xml:[0-9]*: /dossier/materials/material: file .materials/last.txt.: .last.txt. is a symbolic link" err &&
+	grep -q "^reg-apply: app/files.xml:[0-9]*: /dossier/materials/material: an empty file name" err &&
+	test "$(wc -l <err)" = 3 &&
+	sqlite3 r.db .dump >after && test_cmp before after
 '
 
 test_expect_success 'a name is taken once per authority: the same dossier is handed back, another refused' '
@@ -184,6 +274,15 @@ test_expect_success '-i: the form driven by piped answers re-asks a wrong citize
 	grep -q "number=\"150302-20261123-000001\"" out.xml &&
 	xmllint --noout --schema "$SRC/schemas/dossier.xsd" out.xml &&
 	test "$(test_rows r.db dossiers)" = 1
+'
+
+test_expect_success '-i: a legal representative called =1+1 is asked again' '
+	form_answers | sed "8s/^张伟$/=1+1\n张伟/" >answers &&
+	test "$(sed -n 8p answers)" = "=1+1" &&
+	reg-apply -i --db r.db --now $NOW <answers >out.xml 2>transcript &&
+	grep -q "^  legal_rep_name: character .=. (U+003D) not allowed in a person.s name$" transcript &&
+	grep -q "^  legal_rep_name: digit .1. not allowed in a person.s name$" transcript &&
+	grep -q "<name>张伟</name>" out.xml
 '
 
 test_expect_success '-i: end of input abandons with nothing recorded' '

@@ -11,23 +11,12 @@ fi
 NOW=2026-11-23T09:00:00+08:00
 ROWS=20000
 
-# peak_rss OUT CMD… — run CMD with stdout to OUT; print "exit-status peak-RSS-KiB" (ru_maxrss of
-# the one child).
-peak_rss() {
-	python3 - "$@" <<'EOF'
-import resource, subprocess, sys
-with open(sys.argv[1], "wb") as out:
-    rc = subprocess.call(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=out)
-print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-EOF
-}
-
 test_expect_success "$ROWS generated applications are accepted in under 64 MiB" '
 	python3 "$SRC/bench/gen-apps.py" $ROWS -o apps.csv &&
 	test "$(wc -l <apps.csv)" = $((ROWS + 1)) &&
-	peak_rss out.xml reg-apply --db r.db --now $NOW apps.csv >measured &&
-	read -r code kib <measured &&
-	echo "reg-apply exit $code, peak RSS $kib KiB" &&
+	measure out.xml reg-apply --db r.db --now $NOW apps.csv >measured &&
+	read -r code kib seconds <measured &&
+	echo "reg-apply exit $code, peak RSS $kib KiB, $seconds s" &&
 	test "$code" = 0 &&
 	test "$(grep -c "<dossier " out.xml)" = $ROWS &&
 	test "$(test_rows r.db dossiers)" = $ROWS &&

@@ -623,7 +623,7 @@ static void test_writer(void)
 	fclose(out);
 	is_str(buf,
 	       "plain,\"a,b\",\"say \"\"hi\"\"\",\"l1\nl2\",\"l1\r\nl2\",\"cr\rx\",\" lead\","
-	       "\"trail \",\"\ttab\",," NAME_UTF8 ",\"\"\"\",\",\",mid space,\n"
+	       "\"trail \",\"'\ttab\",," NAME_UTF8 ",\"\"\"\",\",\",mid space,\n"
 	       "\"\"\n"
 	       "x,y\n",
 	       "RFC 4180 quoting, LF line ends, nothing written for refused records");
@@ -634,7 +634,8 @@ static void test_writer(void)
 	reg_csv_reader *r = reg_csv_reader_new(in, "rejects.csv", REG_CSV_UTF8, NULL);
 	bool same = reg_csv_next(r, NULL) == 1 && reg_csv_count(r) == nf;
 	for (size_t i = 0; same && i < nf; i++)
-		same = strcmp(reg_csv_field(r, i), awkward[i] ? awkward[i] : "") == 0;
+		same = strcmp(reg_csv_unprotect(reg_csv_field(r, i)), awkward[i] ? awkward[i] : "") ==
+		       0;
 	ok(same, "the awkward record reads back equal");
 	ok(reg_csv_next(r, NULL) == 1 && reg_csv_count(r) == 1 && reg_csv_field_len(r, 0) == 0 &&
 	   reg_csv_line(r) == 5, "the one-empty-field record reads back (not skipped as empty)");
@@ -689,6 +690,51 @@ static void test_writer(void)
 	reg_csv_writer_free(NULL);
 }
 
+/* A spreadsheet must never see a formula in what regkit writes (CSV injection), and what it
+ * wrote reads back as it was. */
+static void test_injection(void)
+{
+	static const char *const hostile[] = {
+		"=cmd|' /C calc'!A0", "+8613904731234", "-5", "@SUM(A1)", "\t=1", "\r=1", "'=1+1",
+		"''@x", "'plain", "a=b", "'", "''", "张伟", "", "=", "- 1",
+	};
+	static const char *const want[] = {
+		"'=cmd|' /C calc'!A0", "'+8613904731234", "'-5", "'@SUM(A1)", "\"'\t=1\"",
+		"\"'\r=1\"", "''=1+1", "'''@x", "'plain", "a=b", "'", "''", "张伟", "", "'=", "'- 1",
+	};
+	size_t n = sizeof hostile / sizeof *hostile;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	reg_csv_writer *w = reg_csv_writer_new(out, "rejects.csv", REG_CSV_WRITE_BOM, NULL);
+	is_int(reg_csv_write(w, hostile, n, NULL), 0, "hostile fields written");
+	reg_csv_writer_free(w);
+	fclose(out);
+	char *expect = NULL;
+	size_t expect_size = 0;
+	FILE *e = open_memstream(&expect, &expect_size);
+	fputs("\xEF\xBB\xBF", e);
+	for (size_t i = 0; i < n; i++)
+		fprintf(e, "%s%s", i ? "," : "", want[i]);
+	fputc('\n', e);
+	fclose(e);
+	is_str(buf, expect, "a field a spreadsheet would evaluate starts with an apostrophe");
+	FILE *in = from_bytes(buf, size);
+	reg_csv_reader *r = reg_csv_reader_new(in, "rejects.csv", REG_CSV_UTF8, NULL);
+	bool same = reg_csv_next(r, NULL) == 1 && reg_csv_count(r) == n;
+	for (size_t i = 0; same && i < n; i++)
+		if (!(same = strcmp(reg_csv_unprotect(reg_csv_field(r, i)), hostile[i]) == 0))
+			diag("field %zu read back as '%s'", i, reg_csv_unprotect(reg_csv_field(r, i)));
+	ok(same, "and reads back through reg_csv_unprotect exactly as it was");
+	reg_csv_reader_free(r);
+	fclose(in);
+	free(buf);
+	free(expect);
+	is_str(reg_csv_unprotect("'=1"), "=1", "unprotect removes the one apostrophe of '=1");
+	is_str(reg_csv_unprotect("'abc"), "'abc", "but keeps an apostrophe before anything else");
+	is_str(reg_csv_unprotect("=1"), "=1", "and leaves an unprotected field alone");
+}
+
 /* ---- sub-lists and encodings ----------------------------------------------------------- */
 
 static void test_split(void)
@@ -739,6 +785,7 @@ int main(void)
 	test_gbk();
 	test_header();
 	test_writer();
+	test_injection();
 	test_split();
 	test_encoding_parse();
 	return tap_done();

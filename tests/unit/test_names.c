@@ -48,11 +48,8 @@ static void good(const char *name, const char *form, const char *division, const
 }
 
 /* A refused name: -1, exactly `n` problems, one of them `msg`, all REG_ENO without field. */
-static void bad(const char *label, const char *name, const char *form, const char *division,
-		int n, const char *msg)
+static void refused(const char *label, int rc, reg_err *err, int n, const char *msg)
 {
-	reg_err *err = NULL;
-	int rc = reg_name_check(name, form, division, &err);
 	is_int(rc, -1, "refused: %s", label);
 	if (!ok(has(err, msg), "  message: %s", msg))
 		dump(err);
@@ -64,6 +61,75 @@ static void bad(const char *label, const char *name, const char *form, const cha
 			plain = false;
 	ok(plain, "  code REG_ENO, no field or file (the caller locates them)");
 	reg_err_free(err);
+}
+
+static void bad(const char *label, const char *name, const char *form, const char *division,
+		int n, const char *msg)
+{
+	reg_err *err = NULL;
+	int rc = reg_name_check(name, form, division, &err);
+	refused(label, rc, err, n, msg);
+}
+
+/* People's names: the characters a Chinese name is written in, and the middle dot of
+ * transliterated minority names. */
+static void person_good(const char *name, const char *what)
+{
+	reg_err *err = NULL;
+	if (!ok(reg_person_name_check(name, &err) == 0 && err == NULL, "person accepted: %s", what))
+		dump(err);
+	reg_err_free(err);
+}
+
+static void person_bad(const char *name, const char *what, int n, const char *msg)
+{
+	reg_err *err = NULL;
+	int rc = reg_person_name_check(name, &err);
+	refused(what, rc, err, n, msg);
+}
+
+static void test_person_names(void)
+{
+	person_good("张伟", "张伟");
+	person_good("欧阳", "two characters");
+	person_good("阿卜杜热合曼·买买提明", "a Uyghur name with the middle dot");
+	person_good("阿拉坦·其其格·巴特尔", "two dots");
+	person_good("\xe4\xb6\xae", "extension A (U+4DAE)");
+	person_good("\xf0\xa0\xae\xb7\xe9\x87\x8e", "extension B (U+20BB7)");
+	person_good("\xf0\xab\x9d\x80", "extension D (U+2B740)");
+	person_good("\xf0\xb0\x80\x80", "extension G (U+30000)");
+	person_good("\xef\xa4\x80", "a compatibility ideograph (U+F900)");
+	person_good("\xf0\xaf\xa0\x80", "compatibility supplement (U+2F800)");
+	person_good("买买买买买买买买买买买买买买买买买买买买买买买买买买买买买买", "30 characters");
+
+	person_bad("=1+1", "'=1+1'", 2, "character '=' (U+003D) not allowed in a person's name");
+	person_bad("=1+1", "'=1+1'", 2, "digit '1' not allowed in a person's name");
+	person_bad("", "empty", 1, "name is empty");
+	person_bad(NULL, "NULL", 1, "name is empty");
+	person_bad("买买买买买买买买买买买买买买买买买买买买买买买买买买买买买买买", "31 characters", 1,
+		   "name is longer than 30 characters");
+	person_bad("John Smith", "latin", 2,
+		   "latin letter 'J' not allowed: a person's name is written in Chinese characters");
+	person_bad("张 三", "a space", 1,
+		   "space (U+0020) not allowed in a person's name: the parts of a name are joined by "
+		   "the middle dot '·' (U+00B7)");
+	person_bad("·张三", "dot first", 1, "name must not start with the middle dot '·'");
+	person_bad("张三·", "dot last", 1, "name must not end with the middle dot '·'");
+	person_bad("张··三", "two dots", 1,
+		   "two middle dots '··' in a row: one joins two parts of a name");
+	person_bad("·", "a dot alone", 1, "name must not start with the middle dot '·'");
+	person_bad("阿拉坦・其其格", "katakana middle dot", 1,
+		   "'・' (U+30FB) is not the middle dot: the parts of a name are joined by '·' (U+00B7)");
+	person_bad("阿拉坦.其其格", "full stop", 1,
+		   "'.' (U+002E) is not the middle dot: the parts of a name are joined by '·' (U+00B7)");
+	person_bad("张\x01三", "a control character", 1,
+		   "character U+0001 not allowed in a person's name");
+	person_bad("张\xe2\x80\xae三", "a bidi override", 1,
+		   "character U+202E not allowed in a person's name");
+	person_bad("\xf0\xb1\x8d\x90", "extension H (U+31350)", 1,
+		   "character '\xf0\xb1\x8d\x90' (U+31350) not allowed: a person's name uses the CJK "
+		   "unified ideographs (extensions A to G) and the compatibility ideographs");
+	person_bad("张\xff", "invalid UTF-8", 1, "name is not valid UTF-8 (byte 4)");
 }
 
 int main(void)
@@ -306,5 +372,6 @@ int main(void)
 		ok(reg_name_normalize(NULL, &err) == NULL && err, "normalize: NULL is an error");
 		reg_err_free(err);
 	}
+	test_person_names();
 	return tap_done();
 }

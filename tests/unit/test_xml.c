@@ -901,9 +901,23 @@ static void test_streams(void)
 	run_free(&r);
 
 	r = run_stream_str("", "nothing.xml");
-	ok(r.rc == -1 && reg_err_code(r.err) == REG_EDATA && err_has(r.err, "nothing.xml"),
-	   "empty input: REG_EDATA");
+	ok(r.rc == -1 && reg_err_code(r.err) == REG_EDATA && err_has(r.err, "nothing.xml: empty input"),
+	   "empty input: REG_EDATA, 'empty input'");
 	run_free(&r);
+	r = run_stream_str(" \n\t\r\n", "blanks.xml");
+	ok(r.rc == -1 && reg_err_code(r.err) == REG_EDATA &&
+		   err_has(r.err, "blanks.xml: empty input (only white space)"),
+	   "only white space: empty input too");
+	run_free(&r);
+	r = run_stream_str("<?xml version='1.0'?><!-- nothing -->", "prolog.xml");
+	ok(r.rc == -1 && err_has(r.err, "prolog.xml:1: not well-formed: no root element"),
+	   "a prolog without a root: no root element");
+	run_free(&r);
+	e = NULL;
+	ok(!reg_xml_parse_memory(" \n", 2, "blank-doc.xml", &e) &&
+		   err_has(e, "blank-doc.xml: empty input (only white space)"),
+	   "a whole document of white space: empty input");
+	reg_err_free(e);
 	r = run_stream_str("<batch xmlns='urn:regkit:dossier:1'>text<dossier/></batch>", "text.xml");
 	ok(r.rc == -1 && r.ndocs == 0 && err_has(r.err, "not text"), "text in a batch: refused");
 	run_free(&r);
@@ -913,9 +927,32 @@ static void test_streams(void)
 	   "an unbound prefix inside the second dossier: only the first comes out");
 	run_free(&r);
 	r = run_stream_str("<dossier xmlns='urn:regkit:dossier:1'/><junk/>", "trail.xml");
-	ok(r.rc == -1 && r.ndocs == 1 && err_has(r.err, "trail.xml:1: not well-formed"),
-	   "junk after a single dossier: the dossier, then an error");
+	ok(r.rc == -1 && r.ndocs == 1 &&
+		   err_has(r.err, "trail.xml:1: a second root element <junk> after the dossier "
+			   "(column 40)"),
+	   "a second root after a single dossier: the dossier, then where and what");
 	run_free(&r);
+	r = run_stream_str("<dossier xmlns='urn:regkit:dossier:1'/>\n<!-- fine -->\n"
+			   "  junk and more\n", "text.xml");
+	ok(r.rc == -1 && r.ndocs == 1 && reg_err_code(r.err) == REG_EDATA &&
+		   err_has(r.err, "text.xml:3: text 'junk' after the dossier (column 3)"),
+	   "text after a single dossier: the dossier, then where and what");
+	run_free(&r);
+	r = run_stream_str("<batch xmlns='urn:regkit:dossier:1'><dossier/></batch>\n"
+			   "\xe4\xb9\xb1\x01\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1"
+			   "\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1"
+			   "\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1\xe4\xb9\xb1",
+			   "long.xml");
+	ok(r.rc == -1 && r.ndocs == 1 &&
+		   err_has(r.err, "long.xml:2: text '乱?乱乱乱乱乱乱乱乱乱乱乱乱乱乱' after the batch "
+			   "(column 1)"),
+	   "text after a batch: 16 characters of it at most, a control character as '?'");
+	run_free(&r);
+	e = NULL;
+	ok(!reg_xml_parse_memory("<a/><b/>", 8, "doc.xml", &e) &&
+		   err_has(e, "doc.xml:1: a second root element <b> after the root element <a> (column 5)"),
+	   "a whole document says the same");
+	reg_err_free(e);
 	r = run_stream_str("<batch xmlns='urn:regkit:dossier:1'><dossier xmlns='urn:other'/></batch>",
 			   "otherns.xml");
 	ok(r.rc == -1 && err_has(r.err, "not <dossier>"), "a dossier in another namespace: refused");
