@@ -28,9 +28,8 @@
  *     run); the rerun finds the dossier issued and writes the recorded bytes;
  *   - after the rename: done; a rerun writes the same bytes again.
  * So a USCC is never handed to a second enterprise, and a final name never holds a partial or
- * unrecorded archive.  (A power cut can lose the last commits of the registry's WAL before its
- * checkpoint — SQLite's synchronous=NORMAL, docs/registry.md — and with them their archives'
- * names; the rerun issues those dossiers again under the same serials.)
+ * unrecorded archive — after a power cut too: the commit is flushed before it returns (SQLite's
+ * synchronous=FULL, PostgreSQL's synchronous_commit), and the file only then.
  *
  * RE-ISSUE.  An archive once recorded never changes.  Issuing a dossier the registry already
  * issued writes the recorded bytes of its latest edition again — byte-identical, nothing taken

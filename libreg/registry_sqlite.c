@@ -671,8 +671,11 @@ db *db_sqlite_open(const char *path, db_open_mode mode, int busy_ms, const db_op
 			goto fail;
 		return d;
 	}
+	/* FULL: a commit is on disk before the call returns, WAL or not.  reg-issue renames an
+	 * archive into place only after its issuance commits; with NORMAL a power cut could keep
+	 * the file and lose the record, and the USCC would be handed out again. */
 	if (set_wal(d, errp) < 0 ||
-	    exec_sql(d, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+	    exec_sql(d, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
 		     "cannot open registry", errp) < 0)
 		goto fail;
 	if ((fresh || id.version < REG_REGISTRY_SCHEMA_VERSION) && migrate(d, errp) < 0)

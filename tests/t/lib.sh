@@ -22,6 +22,12 @@ test_failed=0
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/regkit-t.XXXXXX") || exit 1
 trap 'rm -rf "$TRASH"' EXIT
 
+# The body runs inside a function so that "|| return 1" in its loops ends the case, as in git's
+# test-lib; a bare eval would print an error and go on.
+test_run_body() {
+	eval "$1"
+}
+
 test_expect_success() {
 	local desc=$1 body=$2 dir
 	test_count=$((test_count + 1))
@@ -29,7 +35,7 @@ test_expect_success() {
 	mkdir -p "$dir"
 	# REG_TEST_TRACE=1 shows each command of a failing case in its log.
 	[ -z "${REG_TEST_TRACE:-}" ] || body="set -x; $body"
-	if (cd "$dir" && eval "$body") >"$dir.log" 2>&1 </dev/null; then
+	if (cd "$dir" && test_run_body "$body") >"$dir.log" 2>&1 </dev/null; then
 		echo "ok $test_count - $desc"
 	else
 		test_failed=$((test_failed + 1))

@@ -123,6 +123,24 @@ test_expect_success 'the USCC: the top directory, license.xml, the filing and th
 	grep -q "top directory '\''91150302MA0000015X'\'' is not a valid USCC: check character should be Y" out
 '
 
+test_expect_success 'signed by the authority, still refused: a file beside the top directory, a record of another name' '
+	pipeline a &&
+	mkdir x && bsdtar -xzf $A -C x && echo "本执照已被吊销" >x/README &&
+	(cd x && bsdtar -czf ../top.tar.gz README $USCC) &&
+	test_expect_code 1 reg-verify top.tar.gz >out &&
+	grep -q "^top.tar.gz	invalid	.*entry .README.: file outside a top directory" out &&
+	sed -i "s|<name>[^<]*</name>|<name>乌海市别的公司有限公司</name>|" \
+		a/tree/registrations/03-tax-registration.xml &&
+	pack a/tree name.tar.gz &&
+	test_expect_code 1 reg-verify name.tar.gz >out &&
+	grep -q "^name.tar.gz	invalid	registrations/03-tax-registration.xml: /registration/name: name .* is not the archive.s " out &&
+	sed -i "s|<uscc>$USCC</uscc>|<uscc>914403001922038216</uscc>|" \
+		a/tree/registrations/05-statistics.xml &&
+	pack a/tree uscc.tar.gz &&
+	test_expect_code 1 reg-verify uscc.tar.gz >out &&
+	grep -q "registrations/05-statistics.xml: /registration/uscc: USCC .914403001922038216. is not the archive.s .$USCC." out
+'
+
 test_expect_success 'every identifier in license.xml and the filing must be valid' '
 	pipeline a &&
 	sed -i "s|</legal-representative>|</legal-representative><citizen-id>15030219850315609Y</citizen-id>|" \
