@@ -240,6 +240,7 @@ static int draw_set(struct run *r, const reg_seal_owner *o, struct set *s, reg_e
 			.type = reg_catalog_seal(r->cat, i),
 			.owner = o,
 			.code = r->specimen ? NULL : s->filed[i].code,
+			.test_authority = !r->specimen && reg_authority_test_only(r->authority),
 		};
 		if (reg_seal_svg(&spec, &s->svg[i], &s->len[i], errp) < 0)
 			goto fail;

@@ -26,6 +26,11 @@ NAME=乌海市恒泰商贸有限公司
 USCC=91150302MA0000015Y
 REP=张伟
 LONG=内蒙古自治区乌海市海勃湾区恒泰商贸物流信息咨询服务股份有限公司
+# The longest name the window accepts (100 characters) and name seals of 10 and 30 characters.
+LONGEST=内蒙古自治区乌海市海勃湾区恒泰昌商贸物流信息咨询服务餐饮娱乐管理科技开发建筑工程环保能源农牧业\
+机械设备租赁进出口贸易文化传媒广告会展旅游酒店房地产开发物业管理汽车销售维修电子商务网络新技术服务有限公司
+PERSON10=阿卜杜热合曼·买买提
+PERSON30=阿卜杜热合曼·买买提明·艾则孜江·阿不都克力木·吐尔洪阿吉江
 NOW=2026-11-23T10:00:00+08:00
 
 die() {
@@ -73,5 +78,15 @@ png "$tmp/specimen/specimen/seals/01-official.svg" "$img/seal-specimen-01-offici
 "$bin/reg-seal" --specimen --form jsc --name "$LONG" --legal-rep 阿依古丽 -o "$tmp/long" >/dev/null
 png "$tmp/long/specimen/seals/01-official.svg" "$img/seal-long-01-official.png"
 png "$tmp/long/specimen/seals/03-invoice.svg" "$img/seal-long-03-invoice.png"
+"$bin/reg-seal" --specimen --name "$LONGEST" --legal-rep "$PERSON30" -o "$tmp/longest" >/dev/null
+png "$tmp/longest/specimen/seals/01-official.svg" "$img/seal-longest-01-official.png"
+png "$tmp/longest/specimen/seals/03-invoice.svg" "$img/seal-longest-03-invoice.png"
+png "$tmp/longest/specimen/seals/05-legal-rep.svg" "$img/seal-person-30.png"
+"$bin/reg-seal" --specimen --name "$NAME" --legal-rep "$PERSON10" -o "$tmp/person" >/dev/null
+png "$tmp/person/specimen/seals/05-legal-rep.svg" "$img/seal-person-10.png"
+# The set filed again by reg-seal with the shipped test authority: the same codes, marked 样本 TEST.
+"$bin/reg-seal" --db "$tmp/reg.db" --now "$NOW" --name "$NAME" --legal-rep "$REP" --uscc "$USCC" \
+	-o "$tmp/test" >/dev/null
+png "$tmp/test/$USCC/seals/01-official.svg" "$img/seal-test-01-official.png"
 
 ls -l "$img"/license.png "$img"/seal-*.png
