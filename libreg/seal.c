@@ -37,9 +37,9 @@
 #define STROKE 0.035
 
 /* Long names: characters are narrowed (长体) once full-width ones would be smaller than
- * NARROW_BELOW of the seal's size (diameter, or mean of an oval's axes), down to SQUEEZE_MIN of their
- * height; the name takes two rows once one row would hold them smaller than TWO_ROWS_BELOW,
- * ROW_GAP apart. */
+ * NARROW_BELOW of the seal's size (diameter, or mean of an oval's axes), down to SQUEEZE_MIN of
+ * their height; the name takes two rows once one row would hold them smaller than
+ * TWO_ROWS_BELOW, ROW_GAP apart. */
 #define NARROW_BELOW 0.1
 #define SQUEEZE_MIN 0.6
 #define TWO_ROWS_BELOW 0.075
@@ -503,7 +503,8 @@ static void lay_out(const struct ring *r, size_t n, double narrow_below, double 
 	if (l->size >= two_rows_below || n < 4)
 		return;
 	double mean = r->oval ? (r->rx + r->ry) / 2 : r->rx;
-	double out = mean - row_inset(r, 0, two_rows_below), in = mean - row_inset(r, 1, two_rows_below);
+	double out = mean - row_inset(r, 0, two_rows_below);
+	double in = mean - row_inset(r, 1, two_rows_below);
 	size_t guess = (size_t)llround((double)n * out / (out + in));
 	struct name_layout best = *l;
 	struct ring two = *r;
@@ -532,8 +533,8 @@ static void place(const struct ring *r, const struct name_layout *l, struct plac
 			double pitch = span / (double)(n - 1), r_base = r->rx - in - CJK_MIDDLE * h;
 			for (size_t j = 0; j < n; j++, i++) {
 				double deg = -span / 2 + (double)j * pitch, th = deg * PI / 180.0;
-				at[i] = (struct placed){r->cx + r_base * sin(th), r->cy - r_base * cos(th),
-							deg};
+				double x = r->cx + r_base * sin(th), y = r->cy - r_base * cos(th);
+				at[i] = (struct placed){x, y, deg};
 			}
 			continue;
 		}
@@ -547,7 +548,8 @@ static void place(const struct ring *r, const struct name_layout *l, struct plac
 			if (s >= OVAL_STEPS || j + 1 == n) {
 				t = t_end;
 			} else {
-				double seg = len[s + 1] - len[s], f = seg > 0 ? (want - len[s]) / seg : 0;
+				double seg = len[s + 1] - len[s];
+				double f = seg > 0 ? (want - len[s]) / seg : 0;
 				t = -t_end + 2 * t_end * ((double)s + f) / OVAL_STEPS;
 			}
 			double px = r->cx + a * sin(t), py = r->cy - b * cos(t);
@@ -793,7 +795,8 @@ static void draw_oval(const struct draw *d)
 	/* The USCC across the centre, as large as keeps it clear of the name's lower ends. */
 	double below = cy;
 	if (code_font) {
-		struct line ln = {cx, cy, LATIN_CAP / 2, LATIN_WIDEST * latin_em(uscc), LATIN_CAP, 0};
+		double em = LATIN_WIDEST * latin_em(uscc);
+		struct line ln = {cx, cy, LATIN_CAP / 2, em, LATIN_CAP, 0};
 		double size = fit_line(&ln, 0.09 * H, USCC_LEAST * H, boxes, n);
 		group_font(fp, code_font, "sans-serif", 0);
 		text(fp, "uscc", cx, cy + LATIN_CAP * size / 2, size, 0, 1, uscc);

@@ -163,7 +163,8 @@ static reg_seal_owner owner(const char *name, const char *form)
 	return o;
 }
 
-/* ---- boxes: whether two drawn things touch ---------------------------------------------------- */
+/* ---- boxes: whether two drawn things touch ----------------------------------------------------
+ * */
 
 /* A text's box: w wide about its anchor (x, y) on the baseline, `up` above and `down` below the
  * baseline, turned by rot degrees about the anchor as SVG's rotate() turns it (clockwise, y
@@ -218,7 +219,8 @@ static bool apart(const struct quad *a, const struct quad *b, double gap)
 			nx /= len, ny /= len;
 			double amin = INFINITY, amax = -INFINITY, bmin = INFINITY, bmax = -INFINITY;
 			for (int i = 0; i < 4; i++) {
-				double pa = a->x[i] * nx + a->y[i] * ny, pb = b->x[i] * nx + b->y[i] * ny;
+				double pa = a->x[i] * nx + a->y[i] * ny;
+				double pb = b->x[i] * nx + b->y[i] * ny;
 				amin = fmin(amin, pa), amax = fmax(amax, pa);
 				bmin = fmin(bmin, pb), bmax = fmax(bmax, pb);
 			}
@@ -252,7 +254,8 @@ static bool clear_of(const struct found *name, const struct found *other, bool l
 		for (size_t i = 0; i < name->n; i++) {
 			struct quad q = cjk_quad(&name->g[i]);
 			if (!apart(&q, &o, gap)) {
-				snprintf(why, size, "name character %zu '%s' touches the %s '%s'", i + 1,
+				snprintf(why, size, "name character %zu '%s' touches the %s '%s'",
+					 i + 1,
 					 name->g[i].text, what, other->g[j].text);
 				return false;
 			}
@@ -269,7 +272,8 @@ static bool rows_apart(const struct found *f, const size_t *start, size_t rows, 
 		for (size_t j = start[1]; j < f->n; j++) {
 			struct quad q = cjk_quad(&f->g[i]), p = cjk_quad(&f->g[j]);
 			if (!apart(&q, &p, 0)) {
-				snprintf(why, size, "the rows touch at characters %zu and %zu", i + 1,
+				snprintf(why, size, "the rows touch at characters %zu and %zu",
+					 i + 1,
 					 j + 1);
 				return false;
 			}
@@ -398,7 +402,7 @@ static bool round_ok(const char *id, const char *name, const char *form, char *w
 		goto out;
 	}
 	double c = D / 2, r_in = c - reg_seal_type_border(seal(id));
-	double star_r = reg_seal_type_star(seal(id)) ? reg_seal_type_star_diameter(seal(id)) / 2 : 0;
+	double star_r = reg_seal_type_star_diameter(seal(id)) / 2; /* 0 without a star */
 	for (size_t r = 0; r < rows; r++) {
 		size_t a = start[r], b = r + 1 < rows ? start[r + 1] : f.n, k = b - a;
 		if (k < 2) {
@@ -531,14 +535,16 @@ static bool oval_ok(const char *name, bool *uscc_clear, char *why, size_t size)
 			double t0 = atan2(mx[i - 1] / ea, -my[i - 1] / eb);
 			double t1 = atan2(mx[i] / ea, -my[i] / eb), d = 0;
 			for (int s = 0; s < 400; s++) {
-				double a0 = t0 + (t1 - t0) * s / 400, a1 = t0 + (t1 - t0) * (s + 1) / 400;
+				double a0 = t0 + (t1 - t0) * s / 400;
+				double a1 = t0 + (t1 - t0) * (s + 1) / 400;
 				d += hypot(ea * (sin(a1) - sin(a0)), eb * (cos(a1) - cos(a0)));
 			}
 			lo = d < lo ? d : lo;
 			hi = d > hi ? d : hi;
 		}
 		if (k >= 3 && hi - lo >= 0.01 * hi) {
-			FAIL("row %zu: not evenly spaced along the arc (%.3f–%.3f mm)", r + 1, lo, hi);
+			FAIL("row %zu: not evenly spaced along the arc (%.3f–%.3f mm)", r + 1, lo,
+			     hi);
 			goto out;
 		}
 	}
@@ -594,13 +600,16 @@ static void test_lengths(void)
 	is_int(utf8_len(LONGEST), REG_SEAL_NAME_MAX, "the longest name tested is the limit");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		size_t n = utf8_len(names[i]);
-		ok(round_ok("official", names[i], "llc", why, sizeof why), "official, %zu characters: %s",
+		ok(round_ok("official", names[i], "llc", why, sizeof why),
+		   "official, %zu characters: %s",
 		   n, why);
-		ok(round_ok("contract", names[i], "llc", why, sizeof why), "contract, %zu characters: %s",
+		ok(round_ok("contract", names[i], "llc", why, sizeof why),
+		   "contract, %zu characters: %s",
 		   n, why);
 		ok(round_ok("official", names[i], "jsc", why, sizeof why),
 		   "official 42 mm, %zu characters: %s", n, why);
-		ok(oval_ok(names[i], &clear, why, sizeof why), "invoice, %zu characters: %s", n, why);
+		ok(oval_ok(names[i], &clear, why, sizeof why), "invoice, %zu characters: %s", n,
+		   why);
 	}
 
 	/* Every length the seal accepts. */
@@ -624,7 +633,8 @@ static void test_lengths(void)
 		char name[512];
 		first_chars(LONGEST, n, name, sizeof name);
 		bool all = oval_ok(name, &clear, why, sizeof why);
-		ok(clear, "invoice, %zu characters: the USCC across the centre is clear of the name%s%s",
+		ok(clear,
+		   "invoice, %zu characters: the USCC across the centre is clear of the name%s%s",
 		   n, clear ? "" : ": ", clear ? "" : why);
 		if (!all && !bad++)
 			snprintf(first, sizeof first, "%zu characters: %s", n, why);
@@ -640,7 +650,8 @@ static void test_lengths(void)
 	char *svg = draw("finance", &o, CODE, &doc);
 	if (ok(svg && doc, "finance, %d characters: drawn", REG_SEAL_NAME_MAX)) {
 		struct found f = find(doc, "name"), cap = find(doc, "caption");
-		double W = reg_seal_type_width(seal("finance")), bd = reg_seal_type_border(seal("finance"));
+		double W = reg_seal_type_width(seal("finance"));
+		double bd = reg_seal_type_border(seal("finance"));
 		bool inside = true, clear = true;
 		is_str(joined(&f), LONGEST, "finance: the whole name");
 		is_str(joined(&cap), "财务专用章", "finance: then 财务专用章");
@@ -748,7 +759,8 @@ static void test_people(void)
 		size_t want_rows = (f.n + want_cols - 1) / want_cols;
 		want_cols = (f.n + want_rows - 1) / want_rows;
 		ok(order, "%zu characters: columns from right to left, each read from the top", n);
-		ok(cols == want_cols, "%zu characters: %zu columns of %zu rows, a grid that grows with "
+		ok(cols == want_cols,
+		   "%zu characters: %zu columns of %zu rows, a grid that grows with "
 		   "the name", n, cols, want_rows);
 		ok(inside, "%zu characters: every character inside the border, above the code", n);
 		ok(clear, "%zu characters: no two characters touch", n);
