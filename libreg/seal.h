@@ -22,10 +22,12 @@
  * The name arc spans 210° for names of up to 10 characters and widens by 6° per further
  * character up to 270° (20 characters and more), measured between the centres of the first and
  * last characters; characters are as large as the ring allows (14.5% of the diameter at most)
- * and shrink for long names so neighbours never touch.  Below a tenth of the seal's size (4 mm
- * on 公章) characters are narrowed instead (长体, down to 60% of their height) and below 7.5%
- * (3 mm) the name takes two concentric rows, read outer row first, as real seals lay out long
- * names: every name the window accepts fits, none is refused for its length.  What stands inside
+ * and shrink for long names so neighbours never touch.  Below a tenth of the seal's size (its
+ * diameter, or the mean of an oval's axes: 4 mm on 公章) characters are narrowed instead (长体,
+ * down to 60% of their height) and below 7.5% (3 mm) the name takes two concentric rows, read
+ * outer row first, when they hold it taller — as real seals lay out long names; on the oval the
+ * two rows stay small enough to leave the USCC 2.25 mm.  Every name the window accepts fits,
+ * none is refused for its length.  What stands inside
  * the name (the caption, the USCC, the code) is sized so that it keeps clear of every character
  * of it.  docs/seals.md shows the results and the sizes at the longest name.
  *
