@@ -297,7 +297,8 @@ static int add_seals(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at
 			      NULL, errp) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		reg_seal_spec spec = {.type = filed[i].type, .owner = &owner, .code = filed[i].code};
+		reg_seal_spec spec = {.type = filed[i].type, .owner = &owner, .code = filed[i].code,
+				      .test_authority = reg_authority_test_only(is->auth)};
 		if (reg_seal_file_name(filed[i].type, file, sizeof file) < 0 ||
 		    reg_seal_svg(&spec, &data, &len, errp) < 0)
 			goto out;
@@ -360,7 +361,8 @@ static int build_archive(reg_issue *is, reg_dossier *d, const char *number, cons
 	int rc = -1;
 	reg_archive_writer *w = reg_archive_writer_new(e->uscc, e->made_at, errp);
 	reg_license_input in = {.catalog = is->cat, .authority = is->auth, .dossier = d,
-				.uscc = e->uscc, .issued_at = e->issued_at};
+				.uscc = e->uscc, .issued_at = e->issued_at,
+				.test_authority = reg_authority_test_only(is->auth)};
 	if (!w || reg_license_documents(&in, &docs, &n, errp) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)

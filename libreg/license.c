@@ -10,29 +10,38 @@
 #include "xml.h"
 
 static const struct {
-	const char *code, *zh;
+	const char *code, *zh, *person, *capital;
 } legal_forms[] = {
-	{"llc", "有限责任公司"},
-	{"jsc", "股份有限公司"},
-	{"sole", "个人独资企业"},
-	{"partnership", "合伙企业"},
+	{"llc", "有限责任公司", "法定代表人", "注册资本"},
+	{"jsc", "股份有限公司", "法定代表人", "注册资本"},
+	{"sole", "个人独资企业", "投资人", "出资额"},
+	{"partnership", "合伙企业", "执行事务合伙人", "出资额"},
 };
 
-const char *reg_legal_form_zh(const char *form)
+static int legal_form(const char *form)
 {
 	for (size_t i = 0; form && i < sizeof legal_forms / sizeof *legal_forms; i++)
 		if (strcmp(form, legal_forms[i].code) == 0)
-			return legal_forms[i].zh;
-	return NULL;
+			return (int)i;
+	return -1;
 }
 
-void reg_documents_free(reg_document *docs, size_t n)
+const char *reg_legal_form_zh(const char *form)
 {
-	for (size_t i = 0; docs && i < n; i++) {
-		free(docs[i].path);
-		free(docs[i].data);
-	}
-	free(docs);
+	int i = legal_form(form);
+	return i < 0 ? NULL : legal_forms[i].zh;
+}
+
+const char *reg_legal_form_person_label(const char *form)
+{
+	int i = legal_form(form);
+	return legal_forms[i < 0 ? 0 : i].person;
+}
+
+const char *reg_legal_form_capital_label(const char *form)
+{
+	int i = legal_form(form);
+	return legal_forms[i < 0 ? 0 : i].capital;
 }
 
 /* Everything the documents say, read once from the dossier. */
@@ -117,9 +126,11 @@ static int license_xml(const reg_license_input *in, const facts *f, reg_document
 	text_child(root, "name", f->name);
 	xmlNode *form = text_child(root, "form", reg_legal_form_zh(f->form) ? reg_legal_form_zh(f->form) : f->form);
 	xmlSetProp(form, BAD_CAST "code", BAD_CAST f->form);
-	text_child(root, "legal-representative", f->legal_rep);
+	xmlNode *person = text_child(root, "legal-representative", f->legal_rep);
+	xmlSetProp(person, BAD_CAST "label", BAD_CAST reg_legal_form_person_label(f->form));
 	xmlNode *capital = text_child(root, "capital", f->capital);
 	xmlSetProp(capital, BAD_CAST "currency", BAD_CAST "CNY");
+	xmlSetProp(capital, BAD_CAST "label", BAD_CAST reg_legal_form_capital_label(f->form));
 	text_child(root, "established", f->date);
 	xmlNode *addr = text_child(root, "address", f->address);
 	xmlSetProp(addr, BAD_CAST "division", BAD_CAST f->division);
@@ -178,148 +189,89 @@ static int registration_xml(const reg_license_input *in, const facts *f, const r
 
 /* The printable license ----------------------------------------------------------------- */
 
-#define CJK_SERIF "SimSun, Songti SC, AR PL UMing CN, Noto Serif CJK SC, serif"
-#define RED "#c8102e"
+/* Page 1 (A4 landscape, docs/issuance.md): two columns of labelled values, labels LABEL_W wide
+ * at LEFT and RIGHT, each value in its box; the scope across the width under them. */
+#define LEFT 30.0
+#define RIGHT 160.0
+#define LABEL_W 30.0
+#define LABEL_SIZE 5.0
+#define VALUE_MAX 5.0
+#define VALUE_MIN 2.5
+#define MORE "（见续页）"
+/* Continuation sheets: each continued value under its label, across the sheet. */
+#define CONT_X 30.0
+#define CONT_W 237.0
+#define CONT_LABEL 4.5
+#define CONT_SIZE 3.5
+#define CONT_BOTTOM 158.0
+#define LEADING 1.3
+#define CREAM "#fffdf5"
 
-static xmlNode *svg_text(xmlNode *parent, int x, int y, int size, const char *anchor,
-			 const char *text)
-{
-	char buf[16];
-	xmlNode *t = xmlNewTextChild(parent, parent->ns, BAD_CAST "text", BAD_CAST text);
-	snprintf(buf, sizeof buf, "%d", x);
-	xmlSetProp(t, BAD_CAST "x", BAD_CAST buf);
-	snprintf(buf, sizeof buf, "%d", y);
-	xmlSetProp(t, BAD_CAST "y", BAD_CAST buf);
-	snprintf(buf, sizeof buf, "%d", size);
-	xmlSetProp(t, BAD_CAST "font-size", BAD_CAST buf);
-	if (anchor)
-		xmlSetProp(t, BAD_CAST "text-anchor", BAD_CAST anchor);
-	return t;
-}
+/* One value of the license and its box on page 1. */
+struct value {
+	const char *label, *cls, *text;
+	double x, top, w, h;
+	size_t done; /* bytes printed on page 1 */
+};
 
-static void svg_rect(xmlNode *parent, int x, int y, int w, int h, const char *stroke_width)
-{
-	char buf[16];
-	xmlNode *r = xmlNewChild(parent, parent->ns, BAD_CAST "rect", NULL);
-	snprintf(buf, sizeof buf, "%d", x), xmlSetProp(r, BAD_CAST "x", BAD_CAST buf);
-	snprintf(buf, sizeof buf, "%d", y), xmlSetProp(r, BAD_CAST "y", BAD_CAST buf);
-	snprintf(buf, sizeof buf, "%d", w), xmlSetProp(r, BAD_CAST "width", BAD_CAST buf);
-	snprintf(buf, sizeof buf, "%d", h), xmlSetProp(r, BAD_CAST "height", BAD_CAST buf);
-	xmlSetProp(r, BAD_CAST "fill", BAD_CAST "none");
-	xmlSetProp(r, BAD_CAST "stroke", BAD_CAST RED);
-	xmlSetProp(r, BAD_CAST "stroke-width", BAD_CAST stroke_width);
-}
+struct drawing {
+	const reg_license_input *in;
+	const facts *f;
+	const reg_seal_type *stamp; /* the catalog's official seal type; NULL: no stamp */
+};
 
-/* Lines of at most `per_line` characters (UTF-8 aware), at most `max_lines`; the last line
- * ends in "…" when the text is longer. */
-static void svg_wrapped(xmlNode *parent, int x, int y, int size, int per_line, int max_lines,
-			const char *text)
+/* What every sheet has: the frame, the USCC, the authority with the date under its stamp, the
+ * acceptance number; a continuation sheet also its heading and the name it belongs to. */
+static int license_sheet(reg_pages *d, size_t index, void *ctx, reg_err **errp)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	for (int line = 0; *p && line < max_lines; line++) {
-		const unsigned char *start = p;
-		for (int chars = 0; *p && chars < per_line; chars++) {
-			p++;
-			while ((*p & 0xC0) == 0x80)
-				p++;
-		}
-		char *piece = NULL;
-		bool cut = *p && line == max_lines - 1;
-		if (asprintf(&piece, "%.*s%s", (int)(p - start), (const char *)start, cut ? "…" : "") < 0)
-			return;
-		svg_text(parent, x, y + line * (size + 2), size, NULL, piece);
-		free(piece);
-	}
-}
-
-/* The authority's stamp pressed over the date, centred at (cx, cy): the catalog's official
- * seal type drawn by the seal module with the authority's name on the arc and the star, as a
- * nested <svg> one millimetre to the user unit.  A catalog without an official seal type gets
- * no stamp. */
-static int add_stamp(xmlNode *svg, const reg_license_input *in, double cx, double cy,
-		     reg_err **errp)
-{
-	const reg_seal_type *t = reg_catalog_find_seal(in->catalog, "official");
-	if (!t)
+	const struct drawing *dr = ctx;
+	const facts *f = dr->f;
+	reg_pages_rect(d, 0, 0, 297, 210, 0, CREAM);
+	reg_pages_rect(d, 8, 8, 281, 194, 1.5, REG_PAGE_RED);
+	reg_pages_rect(d, 11, 11, 275, 188, 0.5, REG_PAGE_RED);
+	reg_pages_text(d, "label", 24, 22, 5, REG_PAGE_START, "统一社会信用代码");
+	reg_pages_text(d, "uscc", 68, 22, 5, REG_PAGE_START, dr->in->uscc);
+	reg_pages_text(d, "label", 225, 170, 5, REG_PAGE_MIDDLE, "登记机关");
+	reg_pages_text(d, "authority", 225, 180, 5, REG_PAGE_MIDDLE,
+		       reg_authority_name(dr->in->authority));
+	reg_pages_text(d, "issued", 225, 190, 5, REG_PAGE_MIDDLE, f->date_zh);
+	char line[128];
+	snprintf(line, sizeof line, "受理号 %.64s", f->number);
+	reg_pages_text(d, "acceptance", 24, 196, 3, REG_PAGE_START, line);
+	/* The stamp pressed over the date. */
+	if (dr->stamp && reg_pages_stamp(d, dr->stamp, reg_authority_name(dr->in->authority),
+					 dr->in->test_authority, 225, 180, errp) < 0)
+		return -1;
+	if (index == 0)
 		return 0;
-	reg_seal_owner owner = {.name = (char *)reg_authority_name(in->authority)};
-	reg_seal_spec spec = {.type = t, .owner = &owner, .stamp = true};
-	char *text = NULL;
-	size_t len = 0;
-	reg_err *why = NULL;
-	if (reg_seal_svg(&spec, &text, &len, &why) < 0) {
-		reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL,
-			    "the authority's name cannot be engraved on its stamp: %s",
-			    reg_err_message(why));
-		reg_err_free(why);
+	xmlNode *title = reg_pages_text(d, "title", 148.5, 36, 9, REG_PAGE_MIDDLE,
+					"营业执照（续页）");
+	if (title)
+		xmlSetProp(title, BAD_CAST "fill", BAD_CAST REG_PAGE_RED);
+	reg_pages_body(d, 44, CONT_BOTTOM);
+	if (reg_pages_field(d, "label", "header", CONT_X, 15, CONT_W, CONT_SIZE, "名称", f->name,
+			    errp) < 0)
 		return -1;
-	}
-	xmlDoc *seal = reg_xml_parse_memory(text, len, "stamp.svg", errp);
-	free(text);
-	if (!seal)
-		return -1;
-	xmlNode *stamp = xmlDocCopyNode(xmlDocGetRootElement(seal), svg->doc, 1);
-	xmlFreeDoc(seal);
-	double d = reg_seal_type_diameter(t);
-	char *x = reg_seal_mm_text(cx - d / 2), *y = reg_seal_mm_text(cy - d / 2);
-	char *size = reg_seal_mm_text(d);
-	int rc = 0;
-	if (!stamp || !x || !y || !size || !xmlAddChild(svg, stamp)) {
-		xmlFreeNode(stamp);
-		rc = reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	} else {
-		xmlSetProp(stamp, BAD_CAST "class", BAD_CAST "stamp");
-		xmlSetProp(stamp, BAD_CAST "x", BAD_CAST x);
-		xmlSetProp(stamp, BAD_CAST "y", BAD_CAST y);
-		xmlSetProp(stamp, BAD_CAST "width", BAD_CAST size);
-		xmlSetProp(stamp, BAD_CAST "height", BAD_CAST size);
-		/* Seal paste lets the print show through. */
-		xmlSetProp(stamp, BAD_CAST "opacity", BAD_CAST "0.85");
-	}
-	free(x), free(y), free(size);
-	return rc;
+	reg_pages_skip(d, 3);
+	return 0;
 }
 
-static int license_svg(const reg_license_input *in, const facts *f, reg_document *out,
-		       reg_err **errp)
+/* A value's label, smaller when it is longer than its column (执行事务合伙人). */
+static void value_label(reg_pages *d, const struct value *v)
 {
-	xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNode *svg = xmlNewNode(NULL, BAD_CAST "svg");
-	xmlSetNs(svg, xmlNewNs(svg, BAD_CAST "http://www.w3.org/2000/svg", NULL));
-	xmlDocSetRootElement(doc, svg);
-	xmlSetProp(svg, BAD_CAST "width", BAD_CAST "297mm");
-	xmlSetProp(svg, BAD_CAST "height", BAD_CAST "210mm");
-	xmlSetProp(svg, BAD_CAST "viewBox", BAD_CAST "0 0 297 210");
-	xmlNode *bg = xmlNewChild(svg, svg->ns, BAD_CAST "rect", NULL);
-	xmlSetProp(bg, BAD_CAST "width", BAD_CAST "297");
-	xmlSetProp(bg, BAD_CAST "height", BAD_CAST "210");
-	xmlSetProp(bg, BAD_CAST "fill", BAD_CAST "#fffdf5");
-	svg_rect(svg, 8, 8, 281, 194, "1.5");
-	svg_rect(svg, 11, 11, 275, 188, "0.5");
-	xmlNode *g = xmlNewChild(svg, svg->ns, BAD_CAST "g", NULL);
-	xmlSetProp(g, BAD_CAST "font-family", BAD_CAST CJK_SERIF);
-	xmlSetProp(g, BAD_CAST "fill", BAD_CAST "#1a1a1a");
+	double em = reg_text_em(v->label, strlen(v->label)), size = LABEL_SIZE;
+	if (em * size > LABEL_W - 2)
+		size = (LABEL_W - 2) / em;
+	reg_pages_text(d, "label", v->x, v->top + 0.88 * LABEL_SIZE, size, REG_PAGE_START,
+		       v->label);
+}
 
-	xmlNode *title = svg_text(g, 148, 46, 18, "middle", "营 业 执 照");
-	xmlSetProp(title, BAD_CAST "fill", BAD_CAST RED);
-	xmlSetProp(title, BAD_CAST "letter-spacing", BAD_CAST "2");
-	svg_text(g, 148, 56, 5, "middle", "（多证合一 · 二十证合一）");
-	char line[512];
-	snprintf(line, sizeof line, "统一社会信用代码  %s", in->uscc);
-	svg_text(g, 24, 22, 5, NULL, line);
-
-	/* The value column clears the longest label, 法定代表人 (five characters of 5 mm). */
-	static const int left = 30, right = 160, label_gap = 30;
-	struct { int x, y; const char *label; const char *value; } fields[] = {
-		{left, 70, "名　　称", f->name},
-		{left, 82, "类　　型", reg_legal_form_zh(f->form) ? reg_legal_form_zh(f->form) : f->form},
-		{left, 94, "法定代表人", f->legal_rep},
-		{right, 70, "注册资本", NULL},
-		{right, 82, "成立日期", f->date_zh},
-		{right, 94, "住　　所", f->address},
-	};
+/* license.svg and its continuation sheets. */
+static int license_svg(const reg_license_input *in, const facts *f, reg_document **pages,
+		       size_t *n_pages, reg_err **errp)
+{
 	/* As licenses print it: in Chinese financial numerals (人民币壹佰万元整). */
-	char capital[REG_DECIMAL_ZH_BUFSIZE + 16], zh[REG_DECIMAL_ZH_BUFSIZE];
+	char capital[REG_DECIMAL_ZH_BUFSIZE + 80], zh[REG_DECIMAL_ZH_BUFSIZE], title[128];
 	int64_t hundredths = 0;
 	if (reg_decimal_parse(f->capital, &hundredths, NULL) == 0) {
 		reg_decimal_zh_upper(hundredths, zh, sizeof zh);
@@ -327,54 +279,101 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 	} else {
 		snprintf(capital, sizeof capital, "人民币%.64s元", f->capital);
 	}
-	fields[3].value = capital;
-	size_t capital_chars = 0;
-	for (const char *c = capital; *c; c++)
-		capital_chars += (*c & 0xC0) != 0x80;
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-		svg_text(g, fields[i].x, fields[i].y, 5, NULL, fields[i].label);
-		if (i == 3 && capital_chars > 17) /* many non-zero digits: smaller, two lines at most */
-			svg_wrapped(g, fields[i].x + label_gap, fields[i].y, 4, 21, 2, fields[i].value);
-		else if (i == 5)
-			svg_wrapped(g, fields[i].x + label_gap, fields[i].y, 5, 17, 2, fields[i].value);
-		else
-			svg_text(g, fields[i].x + label_gap, fields[i].y, 5, NULL, fields[i].value);
+	const char *form = reg_legal_form_zh(f->form) ? reg_legal_form_zh(f->form) : f->form;
+	struct value values[] = {
+		{"名　　称", "name", f->name, LEFT, 65.6, 95, 11, 0},
+		{"类　　型", "form", form, LEFT, 77.6, 95, 11, 0},
+		{reg_legal_form_person_label(f->form), "person", f->legal_rep, LEFT, 89.6, 95, 11,
+		 0},
+		{reg_legal_form_capital_label(f->form), "capital", capital, RIGHT, 65.6, 85, 11, 0},
+		{"成立日期", "date", f->date_zh, RIGHT, 77.6, 85, 11, 0},
+		{"住　　所", "address", f->address, RIGHT, 89.6, 85, 14, 0},
+		{"经营范围", "scope", f->scope, LEFT, 105.6, 215, 44, 0},
+	};
+	size_t n_values = sizeof values / sizeof *values, rest = 0;
+	struct drawing dr = {in, f, reg_catalog_find_seal(in->catalog, "official")};
+	snprintf(title, sizeof title, "营业执照 %.32s", in->uscc);
+	reg_pages *d = reg_pages_new(REG_PAGE_A4_LANDSCAPE, "license", title, license_sheet, &dr);
+	int rc = -1;
+	if (!d) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
 	}
-	svg_text(g, left, 110, 5, NULL, "经营范围");
-	svg_wrapped(g, left + label_gap, 110, 5, 42, 6, f->scope);
+	reg_pages_set_leading(d, LEADING);
+	reg_pages_number_at(d, 272, 196, REG_PAGE_END);
+	if (in->test_authority)
+		reg_pages_mark_sample(d, 196);
+	if (reg_pages_add(d, errp) < 0)
+		goto out;
 
+	xmlNode *t = reg_pages_text(d, "title", 148.5, 46, 18, REG_PAGE_MIDDLE, "营 业 执 照");
+	if (t) {
+		xmlSetProp(t, BAD_CAST "fill", BAD_CAST REG_PAGE_RED);
+		xmlSetProp(t, BAD_CAST "letter-spacing", BAD_CAST "2");
+	}
+	reg_pages_text(d, "subtitle", 148.5, 56, 5, REG_PAGE_MIDDLE, "（多证合一 · 二十证合一）");
+	for (size_t i = 0; i < n_values; i++) {
+		struct value *v = &values[i];
+		value_label(d, v);
+		v->done = reg_pages_box(d, v->cls, v->x + LABEL_W, v->top, v->w, v->h, VALUE_MAX,
+					VALUE_MIN, v->text, MORE);
+		rest += v->text[v->done] != '\0';
+	}
 	size_t filed = 0;
 	for (size_t i = 0; i < reg_catalog_item_count(in->catalog); i++)
 		filed += filed_by(f, reg_catalog_item(in->catalog, i)) != NULL;
+	char line[256];
 	snprintf(line, sizeof line, "本执照载明的%zu项登记备案事项已办结，其余%zu项不适用",
 		 filed, reg_catalog_item_count(in->catalog) - filed);
-	svg_text(g, left, 158, 4, NULL, line);
-	svg_text(g, 225, 170, 5, "middle", "登记机关");
-	svg_text(g, 225, 180, 5, "middle", reg_authority_name(in->authority));
-	svg_text(g, 225, 190, 5, "middle", f->date_zh);
-	snprintf(line, sizeof line, "受理号 %s", f->number);
-	svg_text(g, 24, 196, 3, NULL, line);
-	if (add_stamp(svg, in, 225, 180, errp) < 0) {
-		xmlFreeDoc(doc);
-		return -1;
+	reg_pages_text(d, "summary", LEFT, 158, 4, REG_PAGE_START, line);
+
+	/* What page 1 could not hold, value by value, on continuation sheets. */
+	if (rest && reg_pages_add(d, errp) < 0)
+		goto out;
+	for (size_t i = 0; rest && i < n_values; i++) {
+		const struct value *v = &values[i];
+		if (!v->text[v->done])
+			continue;
+		char head[128];
+		snprintf(head, sizeof head, "%s（续）", v->label);
+		/* The label never stands alone at the foot of a sheet. */
+		if (reg_pages_need(d, LEADING * (CONT_LABEL + CONT_SIZE), errp) < 0)
+			goto out;
+		reg_pages_text(d, "label", CONT_X, reg_pages_cursor(d) + 0.88 * CONT_LABEL,
+			       CONT_LABEL, REG_PAGE_START, head);
+		reg_pages_skip(d, LEADING * CONT_LABEL);
+		if (reg_pages_paragraph(d, v->cls, CONT_X, CONT_W, CONT_SIZE, 0, v->text + v->done,
+					errp) < 0)
+			goto out;
+		reg_pages_skip(d, 3);
 	}
-	return take_document(doc, "license.svg", out, errp);
+	rc = reg_pages_finish(d, NULL, pages, n_pages, errp);
+out:
+	reg_pages_free(d);
+	return rc;
 }
 
 int reg_license_documents(const reg_license_input *in, reg_document **docs, size_t *n,
 			  reg_err **errp)
 {
 	facts f = {0};
-	size_t items = reg_catalog_item_count(in->catalog), count = 0;
-	reg_document *all = calloc(items + 2, sizeof *all);
+	size_t items = reg_catalog_item_count(in->catalog), count = 0, n_pages = 0;
+	reg_document *all = NULL, *pages = NULL;
 	int rc = -1;
-	if (!all) {
+	if (read_facts(in, &f, errp) < 0 || license_svg(in, &f, &pages, &n_pages, errp) < 0)
+		goto out;
+	if (!(all = calloc(items + 1 + n_pages, sizeof *all))) {
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
 		goto out;
 	}
-	if (read_facts(in, &f, errp) < 0 || license_xml(in, &f, &all[count++], errp) < 0 ||
-	    license_svg(in, &f, &all[count++], errp) < 0)
+	if (license_xml(in, &f, &all[count++], errp) < 0)
 		goto out;
+	/* The sheets move into the list. */
+	memcpy(&all[count], pages, n_pages * sizeof *pages);
+	count += n_pages;
+	free(pages);
+	pages = NULL;
+	n_pages = 0;
 	for (size_t i = 0; i < items; i++)
 		if (registration_xml(in, &f, reg_catalog_item(in->catalog, i), &all[count++], errp) < 0)
 			goto out;
@@ -383,6 +382,7 @@ int reg_license_documents(const reg_license_input *in, reg_document **docs, size
 	all = NULL;
 	rc = 0;
 out:
+	reg_documents_free(pages, n_pages);
 	reg_documents_free(all, count);
 	facts_clear(&f);
 	return rc;

@@ -26,18 +26,37 @@
  * middle stands 0.38 em above the baseline (the CJK fonts of the font lists all use this box). */
 #define CJK_ASCENT 0.88
 #define CJK_MIDDLE 0.38
-/* Digits and capitals in Arial-like fonts: cap height 0.716 em. */
+/* Digits and capitals in Arial-like fonts: cap height 0.716 em.  The last face of the Arial
+ * list, DejaVu Sans (always on Debian), is up to 15% wider than Arial: what must keep clear of
+ * the name is measured that wide. */
 #define LATIN_CAP 0.716
+#define LATIN_WIDEST 1.15
 /* Inner pentagram radius / outer radius: cos 72° / cos 36°. */
 #define STAR_INNER 0.381966011250105
 /* Outline traced around engraved characters, as a share of their size. */
 #define STROKE 0.035
 
-#define FONT_SONG "SimSun, Songti SC, AR PL UMing CN, Noto Serif CJK SC, serif"
-#define FONT_FANGSONG "FangSong, STFangsong, AR PL UKai CN, Noto Serif CJK SC, serif"
-#define FONT_KAI "KaiTi, STKaiti, AR PL UKai CN, Noto Serif CJK SC, serif"
-#define FONT_HEI "SimHei, Heiti SC, Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
-#define FONT_ARIAL "Arial, Liberation Sans, DejaVu Sans, sans-serif"
+/* Long names: characters are narrowed (长体) once full-width ones would be smaller than
+ * NARROW_BELOW of the seal's size (diameter, or mean of an oval's axes), down to SQUEEZE_MIN of
+ * their height; the name takes two rows once one row would hold them smaller than
+ * TWO_ROWS_BELOW, ROW_GAP apart. */
+#define NARROW_BELOW 0.1
+#define SQUEEZE_MIN 0.6
+#define TWO_ROWS_BELOW 0.075
+#define ROW_GAP 0.01
+/* Air (mm) kept between the name and a caption, USCC or code inside it; each shrinks (3% a
+ * step) until it keeps it, but not below its least size (a share of the seal's size). */
+#define CLEAR 0.3
+#define CAPTION_LEAST 0.04
+#define USCC_LEAST 0.05
+#define USCC_KEEP 0.075 /* the USCC a two-row name leaves room for */
+#define CODE_LEAST 0.035
+
+#define FONT_SONG REG_FONT_SONG
+#define FONT_FANGSONG REG_FONT_FANGSONG
+#define FONT_KAI REG_FONT_KAI
+#define FONT_HEI REG_FONT_HEI
+#define FONT_ARIAL REG_FONT_ARIAL
 #define FONT_WATERMARK FONT_HEI
 
 #define F_NAME "/dossier/enterprise/name"
@@ -173,22 +192,30 @@ struct svg {
 
 /* A length or angle from integer thousandths, so no locale or %f rounding can change a byte:
  * 19.4 → "19.4", 20 → "20", -0.0004 → "0". */
-static void num(FILE *fp, double v)
+void reg_seal_mm_format(double v, char buf[REG_SEAL_MM_BUFSIZE])
 {
 	long long u = llround(v * 1000.0);
+	char *p = buf;
 	if (u < 0) {
-		putc('-', fp);
+		*p++ = '-';
 		u = -u;
 	}
-	fprintf(fp, "%lld", u / 1000);
+	p += snprintf(p, REG_SEAL_MM_BUFSIZE - 1, "%lld", u / 1000);
 	int frac = (int)(u % 1000);
 	if (frac) {
 		char d[4] = {(char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
 			     (char)('0' + frac % 10), '\0'};
 		for (int i = 2; i > 0 && d[i] == '0'; i--)
 			d[i] = '\0';
-		fprintf(fp, ".%s", d);
+		snprintf(p, (size_t)(buf + REG_SEAL_MM_BUFSIZE - p), ".%s", d);
 	}
+}
+
+static void num(FILE *fp, double v)
+{
+	char buf[REG_SEAL_MM_BUFSIZE];
+	reg_seal_mm_format(v, buf);
+	fputs(buf, fp);
 }
 
 static void escaped(FILE *fp, const char *s)
@@ -205,25 +232,39 @@ static void escaped(FILE *fp, const char *s)
 	}
 }
 
-/* <text class=… x y font-size [transform=rotate(a x y)]>text</text>: anchor and family come from
- * the enclosing group. */
+/* <text class=… x y font-size [transform=rotate(a x y) [narrowing]]>text</text>: anchor and
+ * family come from the enclosing group.  A character narrowed to `squeeze` of its width is
+ * scaled horizontally about its own x ("translate(x 0) scale(s 1) translate(-x 0)") before it
+ * is turned, so it stays centred on its point. */
 static void text(FILE *fp, const char *cls, double x, double y, double size, double rot,
-		 const char *s)
+		 double squeeze, const char *s)
 {
+	bool turned = llround(rot * 1000.0) != 0, narrow = llround(squeeze * 1000.0) != 1000;
 	fprintf(fp, "<text class=\"%s\" x=\"", cls);
 	num(fp, x);
 	fputs("\" y=\"", fp);
 	num(fp, y);
 	fputs("\" font-size=\"", fp);
 	num(fp, size);
-	if (llround(rot * 1000.0) != 0) {
-		fputs("\" transform=\"rotate(", fp);
+	if (turned || narrow)
+		fputs("\" transform=\"", fp);
+	if (turned) {
+		fputs("rotate(", fp);
 		num(fp, rot);
 		putc(' ', fp);
 		num(fp, x);
 		putc(' ', fp);
 		num(fp, y);
-		putc(')', fp);
+		fputs(narrow ? ") " : ")", fp);
+	}
+	if (narrow) {
+		fputs("translate(", fp);
+		num(fp, x);
+		fputs(" 0) scale(", fp);
+		num(fp, squeeze);
+		fputs(" 1) translate(", fp);
+		num(fp, -x);
+		fputs(" 0)", fp);
 	}
 	fputs("\">", fp);
 	escaped(fp, s);
@@ -307,12 +348,12 @@ static void code_arc(FILE *fp, double c, double r_base, double size, const char 
 		double phi = ((double)(n - 1) / 2 - (double)i) * step;
 		double th = (180.0 + phi) * PI / 180.0;
 		digit[0] = code[i];
-		text(fp, "code", c + r_base * sin(th), c - r_base * cos(th), size, phi, digit);
+		text(fp, "code", c + r_base * sin(th), c - r_base * cos(th), size, phi, 1, digit);
 	}
 	fputs("</g>\n", fp);
 }
 
-/* Degrees between the first and last characters' centres of a name of n characters. */
+/* Degrees between the first and last characters' centres of a row of n characters. */
 static double arc_span(size_t n)
 {
 	if (n <= ARC_FULL_AT)
@@ -321,27 +362,294 @@ static double arc_span(size_t n)
 	return s > ARC_MAX_DEG ? ARC_MAX_DEG : s;
 }
 
-/* The name along the upper arc of a circle of the given top radius (where the characters' tops
- * stand): the span grows with the length, the size shrinks so neighbours never touch. */
-static double name_arc(FILE *fp, const char *font, double c, double r_top, double h_max,
-		       const struct chars *name)
+/* ---- the name on a ring ---------------------------------------------------------------------- */
+
+/* Where a round or oval seal's name lies: the curve the tops of the outer row's characters touch
+ * (a circle when rx == ry), centred on the seal; the largest character; the air between rows. */
+struct ring {
+	bool oval;
+	double cx, cy, rx, ry;
+	double h_max, row_gap;
+	double h_max2;  /* the largest character in two rows, when smaller than h_max (else 0) */
+};
+
+/* How the name is laid out: one or two rows (n[0] characters on the outer, n[1] on the inner,
+ * read in that order), one size (em) and one horizontal scale for every character. */
+struct name_layout {
+	size_t rows, n[2];
+	double size, squeeze;
+};
+
+/* One character placed: its baseline centre and its rotation (degrees, clockwise from upright,
+ * so its top faces outwards). */
+struct placed {
+	double x, y, rot;
+};
+
+#define OVAL_STEPS 2048
+
+/* The arc of the ellipse with semi-axes a (across) and b (up) about the seal's centre between
+ * the points whose normals lie span/2 (radians) either side of the upward one: its length, the
+ * parameter of its right end in *t_end (a point is (a sin t, −b cos t)), and in len[0..OVAL_STEPS]
+ * (when not NULL) the length from the left end to each of OVAL_STEPS even steps of t.  Each
+ * step's end is the next one's start: its sine and cosine are reused. */
+static double ellipse_arc(double a, double b, double span, double *t_end, double *len)
 {
-	double span = arc_span(name->n);
-	double pitch = span / (double)(name->n - 1);
-	double half = pitch / 2 >= 90 ? 1.0 : sin(pitch / 2 * PI / 180.0);
-	/* The chord between neighbours at the characters' middle radius r_top - h/2 is
-	 * 2 (r_top - h/2) sin(pitch/2); a character is CHAR_FILL of it: solve for h. */
-	double h = 2 * CHAR_FILL * r_top * half / (1 + CHAR_FILL * half);
-	if (h > h_max)
-		h = h_max;
-	double r_base = r_top - CJK_ASCENT * h;
-	group_font(fp, font, "serif", STROKE * h);
-	for (size_t i = 0; i < name->n; i++) {
-		double deg = -span / 2 + (double)i * pitch, th = deg * PI / 180.0;
-		text(fp, "name", c + r_base * sin(th), c - r_base * cos(th), h, deg, name->c[i]);
+	double te = atan2(a * sin(span / 2), b * cos(span / 2)), total = 0;
+	double s0 = sin(-te), c0 = cos(-te);
+	if (len)
+		len[0] = 0;
+	for (int k = 1; k <= OVAL_STEPS; k++) {
+		double t1 = -te + 2 * te * k / OVAL_STEPS, s1 = sin(t1), c1 = cos(t1);
+		total += hypot(a * (s1 - s0), b * (c1 - c0));
+		if (len)
+			len[k] = total;
+		s0 = s1;
+		c0 = c1;
 	}
-	fputs("</g>\n", fp);
+	if (t_end)
+		*t_end = te;
+	return total;
+}
+
+/* From the outer curve in to the middles of row k's characters when they are h high. */
+static double row_inset(const struct ring *r, size_t k, double h)
+{
+	return (double)k * (h + r->row_gap) + h / 2;
+}
+
+static double half_pitch_sine(size_t n)
+{
+	double pitch = arc_span(n) / (double)(n - 1);
+	return pitch / 2 >= 90 ? 1.0 : sin(pitch / 2 * PI / 180.0);
+}
+
+/* The room of one character of a row of n characters h high: the chord between neighbouring
+ * centres at the characters' middle radius on a circle, the arc length between them on an
+ * ellipse (whose characters are spaced evenly along the curve). */
+static double row_advance(const struct ring *r, size_t k, size_t n, double h)
+{
+	double in = row_inset(r, k, h);
+	if (!r->oval)
+		return 2 * (r->rx - in) * half_pitch_sine(n);
+	return ellipse_arc(r->rx - in, r->ry - in, arc_span(n) * PI / 180.0, NULL, NULL) /
+	       (double)(n - 1);
+}
+
+/* The largest size (at most h_max) at which the characters of every row, narrowed to `s` of
+ * their width, take CHAR_FILL of their room. */
+static double ring_size(const struct ring *r, const struct name_layout *l, double s)
+{
+	double h = r->h_max;
+	if (!r->oval) {
+		/* s h = CHAR_FILL · 2 (rx − k (h + gap) − h/2) · sin(pitch/2), solved for h. */
+		for (size_t k = 0; k < l->rows; k++) {
+			double half = half_pitch_sine(l->n[k]);
+			double hk = 2 * CHAR_FILL * half * (r->rx - (double)k * r->row_gap) /
+				    (s + CHAR_FILL * half * (double)(2 * k + 1));
+			h = hk < h ? hk : h;
+		}
+		return h;
+	}
+	/* Size and curve depend on each other (smaller characters ride a larger ellipse); a few
+	 * rounds settle it to far below a micrometre.  A round that leaves the size exactly as it
+	 * was would only repeat itself, so the rounds stop there (most names: at the first, the
+	 * size capped at h_max). */
+	for (int round = 0; round < 12; round++) {
+		double next = r->h_max;
+		for (size_t k = 0; k < l->rows; k++) {
+			double fit = CHAR_FILL * row_advance(r, k, l->n[k], h) / s;
+			next = fit < next ? fit : next;
+		}
+		if (next == h)
+			break;
+		h = next;
+	}
 	return h;
+}
+
+/* Full-width characters while they are at least `narrow_below` high; below that narrower ones
+ * (down to SQUEEZE_MIN), at that height, and smaller only once they are that narrow. */
+static void size_name(const struct ring *r, double narrow_below, struct name_layout *l)
+{
+	l->squeeze = 1;
+	l->size = ring_size(r, l, 1);
+	if (l->size >= narrow_below)
+		return;
+	/* At the height narrow_below the rows stand still: the widest scale that fits them. */
+	double s = 1;
+	for (size_t k = 0; k < l->rows; k++) {
+		double fit = CHAR_FILL * row_advance(r, k, l->n[k], narrow_below) / narrow_below;
+		s = fit < s ? fit : s;
+	}
+	if (s >= SQUEEZE_MIN) {
+		l->size = narrow_below;
+		l->squeeze = s;
+	} else {
+		l->squeeze = SQUEEZE_MIN;
+		l->size = ring_size(r, l, SQUEEZE_MIN);
+	}
+}
+
+/* One row, or two when one would hold the characters smaller than `two_rows_below` and two
+ * hold them taller (in two rows at most h_max2; as tall: wider): of the splits around the share
+ * of each row's length, the one that gives the tallest, the outer row taking the first part of
+ * the name. */
+static void lay_out(const struct ring *r, size_t n, double narrow_below, double two_rows_below,
+		    struct name_layout *l)
+{
+	*l = (struct name_layout){.rows = 1, .n = {n, 0}};
+	size_name(r, narrow_below, l);
+	if (l->size >= two_rows_below || n < 4)
+		return;
+	double mean = r->oval ? (r->rx + r->ry) / 2 : r->rx;
+	double out = mean - row_inset(r, 0, two_rows_below);
+	double in = mean - row_inset(r, 1, two_rows_below);
+	size_t guess = (size_t)llround((double)n * out / (out + in));
+	struct name_layout best = *l;
+	struct ring two = *r;
+	if (r->h_max2 > 0 && r->h_max2 < r->h_max)
+		two.h_max = r->h_max2;
+	for (size_t n0 = guess > 4 ? guess - 2 : 2; n0 <= guess + 2 && n0 + 2 <= n; n0++) {
+		struct name_layout t = {.rows = 2, .n = {n0, n - n0}};
+		size_name(&two, narrow_below < two.h_max ? narrow_below : two.h_max, &t);
+		if (t.size > best.size + 1e-9 ||
+		    (t.size > best.size - 1e-9 && t.squeeze > best.squeeze))
+			best = t;
+	}
+	*l = best;
+}
+
+/* Every character's place: evenly by angle on a circle, evenly by arc length on an ellipse,
+ * each row symmetric about the top. */
+static void place(const struct ring *r, const struct name_layout *l, struct placed *at)
+{
+	double h = l->size, len[OVAL_STEPS + 1];
+	size_t i = 0;
+	for (size_t k = 0; k < l->rows; k++) {
+		size_t n = l->n[k];
+		double span = arc_span(n), in = row_inset(r, k, h);
+		if (!r->oval) {
+			double pitch = span / (double)(n - 1), r_base = r->rx - in - CJK_MIDDLE * h;
+			for (size_t j = 0; j < n; j++, i++) {
+				double deg = -span / 2 + (double)j * pitch, th = deg * PI / 180.0;
+				double x = r->cx + r_base * sin(th), y = r->cy - r_base * cos(th);
+				at[i] = (struct placed){x, y, deg};
+			}
+			continue;
+		}
+		double a = r->rx - in, b = r->ry - in, t_end;
+		double pitch = ellipse_arc(a, b, span * PI / 180.0, &t_end, len) / (double)(n - 1);
+		int s = 0;
+		for (size_t j = 0; j < n; j++, i++) {
+			double want = (double)j * pitch, t;
+			while (s < OVAL_STEPS && len[s + 1] < want)
+				s++;
+			if (s >= OVAL_STEPS || j + 1 == n) {
+				t = t_end;
+			} else {
+				double seg = len[s + 1] - len[s];
+				double f = seg > 0 ? (want - len[s]) / seg : 0;
+				t = -t_end + 2 * t_end * ((double)s + f) / OVAL_STEPS;
+			}
+			double px = r->cx + a * sin(t), py = r->cy - b * cos(t);
+			double psi = atan2(sin(t) / a, cos(t) / b);
+			/* From the middle down to the baseline, against the normal. */
+			at[i] = (struct placed){px - CJK_MIDDLE * h * sin(psi),
+						py + CJK_MIDDLE * h * cos(psi), psi * 180.0 / PI};
+		}
+	}
+}
+
+static void draw_name(FILE *fp, const char *font, const struct name_layout *l,
+		      const struct placed *at, const struct chars *name)
+{
+	group_font(fp, font, "serif", STROKE * l->size);
+	for (size_t i = 0; i < name->n; i++)
+		text(fp, "name", at[i].x, at[i].y, l->size, at[i].rot, l->squeeze, name->c[i]);
+	fputs("</g>\n", fp);
+}
+
+/* ---- keeping things apart -------------------------------------------------------------------- */
+
+/* A text's box: w wide about its anchor (x, y) on the baseline, `up` above and `down` below it,
+ * turned by rot degrees about the anchor as SVG's rotate() turns it. */
+struct box {
+	double x[4], y[4];
+};
+
+static struct box text_box(double x, double y, double rot, double w, double up, double down)
+{
+	double th = rot * PI / 180.0, c = cos(th), s = sin(th);
+	double lx[4] = {-w / 2, w / 2, w / 2, -w / 2}, ly[4] = {-up, -up, down, down};
+	struct box b;
+	for (int i = 0; i < 4; i++) {
+		b.x[i] = x + c * lx[i] - s * ly[i];
+		b.y[i] = y + s * lx[i] + c * ly[i];
+	}
+	return b;
+}
+
+/* At least `gap` apart along one of the four edge normals (two rectangles overlap exactly when
+ * no such axis separates them). */
+static bool boxes_apart(const struct box *p, const struct box *q, double gap)
+{
+	const struct box *edges[2] = {p, q};
+	for (int k = 0; k < 2; k++) {
+		for (int e = 0; e < 2; e++) {
+			double nx = edges[k]->y[e] - edges[k]->y[e + 1];
+			double ny = edges[k]->x[e + 1] - edges[k]->x[e], norm = hypot(nx, ny);
+			if (norm == 0)
+				continue;
+			double p_lo = INFINITY, p_hi = -INFINITY, q_lo = INFINITY, q_hi = -INFINITY;
+			for (int i = 0; i < 4; i++) {
+				double a = (p->x[i] * nx + p->y[i] * ny) / norm;
+				double b = (q->x[i] * nx + q->y[i] * ny) / norm;
+				p_lo = fmin(p_lo, a), p_hi = fmax(p_hi, a);
+				q_lo = fmin(q_lo, b), q_hi = fmax(q_hi, b);
+			}
+			if (p_hi + gap <= q_lo || q_hi + gap <= p_lo)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The em boxes of the name's characters: 1 em (narrowed) wide, from the ascent to the descent. */
+static void name_boxes(const struct name_layout *l, const struct placed *at, size_t n,
+		       struct box *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = text_box(at[i].x, at[i].y, at[i].rot, l->size * l->squeeze,
+				  CJK_ASCENT * l->size, (1 - CJK_ASCENT) * l->size);
+}
+
+/* A horizontal line of text centred on cx, its baseline at base + rise × size, em × size wide,
+ * up × size above and down × size below the baseline. */
+struct line {
+	double cx, base, rise, em, up, down;
+};
+
+static struct box line_box(const struct line *ln, double size)
+{
+	return text_box(ln->cx, ln->base + ln->rise * size, 0, ln->em * size, ln->up * size,
+			ln->down * size);
+}
+
+/* The largest size from `want` down (3% a step) at which the line keeps CLEAR of every
+ * character of the name; `least` when none above it does. */
+static double fit_line(const struct line *ln, double want, double least, const struct box *name,
+		       size_t n)
+{
+	for (double size = want; size > least; size *= 0.97) {
+		struct box b = line_box(ln, size);
+		size_t i = 0;
+		while (i < n && boxes_apart(&b, &name[i], CLEAR))
+			i++;
+		if (i == n)
+			return size;
+	}
+	return least;
 }
 
 /* Characters in a grid inside the box (x0,y0)-(x1,y1): columns from right to left, each from
@@ -363,23 +671,26 @@ static void grid(FILE *fp, const char *font, double x0, double y0, double x1, do
 		size_t in_col = col + 1 < cols ? rows : cs->n - col * rows;
 		double x = x1 - ((double)col + 0.5) * cw;
 		double y = y0 + ((double)row + 0.5) * (y1 - y0) / (double)in_col + CJK_MIDDLE * size;
-		text(fp, i < n_name ? "name" : "caption", x, y, size, 0, cs->c[i]);
+		text(fp, i < n_name ? "name" : "caption", x, y, size, 0, 1, cs->c[i]);
 	}
 	fputs("</g>\n", fp);
 }
 
-/* "样本 SPECIMEN" across the rising diagonal, grey and translucent: plainly not part of the
- * seal's own red. */
-static void watermark(FILE *fp, double w, double h)
+/* "样本 SPECIMEN" (or "样本 TEST") across the rising diagonal, grey and translucent: plainly not
+ * part of the seal's own red. */
+static void watermark(FILE *fp, double w, double h, const char *cls, const char *words)
 {
-	static const char words[] = "样本 SPECIMEN";
-	/* As long as 70% of the diagonal of the square inscribed in the seal. */
+	/* As long as 70% of the diagonal of the square inscribed in the seal: an ideograph 1 em, a
+	 * space 0.28 em, a capital of the bold sans face 0.72 em. */
+	double em = 0;
+	for (const unsigned char *c = (const unsigned char *)words; *c; c++)
+		em += *c == ' ' ? 0.28 : *c < 0x80 ? 0.72 : (*c & 0xC0) != 0x80 ? 1.0 : 0;
 	double length = 0.7 * sqrt(2.0) * (w < h ? w : h);
-	double size = length / (2.0 + 0.28 + 8 * 0.72);
+	double size = length / em;
 	double rot = -atan2(h, w) * 180.0 / PI;
 	group_open(fp, FONT_WATERMARK, 0,
 		   "fill=\"#000000\" fill-opacity=\"0.4\" font-weight=\"bold\"");
-	text(fp, "specimen", w / 2, h / 2 + CJK_MIDDLE * size, size, rot, words);
+	text(fp, cls, w / 2, h / 2 + CJK_MIDDLE * size, size, rot, 1, words);
 	fputs("</g>\n", fp);
 }
 
@@ -414,7 +725,15 @@ static void draw_round(const struct draw *d)
 	double star_d = reg_seal_type_star(d->type) ? reg_seal_type_star_diameter(d->type) : 0;
 	if (star_d > 0)
 		star(fp, c, c, star_d);
-	name_arc(fp, reg_seal_type_font(d->type), c, r_top, 0.145 * D, d->name);
+	struct ring ring = {.cx = c, .cy = c, .rx = r_top, .ry = r_top, .h_max = 0.145 * D,
+			    .row_gap = ROW_GAP * D};
+	struct name_layout l;
+	struct placed at[CHARS_MAX];
+	struct box boxes[CHARS_MAX];
+	lay_out(&ring, d->name->n, NARROW_BELOW * D, TWO_ROWS_BELOW * D, &l);
+	place(&ring, &l, at);
+	name_boxes(&l, at, d->name->n, boxes);
+	draw_name(fp, reg_seal_type_font(d->type), &l, at, d->name);
 
 	if (d->caption) {
 		double n_cap = (double)count_chars(d->caption);
@@ -423,72 +742,14 @@ static void draw_round(const struct draw *d)
 			size = 0.5 * D / n_cap;
 		/* Below the star's lower points (0.809 R under the centre), or below the middle. */
 		double top = c + (star_d > 0 ? 0.809 * star_d / 2 + 0.04 * D : 0.04 * D);
+		struct line ln = {c, top, CJK_ASCENT, n_cap, CJK_ASCENT, 1 - CJK_ASCENT};
+		size = fit_line(&ln, size, CAPTION_LEAST * D, boxes, d->name->n);
 		group_font(fp, reg_seal_type_font(d->type), "serif", STROKE * size);
-		text(fp, "caption", c, top + CJK_ASCENT * size, size, 0, d->caption);
+		text(fp, "caption", c, top + CJK_ASCENT * size, size, 0, 1, d->caption);
 		fputs("</g>\n", fp);
 	}
 	if (d->code)
 		code_arc(fp, c, r_top, 0.045 * D, d->code);
-}
-
-/* The oval's name: evenly spaced along the arc length of the ellipse through the characters'
- * middles, each turned to the curve's normal; the normals of the first and last characters are
- * arc_span() apart.  Returns the character size. */
-#define OVAL_STEPS 2048
-
-static double oval_name(FILE *fp, const char *font, double cx, double cy, double a_top,
-			double b_top, double h_max, const struct chars *name)
-{
-	double span = arc_span(name->n) * PI / 180.0;
-	double h = h_max, a = 0, b = 0, t_end = 0;
-	double len[OVAL_STEPS + 1];
-	/* Size and curve depend on each other (smaller characters ride a larger ellipse); a few
-	 * rounds settle it to far below a micrometre.  A round that leaves the size exactly as it
-	 * was would only repeat itself, so the rounds stop there (most names: at the second, the
-	 * size capped at h_max). */
-	for (int round = 0; round < 8; round++) {
-		a = a_top - h / 2;
-		b = b_top - h / 2;
-		t_end = atan2(a * sin(span / 2), b * cos(span / 2));
-		len[0] = 0;
-		/* Each step's end is the next one's start: its sine and cosine are reused. */
-		double s0 = sin(-t_end), c0 = cos(-t_end);
-		for (int k = 1; k <= OVAL_STEPS; k++) {
-			double t1 = -t_end + 2 * t_end * k / OVAL_STEPS, s1 = sin(t1), c1 = cos(t1);
-			len[k] = len[k - 1] + hypot(a * (s1 - s0), b * (c1 - c0));
-			s0 = s1;
-			c0 = c1;
-		}
-		double pitch = len[OVAL_STEPS] / (double)(name->n - 1);
-		double next = CHAR_FILL * pitch;
-		next = next < h_max ? next : h_max;
-		if (next == h)
-			break;
-		h = next;
-	}
-	double pitch = len[OVAL_STEPS] / (double)(name->n - 1);
-	group_font(fp, font, "serif", STROKE * h);
-	int k = 0;
-	for (size_t i = 0; i < name->n; i++) {
-		double want = (double)i * pitch, t;
-		while (k < OVAL_STEPS && len[k + 1] < want)
-			k++;
-		if (k >= OVAL_STEPS) {
-			t = t_end;
-		} else {
-			double seg = len[k + 1] - len[k], f = seg > 0 ? (want - len[k]) / seg : 0;
-			t = -t_end + 2 * t_end * ((double)k + f) / OVAL_STEPS;
-		}
-		if (i + 1 == name->n)
-			t = t_end;
-		double px = cx + a * sin(t), py = cy - b * cos(t);
-		double psi = atan2(sin(t) / a, cos(t) / b);
-		/* From the middle down to the baseline, against the normal. */
-		double x = px - CJK_MIDDLE * h * sin(psi), y = py + CJK_MIDDLE * h * cos(psi);
-		text(fp, "name", x, y, h, psi * 180.0 / PI, name->c[i]);
-	}
-	fputs("</g>\n", fp);
-	return h;
 }
 
 static void draw_oval(const struct draw *d)
@@ -511,19 +772,34 @@ static void draw_oval(const struct draw *d)
 	fputs("\"/>\n", fp);
 
 	const char *font = reg_seal_type_font(d->type);
-	double h = oval_name(fp, font, cx, cy, a_in - gap, b_in - gap, 0.14 * H, d->name);
-
-	/* The USCC across the centre, between the ends of the name. */
-	double below = cy;
+	struct ring ring = {.oval = true, .cx = cx, .cy = cy, .rx = a_in - gap, .ry = b_in - gap,
+			    .h_max = 0.14 * H, .row_gap = ROW_GAP * H};
+	struct name_layout l;
+	struct placed at[CHARS_MAX];
+	struct box boxes[CHARS_MAX];
+	size_t n = d->name->n;
 	const char *code_font = reg_seal_type_code_font(d->type);
+	const char *uscc = d->uscc ? d->uscc : "XXXXXXXXXXXXXXXXXX";
+	/* Two rows reach in from both sides at the centre line: the characters stay small enough
+	 * to leave the USCC USCC_KEEP of the height there (its half width and the air beside it
+	 * within the inner row's inner edge). */
+	if (code_font)
+		ring.h_max2 = (ring.rx - ring.row_gap - CLEAR -
+			       LATIN_WIDEST * latin_em(uscc) * USCC_KEEP * H / 2) / 2;
+	/* The oval's ring is about as long as a circle's of the mean of width and height. */
+	lay_out(&ring, n, NARROW_BELOW * (W + H) / 2, TWO_ROWS_BELOW * (W + H) / 2, &l);
+	place(&ring, &l, at);
+	name_boxes(&l, at, n, boxes);
+	draw_name(fp, font, &l, at, d->name);
+
+	/* The USCC across the centre, as large as keeps it clear of the name's lower ends. */
+	double below = cy;
 	if (code_font) {
-		const char *uscc = d->uscc ? d->uscc : "XXXXXXXXXXXXXXXXXX";
-		double room = 2 * (a_in - gap - h - 0.03 * W);
-		double size = 0.09 * H;
-		if (size * latin_em(uscc) > room)
-			size = room / latin_em(uscc);
+		double em = LATIN_WIDEST * latin_em(uscc);
+		struct line ln = {cx, cy, LATIN_CAP / 2, em, LATIN_CAP, 0};
+		double size = fit_line(&ln, 0.09 * H, USCC_LEAST * H, boxes, n);
 		group_font(fp, code_font, "sans-serif", 0);
-		text(fp, "uscc", cx, cy + LATIN_CAP * size / 2, size, 0, uscc);
+		text(fp, "uscc", cx, cy + LATIN_CAP * size / 2, size, 0, 1, uscc);
 		fputs("</g>\n", fp);
 		below = cy + LATIN_CAP * size / 2;
 	}
@@ -534,16 +810,20 @@ static void draw_oval(const struct draw *d)
 		double size = 0.12 * H;
 		if (size * n_cap > 0.45 * W)
 			size = 0.45 * W / n_cap;
-		double top = below + 0.35 * (bottom - below) - CJK_ASCENT * size / 2;
+		/* Centred a third of the way down from the USCC. */
+		struct line ln = {cx, below + 0.35 * (bottom - below), CJK_ASCENT / 2, n_cap,
+				  CJK_ASCENT, 1 - CJK_ASCENT};
+		size = fit_line(&ln, size, CAPTION_LEAST * H, boxes, n);
 		group_font(fp, font, "serif", STROKE * size);
-		text(fp, "caption", cx, top + CJK_ASCENT * size, size, 0, d->caption);
+		text(fp, "caption", cx, ln.base + ln.rise * size, size, 0, 1, d->caption);
 		fputs("</g>\n", fp);
 	}
 	if (d->code) {
-		double size = 0.05 * H;
+		struct line ln = {cx, below + 0.72 * (bottom - below), LATIN_CAP / 2,
+				  LATIN_WIDEST * latin_em(d->code), LATIN_CAP, 0};
+		double size = fit_line(&ln, 0.05 * H, CODE_LEAST * H, boxes, n);
 		group_open(fp, FONT_ARIAL, 0, NULL);
-		text(fp, "code", cx, below + 0.72 * (bottom - below) + LATIN_CAP * size / 2, size, 0,
-		     d->code);
+		text(fp, "code", cx, ln.base + ln.rise * size, size, 0, 1, d->code);
 		fputs("</g>\n", fp);
 	}
 }
@@ -574,7 +854,7 @@ static void draw_square(const struct draw *d, const struct chars *cs, size_t n_n
 	grid(fp, reg_seal_type_font(d->type), x0, y0, x1, grid_bottom, cs, n_name);
 	if (d->code) {
 		group_open(fp, FONT_ARIAL, 0, NULL);
-		text(fp, "code", W / 2, y1, code_size, 0, d->code);
+		text(fp, "code", W / 2, y1, code_size, 0, 1, d->code);
 		fputs("</g>\n", fp);
 	}
 }
@@ -701,7 +981,9 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 	}
 	fputs("</g>\n", fp);
 	if (!spec->code && !spec->stamp)
-		watermark(fp, d.w, d.h);
+		watermark(fp, d.w, d.h, "specimen", "样本 SPECIMEN");
+	else if (spec->test_authority)
+		watermark(fp, d.w, d.h, "test-authority", "样本 TEST");
 	fputs("</svg>\n", fp);
 
 	if (ferror(fp) | fclose(fp)) {
@@ -862,17 +1144,9 @@ out:
 
 char *reg_seal_mm_text(double v)
 {
-	char *s = NULL;
-	size_t n = 0;
-	FILE *fp = open_memstream(&s, &n);
-	if (!fp)
-		return NULL;
-	num(fp, v);
-	if (fclose(fp) != 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
+	char buf[REG_SEAL_MM_BUFSIZE];
+	reg_seal_mm_format(v, buf);
+	return strdup(buf);
 }
 
 int reg_seal_filing_xml(const reg_catalog *cat, const reg_authority *authority,

@@ -22,7 +22,14 @@
  * The name arc spans 210° for names of up to 10 characters and widens by 6° per further
  * character up to 270° (20 characters and more), measured between the centres of the first and
  * last characters; characters are as large as the ring allows (14.5% of the diameter at most)
- * and shrink for long names so neighbours never touch.  docs/seals.md shows the results.
+ * and shrink for long names so neighbours never touch.  Below a tenth of the seal's size (its
+ * diameter, or the mean of an oval's axes: 4 mm on 公章) characters are narrowed instead (长体,
+ * down to 60% of their height) and below 7.5% (3 mm) the name takes two concentric rows, read
+ * outer row first, when they hold it taller — as real seals lay out long names; on the oval the
+ * two rows stay small enough to leave the USCC 2.25 mm.  Every name the window accepts fits,
+ * none is refused for its length.  What stands inside
+ * the name (the caption, the USCC, the code) is sized so that it keeps clear of every character
+ * of it.  docs/seals.md shows the results and the sizes at the longest name.
  *
  * The SVG is self-contained (no external references, no scripts), width and height in "mm"
  * with a viewBox in millimetres, red (REG_SEAL_COLOR) on transparent, and deterministic: every
@@ -33,7 +40,10 @@
  *
  * A specimen (sample shown before issuance, 样本) has no seal code and a diagonal
  * "样本 SPECIMEN" watermark across it; its USCC may be absent (the oval seal then shows
- * eighteen X as a placeholder).  A specimen is never filed.
+ * eighteen X as a placeholder).  A specimen is never filed.  A seal filed (or a stamp pressed)
+ * by a test-only authority (authority.xml test-only="true": its private key is public) keeps its
+ * code and gets the same watermark worded "样本 TEST" (class "test-authority"): it proves
+ * nothing, and says so.  A specimen of a test authority carries only the specimen's mark.
  *
  * Registry.  Seal codes are 13 digits: the authority's division and a 7-digit serial from the
  * registry counter "seal:<division>", so they are unique per authority.  reg_seal_file_set is the
@@ -42,8 +52,11 @@
  *
  * Limits (untrusted input): an enterprise name holds 2 to REG_SEAL_NAME_MAX characters and a
  * person's name 1 to REG_SEAL_PERSON_MAX; both must be valid UTF-8 without control characters.
- * Anything else is refused with REG_ENO, never drawn.  Errors name the dossier element the value
- * comes from as their field (/dossier/enterprise/name, /dossier/issuance/@uscc …).
+ * These are the window's limits too: REG_SEAL_NAME_MAX is REG_NAME_MAX_CHARS (libreg/names.h),
+ * so every name the window accepts is engraved, and the window refuses a legal representative
+ * whose name is longer than REG_SEAL_PERSON_MAX (the name seal's 6 × 5 grid).  Anything else is
+ * refused with REG_ENO, never drawn.  Errors name the dossier element the value comes from as
+ * their field (/dossier/enterprise/name, /dossier/issuance/@uscc …).
  */
 #ifndef REG_SEAL_H
 #define REG_SEAL_H
@@ -57,13 +70,14 @@
 #include "dossier.h"
 #include "errors.h"
 #include "ids.h"
+#include "names.h"
 #include "registry.h"
 
 #define REG_SEAL_DIR "seals"              /* the set's folder in an archive: <USCC>/seals/ */
 #define REG_SEAL_FILING "filing.xml"      /* the filing record inside it */
 #define REG_SEAL_COLOR "#d4000f"          /* seal-paste red */
-#define REG_SEAL_NAME_MAX 40              /* characters of an enterprise name on a seal */
-#define REG_SEAL_PERSON_MAX 8             /* characters of a person's name on a seal */
+#define REG_SEAL_NAME_MAX REG_NAME_MAX_CHARS /* characters of an enterprise name: 100 */
+#define REG_SEAL_PERSON_MAX 30            /* characters of a person's name on a seal */
 #define REG_SEAL_FILE_NAME_MAX 80         /* "NN-<id>.svg" with a 64-character id, and NUL */
 
 /* Whom a set of seals is for.  Strings are owned by the struct when filled by
@@ -90,6 +104,7 @@ typedef struct reg_seal_spec {
 	bool stamp;                  /* the registration authority's own seal pressed on a license
 				      * (owner->name is the authority's name): no code, no
 				      * specimen watermark, never filed; code must be NULL */
+	bool test_authority;         /* by a test-only authority: marked 样本 TEST (above) */
 } reg_seal_spec;
 
 /* Draw one seal as SVG into *svg (NUL-terminated, *len bytes without the NUL, owned by the
@@ -99,9 +114,21 @@ typedef struct reg_seal_spec {
 int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **errp);
 
 /* A length in millimetres as the seals write it, from integer micrometres (19.4 → "19.4",
- * 20 → "20"): no locale or %f rounding changes a byte.  Owned by the caller; NULL when out of
- * memory. */
+ * 20 → "20", -0.0004 → "0"): no locale or %f rounding changes a byte.  reg_seal_mm_format
+ * writes it into buf (always enough: REG_SEAL_MM_BUFSIZE); reg_seal_mm_text returns a copy
+ * owned by the caller, NULL when out of memory. */
+#define REG_SEAL_MM_BUFSIZE 32
+void reg_seal_mm_format(double v, char buf[REG_SEAL_MM_BUFSIZE]);
 char *reg_seal_mm_text(double v);
+
+/* The font-family lists of the catalog's faces (docs/seals.md): each face as Windows, macOS and
+ * Debian (fonts-arphic-uming, fonts-arphic-ukai, fonts-noto-cjk) name it.  The license and the
+ * notices print with the same lists. */
+#define REG_FONT_SONG "SimSun, Songti SC, AR PL UMing CN, Noto Serif CJK SC, serif"
+#define REG_FONT_FANGSONG "FangSong, STFangsong, AR PL UKai CN, Noto Serif CJK SC, serif"
+#define REG_FONT_KAI "KaiTi, STKaiti, AR PL UKai CN, Noto Serif CJK SC, serif"
+#define REG_FONT_HEI "SimHei, Heiti SC, Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
+#define REG_FONT_ARIAL "Arial, Liberation Sans, DejaVu Sans, sans-serif"
 
 /* "01-official.svg": the type's code and id (DESIGN.md §3).  Returns -1 when it does not fit. */
 int reg_seal_file_name(const reg_seal_type *type, char *buf, size_t size);

@@ -183,6 +183,7 @@ static int draw_set(run *r, const reg_seal_owner *given, set *s, reg_err **errp)
 			.type = reg_catalog_seal(r->cat, i),
 			.owner = o,
 			.code = r->rq->specimen ? NULL : s->filed[i].code,
+			.test_authority = !r->rq->specimen && reg_authority_test_only(r->authority),
 		};
 		if (reg_seal_svg(&spec, &s->svg[i], &s->len[i], errp) < 0)
 			goto out;

@@ -8,6 +8,7 @@
 
 #include "dossier.h"
 #include "ids.h"
+#include "page.h"
 #include "verdict.h"
 #include "xml.h"
 
@@ -442,6 +443,8 @@ static bool expected_file(const vctx *v, const char *p)
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
 		if (strcmp(p, fixed[i]) == 0)
 			return true;
+	if (reg_pages_sheet_number(p, "license") > 0)
+		return true; /* a continuation sheet (续页) */
 	for (size_t i = 0; i < reg_catalog_item_count(cat); i++) {
 		const reg_item *it = reg_catalog_item(cat, i);
 		snprintf(path, sizeof path, REG_DIR "%02d-%s.xml", reg_item_number(it), reg_item_id(it));

@@ -40,7 +40,7 @@ test_expect_success() {
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $desc"
-		sed 's/^/#   /' "$dir.log" | tail -n 40
+		sed 's/^/#   /' "$dir.log" | tail -n "${REG_TEST_LOG_LINES:-40}"
 	fi
 }
 

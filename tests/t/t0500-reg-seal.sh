@@ -103,6 +103,17 @@ test_expect_success 'each seal carries its code; the invoice seal the USCC' '
 	grep -q ">$USCC</text>" out/$USCC/seals/03-invoice.svg
 '
 
+test_expect_success 'seals filed by the shipped test authority say 样本 TEST, with their code' '
+	fresh_registry &&
+	seal_flags --uscc $USCC --db reg.db -o out >lines &&
+	for s in $SEALS; do
+		grep -q "class=\"test-authority\"[^>]*>样本 TEST<" out/$USCC/seals/$s.svg &&
+		grep -q "class=\"code\"" out/$USCC/seals/$s.svg || return 1
+	done &&
+	seal_flags --specimen -o out >/dev/null &&
+	! grep -q "test-authority" out/specimen/seals/*.svg
+'
+
 test_expect_success 're-running reuses the codes and rewrites the same bytes' '
 	fresh_registry &&
 	seal_flags --uscc $USCC --db reg.db -o out >first &&
@@ -137,6 +148,29 @@ test_expect_success 'seals follow the record: another name or person is refused,
 	grep -q "^reg-seal: --form: the legal form .jsc. is not the registry.s" err &&
 	sqlite3 reg.db .dump >after &&
 	test_cmp before after &&
+	test ! -e out/$USCC
+'
+
+test_expect_success 'the longest name the window accepts is engraved, in two rows' '
+	long=$(printf "恒泰%.0s" $(seq 50)) &&
+	person=阿卜杜热合曼·买买提明·艾则孜江·阿不都克力木·吐尔洪阿吉江 &&
+	reg-seal --specimen --name "$long" --legal-rep "$person" -o out >/dev/null &&
+	for s in $SEALS; do xmllint --noout out/specimen/seals/$s.svg || return 1; done &&
+	test "$(grep -c "class=\"name\"" out/specimen/seals/01-official.svg)" -eq 100 &&
+	test "$(grep -c "class=\"name\"" out/specimen/seals/03-invoice.svg)" -eq 100 &&
+	test "$(grep -c "class=\"name\"" out/specimen/seals/05-legal-rep.svg)" -eq 30
+'
+
+test_expect_success 'a name longer than the window accepts is refused and burns no serial' '
+	fresh_registry &&
+	long=$(printf "恒%.0s" $(seq 101)) &&
+	test_expect_code 1 reg-seal --name "$long" --legal-rep 张伟 --uscc $USCC --db reg.db \
+		-o out 2>err &&
+	grep -q "^reg-seal: --name: the name .恒恒恒.* is not the registry.s for USCC $USCC" err &&
+	test_expect_code 1 reg-seal --specimen --name "$long" --legal-rep 张伟 -o out 2>err &&
+	grep -q "^reg-seal: --name: enterprise name .* is too long for a seal: at most 100 characters$" err &&
+	test "$(test_rows reg.db seals)" = 0 &&
+	test "$(test_rows reg.db serials)" = 0 &&
 	test ! -e out/$USCC
 '
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "regkit-config.h"
+#include "names.h"
 #include "registry.h"
 #include "seal.h"
 #include "tap.h"
@@ -30,13 +31,13 @@ static char tmpdir[PATH_MAX] = "/tmp/test-seal-XXXXXX";
 /* ---- reading the drawings back --------------------------------------------------------------- */
 
 struct glyph {
-	char text[64];
-	double x, y, size, rot;
+	char text[512];
+	double x, y, size, rot, sx; /* sx: the horizontal scale of a narrowed character, else 1 */
 };
 
 /* The <text> elements of one class in document order, and how many elements carry the class. */
 struct found {
-	struct glyph g[128];
+	struct glyph g[256];
 	size_t n;
 	size_t elements;
 };
@@ -57,7 +58,7 @@ static void collect(xmlNode *n, const char *cls, struct found *f)
 		char *c = reg_xml_attr(n, "class");
 		if (c && strcmp(c, cls) == 0) {
 			f->elements++;
-			if (strcmp((const char *)n->name, "text") == 0 && f->n < 128) {
+			if (strcmp((const char *)n->name, "text") == 0 && f->n < 256) {
 				struct glyph *g = &f->g[f->n++];
 				char *t = reg_xml_text(n), *tr = reg_xml_attr(n, "transform");
 				snprintf(g->text, sizeof g->text, "%s", t ? t : "");
@@ -65,8 +66,11 @@ static void collect(xmlNode *n, const char *cls, struct found *f)
 				g->y = attr_num(n, "y");
 				g->size = attr_num(n, "font-size");
 				g->rot = 0;
+				g->sx = 1;
 				if (tr && strncmp(tr, "rotate(", 7) == 0)
 					g->rot = strtod(tr + 7, NULL);
+				if (tr && strstr(tr, "scale("))
+					g->sx = strtod(strstr(tr, "scale(") + 6, NULL);
 				free(t);
 				free(tr);
 			}
@@ -86,7 +90,7 @@ static struct found find(xmlDoc *doc, const char *cls)
 
 static char *joined(const struct found *f)
 {
-	static char buf[1024];
+	static char buf[2048];
 	buf[0] = '\0';
 	for (size_t i = 0; i < f->n; i++)
 		strncat(buf, f->g[i].text, sizeof buf - strlen(buf) - 1);
@@ -101,6 +105,20 @@ static size_t utf8_len(const char *s)
 	return n;
 }
 
+/* The first n characters of s, in buf. */
+static const char *first_chars(const char *s, size_t n, char *buf, size_t size)
+{
+	size_t i = 0, chars = 0;
+	while (s[i] && (chars < n || ((unsigned char)s[i] & 0xC0) == 0x80)) {
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		if (chars > n)
+			break;
+		i++;
+	}
+	snprintf(buf, size, "%.*s", (int)i, s);
+	return buf;
+}
+
 static const reg_seal_type *seal(const char *id)
 {
 	const reg_seal_type *t = reg_catalog_find_seal(cat, id);
@@ -112,14 +130,14 @@ static const reg_seal_type *seal(const char *id)
 }
 
 /* Draw one seal; the SVG text (caller frees) and its parsed tree in *doc. */
-static char *draw(const char *id, const reg_seal_owner *o, const char *code, xmlDoc **doc)
+static char *draw_spec(const reg_seal_spec *spec, xmlDoc **doc)
 {
-	reg_seal_spec spec = {.type = seal(id), .owner = o, .code = code};
+	const char *id = reg_seal_type_id(spec->type);
 	reg_err *err = NULL;
 	char *svg = NULL;
 	size_t len = 0;
 	*doc = NULL;
-	if (reg_seal_svg(&spec, &svg, &len, &err) < 0) {
+	if (reg_seal_svg(spec, &svg, &len, &err) < 0) {
 		diag("%s: %s", id, reg_err_message(err));
 		reg_err_free(err);
 		return NULL;
@@ -133,10 +151,146 @@ static char *draw(const char *id, const reg_seal_owner *o, const char *code, xml
 	return svg;
 }
 
+static char *draw(const char *id, const reg_seal_owner *o, const char *code, xmlDoc **doc)
+{
+	reg_seal_spec spec = {.type = seal(id), .owner = o, .code = code};
+	return draw_spec(&spec, doc);
+}
+
 static reg_seal_owner owner(const char *name, const char *form)
 {
 	reg_seal_owner o = {(char *)name, (char *)form, (char *)"张伟", (char *)USCC};
 	return o;
+}
+
+/* ---- boxes: whether two drawn things touch ----------------------------------------------------
+ * */
+
+/* A text's box: w wide about its anchor (x, y) on the baseline, `up` above and `down` below the
+ * baseline, turned by rot degrees about the anchor as SVG's rotate() turns it (clockwise, y
+ * down).  The tests' own geometry, not the library's: an ideograph is a 1 em box from 0.88 em
+ * above to 0.12 em below its baseline (narrowed by its horizontal scale), a digit or capital in
+ * an Arial face about 0.6 em wide (0.75 em for a letter) and 0.716 em high. */
+struct quad {
+	double x[4], y[4];
+};
+
+static struct quad quad_of(double x, double y, double rot, double w, double up, double down)
+{
+	double th = rot * M_PI / 180, c = cos(th), s = sin(th);
+	double lx[4] = {-w / 2, w / 2, w / 2, -w / 2}, ly[4] = {-up, -up, down, down};
+	struct quad q;
+	for (int i = 0; i < 4; i++) {
+		q.x[i] = x + c * lx[i] - s * ly[i];
+		q.y[i] = y + s * lx[i] + c * ly[i];
+	}
+	return q;
+}
+
+static struct quad cjk_quad(const struct glyph *g)
+{
+	double n = (double)utf8_len(g->text);
+	return quad_of(g->x, g->y, g->rot, n * g->size * g->sx, 0.88 * g->size, 0.12 * g->size);
+}
+
+static double latin_em(const char *s)
+{
+	double em = 0;
+	for (; *s; s++)
+		em += *s >= '0' && *s <= '9' ? 0.6 : 0.75;
+	return em;
+}
+
+static struct quad latin_quad(const struct glyph *g)
+{
+	return quad_of(g->x, g->y, g->rot, latin_em(g->text) * g->size, 0.716 * g->size, 0);
+}
+
+/* Separated by at least `gap` along some axis (the separating-axis test for two rectangles). */
+static bool apart(const struct quad *a, const struct quad *b, double gap)
+{
+	const struct quad *q[2] = {a, b};
+	for (int k = 0; k < 2; k++) {
+		for (int e = 0; e < 2; e++) {
+			double nx = q[k]->y[e] - q[k]->y[e + 1], ny = q[k]->x[e + 1] - q[k]->x[e];
+			double len = hypot(nx, ny);
+			if (len == 0)
+				continue;
+			nx /= len, ny /= len;
+			double amin = INFINITY, amax = -INFINITY, bmin = INFINITY, bmax = -INFINITY;
+			for (int i = 0; i < 4; i++) {
+				double pa = a->x[i] * nx + a->y[i] * ny;
+				double pb = b->x[i] * nx + b->y[i] * ny;
+				amin = fmin(amin, pa), amax = fmax(amax, pa);
+				bmin = fmin(bmin, pb), bmax = fmax(bmax, pb);
+			}
+			if (amax + gap <= bmin || bmax + gap <= amin)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The shortest distance from (px, py) to the box's outline (the point lies outside it). */
+static double distance_to(const struct quad *q, double px, double py)
+{
+	double best = INFINITY;
+	for (int i = 0; i < 4; i++) {
+		double ax = q->x[i], ay = q->y[i], bx = q->x[(i + 1) % 4], by = q->y[(i + 1) % 4];
+		double dx = bx - ax, dy = by - ay, t = ((px - ax) * dx + (py - ay) * dy) /
+						     (dx * dx + dy * dy);
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		best = fmin(best, hypot(px - ax - t * dx, py - ay - t * dy));
+	}
+	return best;
+}
+
+/* Every box of `name` clear of every box of `other` by `gap`; the first that is not in *why. */
+static bool clear_of(const struct found *name, const struct found *other, bool latin,
+		     double gap, const char *what, char *why, size_t size)
+{
+	for (size_t j = 0; j < other->n; j++) {
+		struct quad o = latin ? latin_quad(&other->g[j]) : cjk_quad(&other->g[j]);
+		for (size_t i = 0; i < name->n; i++) {
+			struct quad q = cjk_quad(&name->g[i]);
+			if (!apart(&q, &o, gap)) {
+				snprintf(why, size, "name character %zu '%s' touches the %s '%s'",
+					 i + 1,
+					 name->g[i].text, what, other->g[j].text);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* No character of the outer row touches one of the inner row. */
+static bool rows_apart(const struct found *f, const size_t *start, size_t rows, char *why,
+		       size_t size)
+{
+	for (size_t i = 0; rows == 2 && i < start[1]; i++) {
+		for (size_t j = start[1]; j < f->n; j++) {
+			struct quad q = cjk_quad(&f->g[i]), p = cjk_quad(&f->g[j]);
+			if (!apart(&q, &p, 0)) {
+				snprintf(why, size, "the rows touch at characters %zu and %zu",
+					 i + 1,
+					 j + 1);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* The rows of a name on a ring: a new row starts where the rotation falls back (each row reads
+ * clockwise, left to right).  start[r] is the first character of row r; returns the count. */
+static size_t rows_of(const struct found *f, size_t start[8])
+{
+	size_t rows = 0;
+	for (size_t i = 0; i < f->n && rows < 8; i++)
+		if (i == 0 || f->g[i].rot <= f->g[i - 1].rot)
+			start[rows++] = i;
+	return rows;
 }
 
 /* ---- the drawings ---------------------------------------------------------------------------- */
@@ -204,124 +358,228 @@ static void test_set(void)
 	}
 }
 
-/* The round seals: rotations evenly spaced, spanning 210–270°, every character inside the
- * border and clear of its neighbours, for names from the shortest to the longest allowed. */
-static void check_round(const char *id, const char *name, double diameter)
+/* The legible minimum of a name character on a ring, and of the USCC on the invoice seal. */
+#define NAME_MIN_MM 1.8
+#define USCC_MIN_MM 1.5
+/* Air the tests ask between the name and what stands inside it. */
+#define GAP_MM 0.2
+
+/* A 100-character name (REG_SEAL_NAME_MAX); its first n characters make the names of every
+ * length in the sweeps below. */
+static const char LONGEST[] =
+	"内蒙古自治区乌海市海勃湾区恒泰昌商贸物流信息咨询服务餐饮娱乐管理科技开发建筑工程环保能源农牧业"
+	"机械设备租赁进出口贸易文化传媒广告会展旅游酒店房地产开发物业管理汽车销售维修电子商务网络新技术"
+	"服务有限公司";
+
+#define FAIL(...) snprintf(why, size, __VA_ARGS__)
+
+/* A round seal with the name on one or two rows: each row's rotations evenly spaced over
+ * 210–270° and centred on the top, each character turned to face outwards, inside the border,
+ * clear of its neighbours, of the other row, of the star, the caption and the code. */
+static bool round_ok(const char *id, const char *name, const char *form, char *why, size_t size)
 {
-	reg_seal_owner o = owner(name, "llc");
+	reg_seal_owner o = owner(name, form);
 	xmlDoc *doc;
 	char *svg = draw(id, &o, CODE, &doc);
-	size_t n = utf8_len(name);
-	if (!ok(svg && doc, "%s, %zu characters: drawn", id, n)) {
-		free(svg);
-		xmlFreeDoc(doc);
-		return;
+	bool good = false;
+	if (!svg || !doc) {
+		FAIL("not drawn");
+		goto out;
 	}
-	struct found f = find(doc, "name");
-	is_int(f.n, n, "%s, %zu characters: one <text> each", id, n);
-	double c = diameter / 2, r_in = c - reg_seal_type_border(seal(id));
-	double span = f.g[f.n - 1].rot - f.g[0].rot, step = span / (double)(f.n - 1);
-	bool even = true, inside = true, apart = true, upright = true;
+	double D = attr_num(xmlDocGetRootElement(doc), "width");
+	struct found f = find(doc, "name"), cap = find(doc, "caption"), code = find(doc, "code");
+	size_t n = utf8_len(name), start[8], rows = rows_of(&f, start);
+	if (f.n != n) {
+		FAIL("%zu <text> for %zu characters", f.n, n);
+		goto out;
+	}
+	if (strcmp(joined(&f), name) != 0) {
+		FAIL("the name reads '%s'", joined(&f));
+		goto out;
+	}
+	if (rows > 2) {
+		FAIL("%zu rows", rows);
+		goto out;
+	}
+	double c = D / 2, r_in = c - reg_seal_type_border(seal(id));
+	double star_r = reg_seal_type_star_diameter(seal(id)) / 2; /* 0 without a star */
+	for (size_t r = 0; r < rows; r++) {
+		size_t a = start[r], b = r + 1 < rows ? start[r + 1] : f.n, k = b - a;
+		if (k < 2) {
+			FAIL("row %zu holds %zu character", r + 1, k);
+			goto out;
+		}
+		double span = f.g[b - 1].rot - f.g[a].rot, step = span / (double)(k - 1);
+		if (span < 210 - 1e-9 || span > 270 + 1e-9) {
+			FAIL("row %zu spans %.3f°, not 210–270°", r + 1, span);
+			goto out;
+		}
+		if (fabs(f.g[a].rot + f.g[b - 1].rot) > 0.002) {
+			FAIL("row %zu is not centred on the top", r + 1);
+			goto out;
+		}
+		for (size_t i = a; i < b; i++) {
+			const struct glyph *g = &f.g[i];
+			if (fabs(g->rot - (f.g[a].rot + step * (double)(i - a))) > 0.002) {
+				FAIL("row %zu: rotations not evenly spaced at %zu", r + 1, i + 1);
+				goto out;
+			}
+			double ang = atan2(g->x - c, c - g->y) * 180 / M_PI;
+			if (fabs(ang - g->rot) > 0.01) {
+				FAIL("character %zu does not face outwards", i + 1);
+				goto out;
+			}
+			if (i > a && hypot(g->x - f.g[i - 1].x, g->y - f.g[i - 1].y) <
+					     0.9 * g->size * g->sx) {
+				FAIL("characters %zu and %zu overlap", i, i + 1);
+				goto out;
+			}
+		}
+	}
 	for (size_t i = 0; i < f.n; i++) {
 		const struct glyph *g = &f.g[i];
-		if (fabs(g->rot - (f.g[0].rot + step * (double)i)) > 0.002)
-			even = false;
-		/* The glyph's em box: 0.88 em above the baseline, half an em either side. */
-		double th = g->rot * M_PI / 180, ux = sin(th), uy = -cos(th);
-		double tx = ux * g->size * 0.88, ty = uy * g->size * 0.88;
-		for (int side = -1; side <= 1; side += 2) {
-			double px = g->x + tx + side * cos(th) * g->size / 2;
-			double py = g->y + ty + side * sin(th) * g->size / 2;
-			if (hypot(px - c, py - c) > r_in)
-				inside = false;
+		struct quad q = cjk_quad(g);
+		for (int k = 0; k < 4; k++)
+			if (hypot(q.x[k] - c, q.y[k] - c) > r_in) {
+				FAIL("character %zu '%s' crosses the border", i + 1, g->text);
+				goto out;
+			}
+		if (star_r > 0 && distance_to(&q, c, c) < star_r) {
+			FAIL("character %zu '%s' reaches into the star", i + 1, g->text);
+			goto out;
 		}
-		/* Baseline points on the same radius: the same angle round the centre. */
-		double ang = atan2(g->x - c, c - g->y) * 180 / M_PI;
-		if (fabs(ang - g->rot) > 0.01)
-			upright = false;
-		if (i > 0 && hypot(g->x - f.g[i - 1].x, g->y - f.g[i - 1].y) < 0.9 * g->size)
-			apart = false;
+		if (g->size < NAME_MIN_MM || g->size > 0.15 * D) {
+			FAIL("size %.3f mm", g->size);
+			goto out;
+		}
 	}
-	ok(even, "%s, %zu characters: rotations evenly spaced", id, n);
-	ok(span >= 210 - 1e-9 && span <= 270 + 1e-9, "%s, %zu characters: the arc spans %.3f°, "
-	   "within 210–270°", id, n, span);
-	ok(fabs(f.g[0].rot + f.g[f.n - 1].rot) < 0.002, "%s, %zu characters: centred on the top",
-	   id, n);
-	ok(inside, "%s, %zu characters: every character inside the border", id, n);
-	ok(apart, "%s, %zu characters: neighbours do not overlap", id, n);
-	ok(upright, "%s, %zu characters: each character turned to face outwards", id, n);
-	ok(f.g[0].size >= 1.5 && f.g[0].size <= 0.15 * diameter,
-	   "%s, %zu characters: size %.3f mm stays legible and within the ring", id, n, f.g[0].size);
+	if (!rows_apart(&f, start, rows, why, size) ||
+	    !clear_of(&f, &cap, false, GAP_MM, "caption", why, size) ||
+	    !clear_of(&f, &code, true, GAP_MM, "code", why, size))
+		goto out;
+	snprintf(why, size, "%zu row%s, %.3f mm, narrowed to %.0f%%", rows, rows > 1 ? "s" : "",
+		 f.g[0].size, 100 * f.g[0].sx);
+	good = true;
+out:
 	free(svg);
 	xmlFreeDoc(doc);
+	return good;
 }
 
-/* The oval: evenly spaced along the curve, rotations increasing over 210–270°. */
-static void check_oval(const char *name)
+/* The invoice seal: each row's characters rising from left to right over 210–270°, evenly
+ * spaced along the curve, inside the border; the USCC, the caption and the code clear of the
+ * name.  *uscc_clear says whether the USCC alone is. */
+static bool oval_ok(const char *name, bool *uscc_clear, char *why, size_t size)
 {
 	reg_seal_owner o = owner(name, "llc");
 	xmlDoc *doc;
 	char *svg = draw("invoice", &o, CODE, &doc);
-	size_t n = utf8_len(name);
-	if (!ok(svg && doc, "invoice, %zu characters: drawn", n)) {
-		free(svg);
-		xmlFreeDoc(doc);
-		return;
+	bool good = false;
+	*uscc_clear = false;
+	if (!svg || !doc) {
+		FAIL("not drawn");
+		goto out;
 	}
-	struct found f = find(doc, "name");
+	struct found f = find(doc, "name"), uscc = find(doc, "uscc");
+	struct found cap = find(doc, "caption"), code = find(doc, "code");
+	size_t n = utf8_len(name), start[8], rows = rows_of(&f, start);
 	const reg_seal_type *t = seal("invoice");
 	double cx = reg_seal_type_width(t) / 2, cy = reg_seal_type_height(t) / 2;
-	double b = reg_seal_type_border(t), a_in = cx - b, b_in = cy - b;
-	double span = f.g[f.n - 1].rot - f.g[0].rot;
-	bool rising = true, inside = true;
-	/* The characters' middles (0.38 em above the baselines) lie on an ellipse about the centre:
-	 * fit its axes (x²u + y²v = 1 by least squares), then measure the arc between neighbours. */
-	double mx[128], my[128], sxx = 0, sxy = 0, syy = 0, sx = 0, sy = 0;
-	for (size_t i = 0; i < f.n; i++) {
-		const struct glyph *g = &f.g[i];
-		double th = g->rot * M_PI / 180, m = 0.38 * g->size;
-		mx[i] = g->x + m * sin(th) - cx;
-		my[i] = g->y - m * cos(th) - cy;
-		double X = mx[i] * mx[i], Y = my[i] * my[i];
-		sxx += X * X, sxy += X * Y, syy += Y * Y, sx += X, sy += Y;
+	double bd = reg_seal_type_border(t), a_in = cx - bd, b_in = cy - bd;
+	if (uscc.n != 1 || strcmp(uscc.g[0].text, USCC) != 0) {
+		FAIL("no USCC across the centre");
+		goto out;
 	}
-	double det = sxx * syy - sxy * sxy;
-	double u = (sx * syy - sy * sxy) / det, v = (sy * sxx - sx * sxy) / det;
-	double ea = 1 / sqrt(u), eb = 1 / sqrt(v), lo = 1e9, hi = 0;
-	for (size_t i = 0; i < f.n; i++) {
-		const struct glyph *g = &f.g[i];
-		if (i > 0 && g->rot <= f.g[i - 1].rot)
-			rising = false;
-		if (i > 0) {
+	*uscc_clear = clear_of(&f, &uscc, true, GAP_MM, "USCC", why, size);
+	if (!*uscc_clear)
+		goto out;
+	if (uscc.g[0].size < USCC_MIN_MM) {
+		FAIL("the USCC is %.3f mm", uscc.g[0].size);
+		goto out;
+	}
+	if (f.n != n || strcmp(joined(&f), name) != 0) {
+		FAIL("the name reads '%s'", joined(&f));
+		goto out;
+	}
+	if (rows > 2) {
+		FAIL("%zu rows", rows);
+		goto out;
+	}
+	for (size_t r = 0; r < rows; r++) {
+		size_t a = start[r], b = r + 1 < rows ? start[r + 1] : f.n, k = b - a;
+		double span = f.g[b - 1].rot - f.g[a].rot;
+		if (k < 2 || span < 210 - 1e-9 || span > 270 + 1e-9) {
+			FAIL("row %zu: %zu characters over %.3f°", r + 1, k, span);
+			goto out;
+		}
+		/* The characters' middles (0.38 em above the baselines) lie on an ellipse about the
+		 * centre: fit its axes (x²u + y²v = 1 by least squares), then measure the arc
+		 * between neighbours. */
+		double mx[256], my[256], sxx = 0, sxy = 0, syy = 0, sx = 0, sy = 0;
+		for (size_t i = a; i < b; i++) {
+			const struct glyph *g = &f.g[i];
+			double th = g->rot * M_PI / 180, m = 0.38 * g->size;
+			mx[i] = g->x + m * sin(th) - cx;
+			my[i] = g->y - m * cos(th) - cy;
+			double X = mx[i] * mx[i], Y = my[i] * my[i];
+			sxx += X * X, sxy += X * Y, syy += Y * Y, sx += X, sy += Y;
+		}
+		double det = sxx * syy - sxy * sxy;
+		double u = (sx * syy - sy * sxy) / det, v = (sy * sxx - sx * sxy) / det;
+		double ea = 1 / sqrt(u), eb = 1 / sqrt(v), lo = 1e9, hi = 0;
+		for (size_t i = a + 1; i < b; i++) {
+			if (f.g[i].rot <= f.g[i - 1].rot) {
+				FAIL("row %zu: rotations do not rise at %zu", r + 1, i + 1);
+				goto out;
+			}
 			double t0 = atan2(mx[i - 1] / ea, -my[i - 1] / eb);
 			double t1 = atan2(mx[i] / ea, -my[i] / eb), d = 0;
-			for (int k = 0; k < 400; k++) {
-				double a0 = t0 + (t1 - t0) * k / 400, a1 = t0 + (t1 - t0) * (k + 1) / 400;
+			for (int s = 0; s < 400; s++) {
+				double a0 = t0 + (t1 - t0) * s / 400;
+				double a1 = t0 + (t1 - t0) * (s + 1) / 400;
 				d += hypot(ea * (sin(a1) - sin(a0)), eb * (cos(a1) - cos(a0)));
 			}
 			lo = d < lo ? d : lo;
 			hi = d > hi ? d : hi;
 		}
-		double th = g->rot * M_PI / 180;
-		for (int side = -1; side <= 1; side += 2) {
-			double px = g->x + sin(th) * g->size * 0.88 + side * cos(th) * g->size / 2;
-			double py = g->y - cos(th) * g->size * 0.88 + side * sin(th) * g->size / 2;
-			double e = (px - cx) * (px - cx) / (a_in * a_in) +
-				   (py - cy) * (py - cy) / (b_in * b_in);
-			if (e > 1)
-				inside = false;
+		if (k >= 3 && hi - lo >= 0.01 * hi) {
+			FAIL("row %zu: not evenly spaced along the arc (%.3f–%.3f mm)", r + 1, lo,
+			     hi);
+			goto out;
 		}
 	}
-	is_int(f.n, n, "invoice, %zu characters: one <text> each", n);
-	ok(rising, "invoice, %zu characters: rotations rise from left to right", n);
-	ok(span >= 210 - 1e-9 && span <= 270 + 1e-9,
-	   "invoice, %zu characters: the arc spans %.3f°, within 210–270°", n, span);
-	if (f.n >= 3)
-		ok(hi - lo < 0.01 * hi, "invoice, %zu characters: evenly spaced along the arc "
-		   "(%.3f–%.3f mm)", n, lo, hi);
-	ok(inside, "invoice, %zu characters: every character inside the border", n);
+	for (size_t i = 0; i < f.n; i++) {
+		struct quad q = cjk_quad(&f.g[i]);
+		for (int k = 0; k < 4; k++)
+			if ((q.x[k] - cx) * (q.x[k] - cx) / (a_in * a_in) +
+				    (q.y[k] - cy) * (q.y[k] - cy) / (b_in * b_in) > 1) {
+				FAIL("character %zu '%s' crosses the border", i + 1, f.g[i].text);
+				goto out;
+			}
+		if (f.g[i].size < NAME_MIN_MM) {
+			FAIL("size %.3f mm", f.g[i].size);
+			goto out;
+		}
+	}
+	if (!rows_apart(&f, start, rows, why, size) ||
+	    !clear_of(&f, &cap, false, GAP_MM, "caption", why, size) ||
+	    !clear_of(&f, &code, true, GAP_MM, "code", why, size))
+		goto out;
+	struct quad uq = latin_quad(&uscc.g[0]);
+	for (size_t j = 0; j < cap.n; j++) {
+		struct quad cq = cjk_quad(&cap.g[j]);
+		if (!apart(&uq, &cq, GAP_MM)) {
+			FAIL("the caption touches the USCC");
+			goto out;
+		}
+	}
+	snprintf(why, size, "%zu row%s, name %.3f mm narrowed to %.0f%%, USCC %.3f mm", rows,
+		 rows > 1 ? "s" : "", f.g[0].size, 100 * f.g[0].sx, uscc.g[0].size);
+	good = true;
+out:
 	free(svg);
 	xmlFreeDoc(doc);
+	return good;
 }
 
 static void test_lengths(void)
@@ -332,32 +590,185 @@ static void test_lengths(void)
 		NAME,
 		"乌海市海勃湾区恒泰商贸物流有限公司",
 		"内蒙古自治区乌海市海勃湾区恒泰商贸物流信息咨询服务股份有限公司",
-		/* REG_SEAL_NAME_MAX = 40 characters */
 		"内蒙古自治区乌海市海勃湾区恒泰昌商贸物流信息咨询服务餐饮娱乐管理科技开发有限公司",
+		LONGEST,
 	};
+	char why[256];
+	bool clear;
+	is_int(REG_SEAL_NAME_MAX, REG_NAME_MAX_CHARS,
+	       "a seal takes every name the window accepts (REG_NAME_MAX_CHARS)");
+	is_int(utf8_len(LONGEST), REG_SEAL_NAME_MAX, "the longest name tested is the limit");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		check_round("official", names[i], 40);
-		check_round("contract", names[i], 40);
-		check_oval(names[i]);
+		size_t n = utf8_len(names[i]);
+		ok(round_ok("official", names[i], "llc", why, sizeof why),
+		   "official, %zu characters: %s",
+		   n, why);
+		ok(round_ok("contract", names[i], "llc", why, sizeof why),
+		   "contract, %zu characters: %s",
+		   n, why);
+		ok(round_ok("official", names[i], "jsc", why, sizeof why),
+		   "official 42 mm, %zu characters: %s", n, why);
+		ok(oval_ok(names[i], &clear, why, sizeof why), "invoice, %zu characters: %s", n,
+		   why);
 	}
-	ok(utf8_len(names[5]) == REG_SEAL_NAME_MAX, "the longest name tested is the limit");
+
+	/* Every length the seal accepts. */
+	const char *const rounds[] = {"official", "contract"};
+	for (size_t s = 0; s < 2; s++) {
+		size_t bad = 0;
+		char first[512] = "";
+		for (size_t n = 2; n <= REG_SEAL_NAME_MAX; n++) {
+			char name[512];
+			first_chars(LONGEST, n, name, sizeof name);
+			if (!round_ok(rounds[s], name, "llc", why, sizeof why) && !bad++)
+				snprintf(first, sizeof first, "%zu characters: %s", n, why);
+		}
+		ok(bad == 0, "%s: every name of 2 to %d characters is laid out whole, inside the "
+		   "ring, clear of star, caption and code%s%s", rounds[s], REG_SEAL_NAME_MAX,
+		   bad ? " — first failure at " : "", first);
+	}
+	size_t bad = 0;
+	char first[512] = "";
+	for (size_t n = 2; n <= REG_SEAL_NAME_MAX; n++) {
+		char name[512];
+		first_chars(LONGEST, n, name, sizeof name);
+		bool all = oval_ok(name, &clear, why, sizeof why);
+		ok(clear,
+		   "invoice, %zu characters: the USCC across the centre is clear of the name%s%s",
+		   n, clear ? "" : ": ", clear ? "" : why);
+		if (!all && !bad++)
+			snprintf(first, sizeof first, "%zu characters: %s", n, why);
+	}
+	ok(bad == 0, "invoice: every name of 2 to %d characters is laid out whole, inside the "
+	   "border, clear of caption and code%s%s", REG_SEAL_NAME_MAX,
+	   bad ? " — first failure at " : "", first);
+
+	/* The square finance seal: the longest name and 财务专用章 in its grid, every character
+	 * whole inside the border and clear of the others. */
+	reg_seal_owner o = owner(LONGEST, "llc");
+	xmlDoc *doc;
+	char *svg = draw("finance", &o, CODE, &doc);
+	if (ok(svg && doc, "finance, %d characters: drawn", REG_SEAL_NAME_MAX)) {
+		struct found f = find(doc, "name"), cap = find(doc, "caption");
+		double W = reg_seal_type_width(seal("finance"));
+		double bd = reg_seal_type_border(seal("finance"));
+		bool inside = true, clear = true;
+		is_str(joined(&f), LONGEST, "finance: the whole name");
+		is_str(joined(&cap), "财务专用章", "finance: then 财务专用章");
+		for (size_t i = 0; i < cap.n; i++)
+			f.g[f.n++] = cap.g[i];
+		for (size_t i = 0; i < f.n; i++) {
+			struct quad q = cjk_quad(&f.g[i]);
+			for (int k = 0; k < 4; k++)
+				inside &= q.x[k] >= bd && q.x[k] <= W - bd && q.y[k] >= bd &&
+					  q.y[k] <= W - bd;
+			for (size_t j = 0; j < i; j++) {
+				struct quad p = cjk_quad(&f.g[j]);
+				clear &= apart(&q, &p, 0);
+			}
+		}
+		ok(inside && clear, "finance: every character inside the border, none touching "
+		   "(%.3f mm)", f.g[0].size);
+	}
+	free(svg);
+	xmlFreeDoc(doc);
 
 	/* A joint-stock company's official seal is 42 mm; its contract seal stays 40 mm. */
-	reg_seal_owner o = owner("乌海市恒泰商贸股份有限公司", "jsc");
-	xmlDoc *doc;
-	char *svg = draw("official", &o, CODE, &doc);
+	o = owner("乌海市恒泰商贸股份有限公司", "jsc");
+	svg = draw("official", &o, CODE, &doc);
 	char *w = doc ? reg_xml_attr(xmlDocGetRootElement(doc), "width") : NULL;
 	is_str(w, "42mm", "a joint-stock company's official seal is 42 mm across");
 	free(w);
 	free(svg);
 	xmlFreeDoc(doc);
-	check_round("official", "乌海市恒泰商贸股份有限公司", 40); /* llc owner: 40 mm */
 	svg = draw("contract", &o, CODE, &doc);
 	w = doc ? reg_xml_attr(xmlDocGetRootElement(doc), "width") : NULL;
 	is_str(w, "40mm", "its contract seal stays 40 mm");
 	free(w);
 	free(svg);
 	xmlFreeDoc(doc);
+}
+
+/* The legal-representative seal: the person's name in a grid that grows with it, read in
+ * columns from right to left, each from the top, every character whole inside the border
+ * above the code strip and clear of the others. */
+static void test_people(void)
+{
+	static const struct {
+		const char *name, *reads;
+	} people[] = {
+		{"玉", "玉之印"},
+		{"张伟", "张伟之印"},
+		{"张三丰", "张三丰印"},
+		{"欧阳修远", "欧阳修远"},
+		{"古丽·阿依", "古丽·阿依"},
+		{"阿卜杜·买买提艾力", "阿卜杜·买买提艾力"},
+		{"阿卜杜热合曼·买买提明·艾则孜江", "阿卜杜热合曼·买买提明·艾则孜江"},
+		{"阿卜杜热合曼·买买提明·艾则孜江·阿不都克力木·吐尔洪阿吉江",
+		 "阿卜杜热合曼·买买提明·艾则孜江·阿不都克力木·吐尔洪阿吉江"},
+	};
+	static const size_t lengths[] = {1, 2, 3, 4, 5, 9, 16, 30};
+	is_int(REG_SEAL_PERSON_MAX, 30, "a person's name on a seal may have 30 characters");
+	const reg_seal_type *t = seal("legal-rep");
+	double W = reg_seal_type_width(t), H = reg_seal_type_height(t), b = reg_seal_type_border(t);
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		size_t n = utf8_len(people[i].name);
+		reg_seal_owner o = owner(NAME, "llc");
+		o.legal_rep = (char *)people[i].name;
+		xmlDoc *doc;
+		char *svg = draw("legal-rep", &o, CODE, &doc);
+		is_int(n, lengths[i], "a person's name of %zu characters", lengths[i]);
+		if (!ok(svg && doc, "%zu characters: drawn", n)) {
+			free(svg);
+			xmlFreeDoc(doc);
+			continue;
+		}
+		struct found f = find(doc, "name"), code = find(doc, "code");
+		is_str(joined(&f), people[i].reads, "%zu characters: the seal reads %s", n,
+		       people[i].reads);
+		/* Columns from the right, each from the top: x never grows, and within a column y
+		 * grows. */
+		bool order = true, inside = true, clear = true, same = true;
+		size_t cols = 1;
+		for (size_t k = 1; k < f.n; k++) {
+			if (f.g[k].x > f.g[k - 1].x + 1e-9)
+				order = false;
+			else if (fabs(f.g[k].x - f.g[k - 1].x) < 1e-9 && f.g[k].y <= f.g[k - 1].y)
+				order = false;
+			if (f.g[k].x < f.g[k - 1].x - 1e-9)
+				cols++;
+			if (fabs(f.g[k].size - f.g[0].size) > 1e-9)
+				same = false;
+		}
+		double code_top = code.n ? code.g[0].y - 0.716 * code.g[0].size : H - b;
+		for (size_t k = 0; k < f.n; k++) {
+			struct quad q = cjk_quad(&f.g[k]);
+			for (int c = 0; c < 4; c++)
+				if (q.x[c] < b || q.x[c] > W - b || q.y[c] < b || q.y[c] > code_top)
+					inside = false;
+			for (size_t j = 0; j < k; j++) {
+				struct quad p = cjk_quad(&f.g[j]);
+				if (!apart(&q, &p, 0))
+					clear = false;
+			}
+		}
+		/* ⌈√n⌉ columns, fewer when the rows they need suffice (docs/seals.md). */
+		size_t want_cols = 1;
+		while (want_cols * want_cols < f.n)
+			want_cols++;
+		size_t want_rows = (f.n + want_cols - 1) / want_cols;
+		want_cols = (f.n + want_rows - 1) / want_rows;
+		ok(order, "%zu characters: columns from right to left, each read from the top", n);
+		ok(cols == want_cols,
+		   "%zu characters: %zu columns of %zu rows, a grid that grows with "
+		   "the name", n, cols, want_rows);
+		ok(inside, "%zu characters: every character inside the border, above the code", n);
+		ok(clear, "%zu characters: no two characters touch", n);
+		ok(same && f.g[0].size >= 2.0, "%zu characters: one size, %.3f mm, legible", n,
+		   f.g[0].size);
+		free(svg);
+		xmlFreeDoc(doc);
+	}
 }
 
 static void expect_refused(const char *what, reg_seal_owner o, const char *id, const char *code,
@@ -376,11 +787,12 @@ static void expect_refused(const char *what, reg_seal_owner o, const char *id, c
 
 static void test_refusals(void)
 {
-	char long_name[256] = "";
+	char long_name[1024] = "", person[256] = "", most[32];
 	for (int i = 0; i < REG_SEAL_NAME_MAX + 1; i++)
 		strcat(long_name, "恒");
-	expect_refused("a name of 41 characters", owner(long_name, "llc"), "official", CODE,
-		       "at most 40");
+	snprintf(most, sizeof most, "at most %d", REG_SEAL_NAME_MAX);
+	expect_refused("a name longer than the window accepts", owner(long_name, "llc"), "official",
+		       CODE, most);
 	expect_refused("a name of one character", owner("恒", "llc"), "official", CODE,
 		       "too short");
 	expect_refused("a name that is not UTF-8", owner("\xe6\x81\x92\xff\xfe", "llc"),
@@ -388,8 +800,11 @@ static void test_refusals(void)
 	expect_refused("a name with a control character", owner("恒泰\n商贸", "llc"), "official",
 		       CODE, "control");
 	reg_seal_owner o = owner(NAME, "llc");
-	o.legal_rep = (char *)"张伟张伟张伟张伟张";
-	expect_refused("a person's name of 9 characters", o, "legal-rep", CODE, "at most 8");
+	for (int i = 0; i < REG_SEAL_PERSON_MAX + 1; i++)
+		strcat(person, "张");
+	o.legal_rep = person;
+	snprintf(most, sizeof most, "at most %d", REG_SEAL_PERSON_MAX);
+	expect_refused("a person's name of 31 characters", o, "legal-rep", CODE, most);
 	o = owner(NAME, "llc");
 	o.uscc = (char *)"91150302MA0000015X";
 	expect_refused("a USCC with a wrong check", o, "invoice", CODE, "check");
@@ -398,6 +813,56 @@ static void test_refusals(void)
 	expect_refused("a filed invoice seal without a USCC", o, "invoice", CODE, "USCC");
 	expect_refused("a seal code of 12 digits", owner(NAME, "llc"), "official", "150302000001",
 		       "13 digits");
+}
+
+/* Seals filed by the shipped TEST authority (its private key is public) say so: 样本 across
+ * them, as a specimen says it, but with their code; a real authority's seals carry no mark. */
+static void test_test_authority(void)
+{
+	static const char *const ids[] = {"official", "finance", "invoice", "contract", "legal-rep"};
+	reg_seal_owner o = owner(NAME, "llc");
+	for (size_t i = 0; i < 5; i++) {
+		reg_seal_spec spec = {.type = seal(ids[i]), .owner = &o, .code = CODE,
+				      .test_authority = true};
+		xmlDoc *doc;
+		char *svg = draw_spec(&spec, &doc);
+		if (!ok(svg && doc, "%s of a test authority: drawn", ids[i])) {
+			free(svg);
+			xmlFreeDoc(doc);
+			continue;
+		}
+		struct found mark = find(doc, "test-authority"), code = find(doc, "code");
+		ok(mark.n == 1 && strstr(mark.g[0].text, "样本") && mark.g[0].rot < -20 &&
+		   mark.g[0].rot > -70, "%s of a test authority: 样本 across it (%s)", ids[i],
+		   mark.n ? mark.g[0].text : "no mark");
+		is_str(joined(&code), CODE, "%s of a test authority: still its seal code", ids[i]);
+		is_int(find(doc, "specimen").elements, 0, "%s of a test authority: not a specimen",
+		       ids[i]);
+		free(svg);
+		xmlFreeDoc(doc);
+		spec.test_authority = false;
+		svg = draw_spec(&spec, &doc);
+		is_int(doc ? find(doc, "test-authority").elements : 99, 0,
+		       "%s of a real authority: no mark", ids[i]);
+		free(svg);
+		xmlFreeDoc(doc);
+	}
+	/* The test authority's own stamp, and a specimen (one mark, the specimen's). */
+	reg_seal_owner authority = {.name = (char *)"乌海市海勃湾区市场监督管理局"};
+	reg_seal_spec stamp = {.type = seal("official"), .owner = &authority, .stamp = true,
+			       .test_authority = true};
+	xmlDoc *doc;
+	char *svg = draw_spec(&stamp, &doc);
+	ok(doc && find(doc, "test-authority").n == 1, "a test authority's stamp is marked 样本");
+	free(svg);
+	xmlFreeDoc(doc);
+	o.uscc = NULL;
+	reg_seal_spec specimen = {.type = seal("official"), .owner = &o, .test_authority = true};
+	svg = draw_spec(&specimen, &doc);
+	ok(doc && find(doc, "specimen").n == 1 && find(doc, "test-authority").elements == 0,
+	   "a specimen keeps its one 样本 SPECIMEN mark");
+	free(svg);
+	xmlFreeDoc(doc);
 }
 
 static void test_specimen_and_escaping(void)
@@ -776,7 +1241,9 @@ int main(void)
 	}
 	test_set();
 	test_lengths();
+	test_people();
 	test_refusals();
+	test_test_authority();
 	test_specimen_and_escaping();
 	test_deterministic();
 	test_owner();
