@@ -248,6 +248,13 @@ const reg_dept_key *reg_authority_dept_key(const reg_authority *a, size_t i)
 const reg_calendar *reg_authority_calendar(const reg_authority *a) { return a->calendar; }
 const char *reg_authority_supervisor(const reg_authority *a) { return a->supervisor; }
 
+size_t reg_authority_area_count(const reg_authority *a) { return a->area_len; }
+
+const char *reg_authority_area(const reg_authority *a, size_t i)
+{
+	return i < a->area_len ? a->area[i] : NULL;
+}
+
 bool reg_authority_covers(const reg_authority *a, const char *division)
 {
 	for (size_t i = 0; division && i < a->area_len; i++)

@@ -35,6 +35,9 @@ const char *reg_authority_name(const reg_authority *a);
 int reg_authority_offset(const reg_authority *a); /* minutes east of UTC */
 /* Whether an address in `division` may be registered here. */
 bool reg_authority_covers(const reg_authority *a, const char *division);
+/* The divisions of its area in file order (the division alone when the file lists none). */
+size_t reg_authority_area_count(const reg_authority *a);
+const char *reg_authority_area(const reg_authority *a, size_t i);
 /* Resolved paths of the PEM keys (the private one may be absent: NULL). */
 const char *reg_authority_private_key_path(const reg_authority *a);
 const char *reg_authority_public_key_path(const reg_authority *a);

@@ -120,16 +120,21 @@ void reg_file_abandon(reg_staged *st)
 	staged_free(st);
 }
 
-int reg_file_publish(reg_staged *st, reg_err **errp)
+/* Give the staged file its name: rename(2), replacing a file of that name, or link(2), which
+ * refuses one. */
+static int publish(reg_staged *st, bool replace, reg_err **errp)
 {
 	int rc = -1;
-	if (renameat(st->dfd, st->tmp, st->dfd, st->name)) {
+	if (replace ? renameat(st->dfd, st->tmp, st->dfd, st->name)
+		    : linkat(st->dfd, st->tmp, st->dfd, st->name, 0)) {
 		reg_err_set(errp, REG_ECANTCREAT, st->path, 0, NULL, "cannot create: %s",
-			    strerror(errno));
+			    errno == EEXIST && !replace ? "it exists" : strerror(errno));
 		unlinkat(st->dfd, st->tmp, 0);
 		goto out;
 	}
-	/* The rename itself must reach the disk before anyone is told the file is there. */
+	if (!replace)
+		unlinkat(st->dfd, st->tmp, 0);
+	/* The new name itself must reach the disk before anyone is told the file is there. */
 	if (fsync(st->dfd)) {
 		reg_err_set(errp, REG_EIO, st->path, 0, NULL, "cannot sync directory: %s",
 			    strerror(errno));
@@ -142,11 +147,28 @@ out:
 	return rc;
 }
 
+int reg_file_publish(reg_staged *st, reg_err **errp)
+{
+	return publish(st, true, errp);
+}
+
+int reg_file_publish_new(reg_staged *st, reg_err **errp)
+{
+	return publish(st, false, errp);
+}
+
 int reg_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
 			  mode_t mode, reg_err **errp)
 {
 	reg_staged *st = reg_file_stage(dir, name, data, len, mode, errp);
 	return st ? reg_file_publish(st, errp) : -1;
+}
+
+int reg_file_write_new(const char *dir, const char *name, const void *data, size_t len,
+		       mode_t mode, reg_err **errp)
+{
+	reg_staged *st = reg_file_stage(dir, name, data, len, mode, errp);
+	return st ? reg_file_publish_new(st, errp) : -1;
 }
 
 /* "." NAME ".tmp." DIGITS with NAME non-empty; the pid through *pid (-1 when it cannot be a

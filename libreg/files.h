@@ -39,6 +39,15 @@ const char *reg_file_staged_path(const reg_staged *st);
 int reg_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
 			  mode_t mode, reg_err **errp);
 
+/* Publish without ever replacing: the staged file gets the name NAME by link(2), which fails
+ * when NAME exists (REG_ECANTCREAT "cannot create: it exists"), and the staged name goes.  For
+ * files that must never be overwritten, such as private keys (reg-authority(1)).  Consumes the
+ * staged file whatever happens.  A file system without hard links cannot take such a file. */
+int reg_file_publish_new(reg_staged *st, reg_err **errp);
+/* stage + publish_new. */
+int reg_file_write_new(const char *dir, const char *name, const void *data, size_t len,
+		       mode_t mode, reg_err **errp);
+
 /* Remove, in dir, the staged files of processes that no longer exist: regular files (not links
  * or directories) named exactly "." NAME ".tmp." PID, NAME non-empty and PID all digits, whose
  * process kill(PID, 0) says is gone (ESRCH) — so a run writing into the same directory at the

@@ -147,6 +147,65 @@ reg_sign_key *reg_sign_key_load_public(const char *path, reg_err **errp)
 	return load(path, false, errp);
 }
 
+reg_sign_key *reg_sign_key_generate(reg_err **errp)
+{
+	EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	reg_sign_key *key = pkey ? calloc(1, sizeof *key) : NULL;
+	if (!key) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot make an ed25519 key: %s",
+			    pkey ? "out of memory" : ossl_reason());
+		EVP_PKEY_free(pkey);
+		return NULL;
+	}
+	key->pkey = pkey;
+	key->private_key = true;
+	return key;
+}
+
+int reg_sign_key_pem(const reg_sign_key *key, bool private_half, char **pem, size_t *len,
+		     reg_err **errp)
+{
+	*pem = NULL;
+	*len = 0;
+	if (private_half && !key->private_key)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
+				   "a public key has no private half to write");
+	/* A secure-memory BIO clears what it frees, growing buffers included. */
+	BIO *bio = BIO_new(private_half ? BIO_s_secmem() : BIO_s_mem());
+	char *data = NULL;
+	long n = 0;
+	int rc = -1;
+	if (!bio || (private_half ? PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL,
+							      NULL)
+				  : PEM_write_bio_PUBKEY(bio, key->pkey)) != 1) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot write the key as PEM: %s",
+			    ossl_reason());
+		goto out;
+	}
+	n = BIO_get_mem_data(bio, &data);
+	if (n <= 0 || !(*pem = malloc((size_t)n + 1))) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
+	memcpy(*pem, data, (size_t)n);
+	(*pem)[n] = '\0';
+	*len = (size_t)n;
+	rc = 0;
+out:
+	if (data && n > 0)
+		OPENSSL_cleanse(data, (size_t)n);
+	BIO_free(bio);
+	return rc;
+}
+
+void reg_sign_pem_free(char *pem, size_t len)
+{
+	if (!pem)
+		return;
+	OPENSSL_cleanse(pem, len);
+	free(pem);
+}
+
 void reg_sign_key_free(reg_sign_key *key)
 {
 	if (!key)

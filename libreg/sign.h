@@ -49,6 +49,23 @@ bool reg_sign_key_same_public(const reg_sign_key *a, const reg_sign_key *b);
 /* SHA-256 hex of the raw 32-byte public key: a short name for "which key" in reports. */
 int reg_sign_key_fingerprint(const reg_sign_key *key, char hex[65], reg_err **errp);
 
+/*
+ * Making keys (reg-authority(1), docs/authority.md).  reg_sign_key_generate makes a new Ed25519
+ * key pair from OpenSSL's random generator (seeded by the operating system); NULL with
+ * REG_EINTERNAL when it cannot.  reg_sign_key_pem writes a key in the form the loaders above
+ * read, what `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout` write: the private
+ * half (private_half true, of a private key only, else REG_EINTERNAL) as unencrypted PKCS#8
+ * "BEGIN PRIVATE KEY", the public half as SubjectPublicKeyInfo "BEGIN PUBLIC KEY".  *pem is
+ * NUL-terminated (the NUL not counted in *len) and the caller's.  A private key is made in a
+ * secure-memory BIO (its buffers are cleared when freed, and live in OpenSSL's secure heap when
+ * a program has set one up) and wiped there after the copy; reg_sign_pem_free wipes *pem
+ * (OPENSSL_cleanse) before it frees it — use it for either half.
+ */
+reg_sign_key *reg_sign_key_generate(reg_err **errp);
+int reg_sign_key_pem(const reg_sign_key *key, bool private_half, char **pem, size_t *len,
+		     reg_err **errp);
+void reg_sign_pem_free(char *pem, size_t len);
+
 /* Sign len bytes of msg with a private key. */
 int reg_sign(const reg_sign_key *key, const void *msg, size_t len, unsigned char sig[REG_SIG_LEN],
 	     reg_err **errp);

@@ -70,6 +70,53 @@ static char *pem_of(EVP_PKEY *pkey, bool private_key, const EVP_CIPHER *enc, siz
 	return copy;
 }
 
+/* Keys made for a new authority (reg-authority): PEM the loaders and stock OpenSSL read. */
+static void test_generate(const char *dir)
+{
+	reg_err *err = NULL;
+	char *priv = NULL, *pub = NULL, fp1[65], fp2[65];
+	size_t priv_len = 0, pub_len = 0;
+	reg_sign_key *k = reg_sign_key_generate(&err), *k2 = reg_sign_key_generate(&err);
+	ok(k && k2 && reg_sign_key_is_private(k) && !err, "a generated key is a private key");
+	ok(k && reg_sign_key_pem(k, true, &priv, &priv_len, &err) == 0 &&
+	   strncmp(priv, "-----BEGIN PRIVATE KEY-----\n", 28) == 0 && strlen(priv) == priv_len,
+	   "its private half is unencrypted PKCS#8 PEM");
+	ok(k && reg_sign_key_pem(k, false, &pub, &pub_len, &err) == 0 &&
+	   strncmp(pub, "-----BEGIN PUBLIC KEY-----\n", 27) == 0, "its public half is SPKI PEM");
+	reg_sign_key *rp = reg_sign_key_from_pem(priv, priv_len, true, "generated", &err);
+	reg_sign_key *ru = reg_sign_key_from_pem(pub, pub_len, false, "generated", &err);
+	ok(rp && ru && reg_sign_key_same_public(rp, k) && reg_sign_key_same_public(ru, k),
+	   "both read back with the loaders the tools use, as the same key");
+	unsigned char sig[REG_SIG_LEN];
+	bool valid = false;
+	ok(rp && ru && reg_sign(rp, "msg", 3, sig, &err) == 0 &&
+	   reg_sign_verify(ru, "msg", 3, sig, &valid, &err) == 0 && valid,
+	   "what the private half signs, the public half verifies");
+	ok(k && k2 && reg_sign_key_fingerprint(k, fp1, &err) == 0 &&
+	   reg_sign_key_fingerprint(k2, fp2, &err) == 0 && strcmp(fp1, fp2) != 0 &&
+	   !reg_sign_key_same_public(k, k2), "two keys made are different");
+	/* Stock OpenSSL reads what we write. */
+	char file[4200], pubfile[4200];
+	snprintf(file, sizeof file, "%s/generated.key", dir);
+	snprintf(pubfile, sizeof pubfile, "%s/generated.pub", dir);
+	write_file(file, priv ? priv : "", priv_len);
+	write_file(pubfile, pub ? pub : "", pub_len);
+	is_int(run("openssl pkey -in '%s' -noout 2>/dev/null", file), 0,
+	       "openssl pkey reads the private key");
+	is_int(run("openssl pkey -in '%s' -pubout 2>/dev/null | cmp -s - '%s'", file, pubfile), 0,
+	       "and derives the same public key from it");
+	reg_sign_pem_free(pub, pub_len);
+	pub = NULL;
+	ok(ru && reg_sign_key_pem(ru, true, &pub, &pub_len, &err) == -1 && !pub &&
+	   reg_err_code(err) == REG_EINTERNAL, "a public key has no private half to write");
+	reg_err_clear(&err);
+	reg_sign_pem_free(priv, priv_len);
+	reg_sign_key_free(k);
+	reg_sign_key_free(k2);
+	reg_sign_key_free(rp);
+	reg_sign_key_free(ru);
+}
+
 static void expect_config_error(reg_sign_key *key, reg_err *err, const char *file,
 				const char *text, const char *what)
 {
@@ -247,6 +294,7 @@ int main(void)
 		   "openssl pkeyutl -sign makes the very same 64 bytes");
 	}
 
+	test_generate(dir);
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	reg_sign_key_free(priv);
 	reg_sign_key_free(pub);
