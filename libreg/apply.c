@@ -15,12 +15,12 @@
 #include "application.h"
 #include "clock.h"
 #include "decimal.h"
+#include "files.h"
 #include "ids.h"
 #include "ledger.h"
 #include "names.h"
 #include "xml.h"
 
-#define MATERIAL_FILE_MAX (64u << 20)
 
 /* Where each name accepted in this run came from, for the message about a second application
  * under the same name.  The registry says whether a name is taken; this only adds the line.  A
@@ -560,138 +560,19 @@ static void check_requests_apply(check *c, const bool *applies)
 
 /* Stage 3: materials --------------------------------------------------------------------- */
 
-static bool has_dotdot(const char *path)
-{
-	for (const char *p = path; p; p = strchr(p, '/')) {
-		if (*p == '/')
-			p++;
-		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
-			return true;
-	}
-	return false;
-}
-
-/* Why openat failed on `name` in dirfd, for the message: a symbolic link (which O_NOFOLLOW
- * refuses as ELOOP, or with O_DIRECTORY as ENOTDIR) says so. */
-static void open_problem(check *c, const xmlNode *m, const char *href, int dirfd, const char *name,
-			 int err)
-{
-	static const char path[] = "/dossier/materials/material";
-	struct stat st;
-	if ((err == ELOOP || err == ENOTDIR) &&
-	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		problem(c, m, path, "file '%s': '%s' is a symbolic link (links are not followed: "
-			"one could lead outside the input's folder)", href, name);
-	else
-		problem(c, m, path, "file '%s': %s", href, strerror(err));
-}
-
-/*
- * Open href inside base_dir and hash it (docs/decisions.md, "Material files").  The path is
- * walked from the folder's descriptor one component at a time with openat, O_NOFOLLOW at every
- * step (O_DIRECTORY for the folders, O_NONBLOCK for the file, so a FIFO cannot hang the window),
- * and what was opened is what fstat judges and what is read: no name is looked up twice, so
- * nothing can be swapped for a link between the check and the reading.  Refused: an absolute
- * path or a '..' component (before anything is opened), a symbolic link anywhere, anything but
- * a regular file, a file with more than one hard link (a link made inside the folder to a file
- * outside it is indistinguishable from the file itself), more than MATERIAL_FILE_MAX bytes.
- */
+/* Hash a material's file (reg_file_hash_inside); its refusal becomes the dossier's problem. */
 static int hash_material(check *c, const xmlNode *m, const char *base_dir, const char *href,
 			 char hex[65])
 {
-	static const char path[] = "/dossier/materials/material";
-	char *walk = NULL;
-	int dirfd = -1, fd = -1, rc = -1;
-	EVP_MD_CTX *md = NULL;
-	if (!*href) {
-		problem(c, m, path, "an empty file name (a material sighted at the window is given "
-			"by its type alone)");
-		return -1;
-	}
-	if (href[0] == '/' || has_dotdot(href)) {
-		problem(c, m, path, "file '%s' must be a relative path inside the input's folder", href);
-		return -1;
-	}
-	if ((dirfd = open(base_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		problem(c, m, path, "cannot resolve the input's folder '%s'", base_dir);
-		return -1;
-	}
-	if (!(walk = strdup(href))) {
-		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-		goto out;
-	}
-	for (char *name = walk, *slash; name; name = slash) {
-		if ((slash = strchr(name, '/')))
-			*slash++ = '\0';
-		if (!*name || strcmp(name, ".") == 0) {
-			if (!slash) { /* "dir/" or "." names a folder, not a file */
-				problem(c, m, path, "file '%s' is not a regular file", href);
-				goto out;
-			}
-			continue;
-		}
-		int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-			    (slash ? O_DIRECTORY : O_NONBLOCK | O_NOCTTY);
-		int next = openat(dirfd, name, flags);
-		if (next < 0) {
-			open_problem(c, m, href, dirfd, name, errno);
-			goto out;
-		}
-		if (slash) {
-			close(dirfd);
-			dirfd = next;
-		} else {
-			fd = next;
-		}
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(c, m, path, "file '%s' is not a regular file", href);
-		goto out;
-	}
-	if (st.st_nlink > 1) {
-		problem(c, m, path, "file '%s' has %ju hard links: only a file of its own is hashed "
-			"(copy it into the input's folder)", href, (uintmax_t)st.st_nlink);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > MATERIAL_FILE_MAX) {
-		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
-		goto out;
-	}
-	unsigned char buf[65536], digest[32];
-	uint64_t total = 0;
-	unsigned len = 0;
-	ssize_t n = 0;
-	if (!(md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		reg_err_set(&c->problems, REG_EINTERNAL, NULL, 0, NULL, "cannot hash: out of memory");
-		goto out;
-	}
-	/* The size may change while it is read: the cap holds for what is read. */
-	while (total <= MATERIAL_FILE_MAX && ((n = read(fd, buf, sizeof buf)) > 0 ||
-					      (n < 0 && errno == EINTR))) {
-		if (n > 0) {
-			EVP_DigestUpdate(md, buf, (size_t)n);
-			total += (uint64_t)n;
-		}
-	}
-	if (total > MATERIAL_FILE_MAX) {
-		problem(c, m, path, "file '%s' is larger than %u MiB", href, MATERIAL_FILE_MAX >> 20);
-		goto out;
-	}
-	if (n < 0 || !EVP_DigestFinal_ex(md, digest, &len)) {
-		problem(c, m, path, "file '%s' could not be read", href);
-		goto out;
-	}
-	reg_hex(digest, sizeof digest, hex);
-	rc = 0;
-out:
-	EVP_MD_CTX_free(md);
-	if (fd >= 0)
-		close(fd);
-	if (dirfd >= 0)
-		close(dirfd);
-	free(walk);
-	return rc;
+	reg_err *err = NULL;
+	if (reg_file_hash_inside(base_dir, href, hex, &err) == 0)
+		return 0;
+	if (reg_err_code(err) == REG_ENO)
+		problem(c, m, "/dossier/materials/material", "%s", reg_err_message(err));
+	else
+		reg_err_append(&c->problems, &err);
+	reg_err_free(err);
+	return -1;
 }
 
 /* The catalog index of a material, to mark it seen: a list is at most as long as the catalog

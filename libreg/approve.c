@@ -25,6 +25,7 @@ struct reg_review {
 	char *number;
 	char digest[65];
 	bool *applies;           /* per item index */
+	bool *decided;           /* per item index: its verdict in force stands (keep_decided) */
 	reg_approval *added;     /* copies of what was appended, strings owned */
 	size_t n_added, cap_added;
 };
@@ -40,7 +41,10 @@ reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier
 	const char *file = reg_dossier_file(d);
 	long line = reg_dossier_line(d);
 	reg_review *rv = calloc(1, sizeof *rv);
-	if (!rv || !(rv->applies = calloc(reg_catalog_item_count(cat) + 1, sizeof *rv->applies))) {
+	if (!rv || !(rv->applies = calloc(reg_catalog_item_count(cat) + 1, sizeof *rv->applies)) ||
+	    !(rv->decided = calloc(reg_catalog_item_count(cat) + 1, sizeof *rv->decided))) {
+		if (rv)
+			free(rv->applies);
 		free(rv);
 		oom(errp);
 		return NULL;
@@ -77,6 +81,7 @@ void reg_review_free(reg_review *rv)
 		return;
 	reg_approval_list_free(rv->added, rv->n_added);
 	free(rv->applies);
+	free(rv->decided);
 	free(rv->number);
 	free(rv);
 }
@@ -88,6 +93,17 @@ const bool *reg_review_applicable(const reg_review *rv) { return rv->applies; }
 bool reg_review_applies(const reg_review *rv, size_t i)
 {
 	return i < reg_catalog_item_count(rv->cat) && rv->applies[i];
+}
+
+size_t reg_review_keep_decided(reg_review *rv, const reg_assessment *as)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < reg_catalog_item_count(rv->cat) && i < as->n_items; i++) {
+		rv->decided[i] = rv->applies[i] && as->status[i] != REG_ITEM_NO_ANSWER &&
+				 as->status[i] != REG_ITEM_NOT_APPLICABLE;
+		n += rv->decided[i];
+	}
+	return n;
 }
 
 size_t reg_review_added_count(const reg_review *rv) { return rv->n_added; }
@@ -246,7 +262,7 @@ int reg_approve_dept(reg_review *rv, const char *dept, const char *reviewer, con
 	int rc = 0;
 	for (size_t i = 0; i < reg_catalog_item_count(rv->cat) && rc == 0; i++) {
 		const reg_item *it = reg_catalog_item(rv->cat, i);
-		if (strcmp(reg_item_dept(it), dept) != 0 || !rv->applies[i])
+		if (strcmp(reg_item_dept(it), dept) != 0 || !rv->applies[i] || rv->decided[i])
 			continue;
 		reg_approval a = {
 			.item = (char *)reg_item_id(it), .dept = (char *)dept,
@@ -676,6 +692,30 @@ static int refuse(run *r, const char *file, long line, reg_err *err, reg_err **e
 	return -1;
 }
 
+/* The automatic review's own verdicts on items whose verdict in force stands are not recorded
+ * (reg_review_keep_decided says why); the ALL workers reviewed without the registry, so this is
+ * where it is applied to them.  `list`/`own` are compacted in place, *n updated. */
+static int drop_decided(run *r, const reg_ledger_record *rec, const bool *applies,
+			reg_approval *list, bool *own, size_t *n, reg_err **errp)
+{
+	reg_assessment before = {0};
+	if (reg_ledger_assess(r->ledger, rec, applies, &before, errp) < 0)
+		return -1;
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++) {
+		const reg_item *it = own[i] ? reg_catalog_find_item(r->cat, list[i].item) : NULL;
+		size_t k = it ? (size_t)reg_item_number(it) - 1 : 0;
+		if (it && k < before.n_items && before.status[k] != REG_ITEM_NO_ANSWER &&
+		    before.status[k] != REG_ITEM_NOT_APPLICABLE)
+			continue;
+		list[kept] = list[i];
+		own[kept++] = own[i];
+	}
+	*n = kept;
+	reg_assessment_clear(&before);
+	return 0;
+}
+
 /*
  * One dossier through the ledger, inside the open transaction: the registry must hold it with
  * this body as its current one and not have issued it; the approvals it carries (`prior`, and
@@ -723,6 +763,9 @@ static int through_ledger(run *r, const char *number, const char *digest, const 
 				    number, digest, row->body_digest);
 		goto out;
 	}
+	if (r->rq->mode != REG_APPROVE_DECISION && n_added > 0 &&
+	    drop_decided(r, rec, applies, list, own, &n, errp) < 0)
+		goto out;
 	if (reg_ledger_admit(r->ledger, r->reg, rec, list, n, own, &added, errp) < 0 ||
 	    reg_ledger_assess(r->ledger, rec, applies, as, errp) < 0 ||
 	    reg_ledger_settle(r->ledger, r->reg, rec, as, r->now, added > 0, NULL, errp) < 0)
@@ -745,6 +788,29 @@ static reg_registry *registry(run *r, reg_err **errp)
 }
 
 /* DEPT and DECISION: one dossier in the main thread, one transaction. */
+/* DEPT: what stands in the registry is not reviewed again (reg_review_keep_decided).  A
+ * dossier the registry does not hold, or holds with another body, is left to through_ledger
+ * to refuse with its reason. */
+static int keep_decided(run *r, reg_review *rv, reg_err **errp)
+{
+	reg_err *err = NULL;
+	reg_ledger_record *rec = reg_ledger_read(r->ledger, r->reg, reg_review_number(rv), true, &err);
+	reg_assessment as = {0};
+	int rc = 0;
+	if (!rec) {
+		rc = reg_err_code(err) == REG_ENO ? 0 : -1;
+		if (rc < 0)
+			reg_err_append(errp, &err);
+	} else if (strcmp(reg_ledger_row(rec)->body_digest, reg_review_digest(rv)) == 0) {
+		if ((rc = reg_ledger_assess(r->ledger, rec, reg_review_applicable(rv), &as, errp)) == 0)
+			reg_review_keep_decided(rv, &as);
+	}
+	reg_err_free(err);
+	reg_assessment_clear(&as);
+	reg_ledger_record_free(rec);
+	return rc;
+}
+
 static int review_one(run *r, reg_dossier *d, reg_err **errp)
 {
 	const reg_approve_request *rq = r->rq;
@@ -765,32 +831,36 @@ static int review_one(run *r, reg_dossier *d, reg_err **errp)
 	}
 	reg_dossier *one[1] = {d};
 	if (reg_dossier_approvals(d, &prior, &n_prior, &err) < 0 ||
-	    !(rv = reg_review_new(r->cat, r->rules, d, r->now, r->offset, &err)) ||
-	    (rq->mode == REG_APPROVE_DECISION
-		     ? reg_approve_manual(rv, rq->dept, rq->item, rq->verdict, rq->reasons,
-					  rq->n_reasons, r->reviewer, r->time, r->key, &err)
-		     : reg_approve_dept(rv, rq->dept, r->reviewer, r->time, r->key, &err)) < 0 ||
-	    reg_merge_approvals(r->cat, r->offset, one, 1, &err) < 0)
+	    !(rv = reg_review_new(r->cat, r->rules, d, r->now, r->offset, &err)))
 		goto refused;
 	if (!rq->offline) {
 		if (!registry(r, errp)) {
 			rc = -1;
 			goto out;
 		}
-		if (reg_registry_begin(r->reg, &err) < 0)
+		/* One transaction from reading what stands to recording what was decided. */
+		if (reg_registry_begin(r->reg, &err) < 0 ||
+		    (rq->mode == REG_APPROVE_DEPT && keep_decided(r, rv, &err) < 0))
 			goto refused;
-		/* The registry settles the state; the output stays this department's stream (its
-		 * state attribute as it came), for reg-merge to make the ledger's view of. */
-		if (through_ledger(r, reg_review_number(rv), reg_review_digest(rv),
-				   reg_review_applicable(rv), prior, n_prior, rv, &rec, &as, &err) < 0 ||
-		    reg_registry_commit(r->reg, &err) < 0) {
-			reg_registry_rollback(r->reg, NULL);
-			goto refused;
-		}
 	}
+	if ((rq->mode == REG_APPROVE_DECISION
+		     ? reg_approve_manual(rv, rq->dept, rq->item, rq->verdict, rq->reasons,
+					  rq->n_reasons, r->reviewer, r->time, r->key, &err)
+		     : reg_approve_dept(rv, rq->dept, r->reviewer, r->time, r->key, &err)) < 0 ||
+	    reg_merge_approvals(r->cat, r->offset, one, 1, &err) < 0)
+		goto refused;
+	/* The registry settles the state; the output stays this department's stream (its state
+	 * attribute as it came), for reg-merge to make the ledger's view of. */
+	if (!rq->offline &&
+	    (through_ledger(r, reg_review_number(rv), reg_review_digest(rv),
+			    reg_review_applicable(rv), prior, n_prior, rv, &rec, &as, &err) < 0 ||
+	     reg_registry_commit(r->reg, &err) < 0))
+		goto refused;
 	rc = emit(r, d, errp);
 	goto out;
 refused:
+	if (r->reg && reg_registry_in_transaction(r->reg))
+		reg_registry_rollback(r->reg, NULL);
 	rc = refuse(r, reg_dossier_file(d), reg_dossier_line(d), err, errp);
 out:
 	reg_assessment_clear(&as);

@@ -17,7 +17,15 @@
  *                                  every applicable item of the department: the same record,
  *                                  with the clerk as reviewer and the clerk's reasons.
  * Items that do not apply get no approval: not-applicable is the catalog's to say, not a
- * department's, and is never signed.  What one department adds in one call is one statement,
+ * department's, and is never signed.
+ *
+ * What stands is not reviewed again.  The automatic review covers only the items without a
+ * verdict in force in the registry (libreg/ledger.h, COUNTING: REG_ITEM_NO_ANSWER) — a fresh
+ * dossier's every item, after a supplement only the items whose verdict the new body version
+ * voided, after a kill nothing twice.  An item awaiting a supplement waits for the applicant,
+ * not for the machine; an approval given stays.  reg_review_keep_decided marks the items that
+ * stand; reg_approve_dept then passes them by.  A clerk's manual decision is always recorded:
+ * it is how a department changes its mind.  What one department adds in one call is one statement,
  * signed with that department's key (libreg/verdict.h): every approval carries the reviewer,
  * the time, the body digest and the signature.
  *
@@ -53,6 +61,7 @@
 #include "dossier.h"
 #include "errors.h"
 #include "keyring.h"
+#include "ledger.h"
 #include "rules.h"
 #include "sign.h"
 
@@ -76,6 +85,9 @@ const char *reg_review_number(const reg_review *rv);   /* the acceptance number 
 const char *reg_review_digest(const reg_review *rv);   /* 64 hex: the body reviewed */
 /* Whether the catalog item with index i (number i + 1) applies to the dossier; and all of it. */
 bool reg_review_applies(const reg_review *rv, size_t i);
+/* Mark the items whose status in `as` (the registry's assessment of this dossier) is anything
+ * but no-answer: the automatic review passes them by.  Returns how many stand. */
+size_t reg_review_keep_decided(reg_review *rv, const reg_assessment *as);
 const bool *reg_review_applicable(const reg_review *rv);
 
 /*

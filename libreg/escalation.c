@@ -11,6 +11,7 @@
 
 #include "apply.h"
 #include "clock.h"
+#include "ledger.h"
 #include "rules.h"
 #include "xml.h"
 
@@ -27,10 +28,13 @@ struct reg_escalation {
 	const reg_calendar *cal;
 	int offset;
 	reg_rules *rules;
+	reg_ledger *ledger;  /* which recorded verdicts count (a supplement can void one) */
 	bool *applies;       /* scratch, one per catalog item */
 	reg_answer *answers; /* scratch, one per catalog item */
 	struct past_verdict *history; /* scratch: one dossier's verdicts */
 	size_t n_history, cap_history;
+	int64_t *versions;   /* scratch: when each body version after the first was recorded */
+	size_t n_versions, cap_versions;
 	reg_pause *pauses;   /* scratch: the answers' pauses, item after item */
 	size_t cap_pauses;
 	reg_calendar_gaps gaps;
@@ -154,7 +158,8 @@ reg_escalation *reg_escalation_new(const reg_catalog *cat, const reg_authority *
 	esc->auth = auth;
 	esc->cal = reg_authority_calendar(auth);
 	esc->offset = reg_authority_offset(auth);
-	if (!(esc->rules = reg_rules_new(errp))) {
+	if (!(esc->rules = reg_rules_new(errp)) ||
+	    !(esc->ledger = reg_ledger_new(cat, NULL, esc->offset, errp))) {
 		reg_escalation_free(esc);
 		return NULL;
 	}
@@ -166,10 +171,12 @@ void reg_escalation_free(reg_escalation *esc)
 	if (!esc)
 		return;
 	reg_rules_free(esc->rules);
+	reg_ledger_free(esc->ledger);
 	free(esc->applies);
 	free(esc->answers);
 	free(esc->history);
 	free(esc->pauses);
+	free(esc->versions);
 	free(esc);
 }
 
@@ -183,20 +190,31 @@ struct verdicts {
 	reg_err **errp;
 };
 
-static int take_verdict(const reg_registry_approval *a, void *ctx)
+/* The answers are the ledger's: the verdict in force of each item, so one a supplement voided
+ * is no answer (the department must review again), not the supplement it was. */
+static int take_answers(reg_escalation *esc, reg_registry *reg, const char *number,
+			reg_err **errp)
 {
-	struct verdicts *v = ctx;
-	const reg_item *it = reg_catalog_find_item(v->esc->cat, a->item);
-	reg_verdict verdict;
-	if (!it)
-		return 0; /* an item the catalog no longer has */
-	if (reg_verdict_parse(a->verdict, &verdict) < 0)
-		return reg_err_set(v->errp, REG_EINTERNAL, NULL, 0, NULL,
-				   "dossier '%s': unknown verdict '%s' in the registry", a->number,
-				   a->verdict);
-	reg_answer *ans = &v->esc->answers[reg_item_number(it) - 1];
-	ans->given = true;
-	ans->verdict = verdict;
+	reg_assessment as = {0};
+	reg_ledger_record *rec = reg_ledger_read(esc->ledger, reg, number, false, errp);
+	if (!rec || reg_ledger_assess(esc->ledger, rec, esc->applies, &as, errp) < 0) {
+		reg_ledger_record_free(rec);
+		return -1;
+	}
+	for (size_t i = 0; i < as.n_items; i++) {
+		reg_answer *ans = &esc->answers[i];
+		ans->given = true;
+		switch (as.status[i]) {
+		case REG_ITEM_APPROVED: ans->verdict = REG_VERDICT_APPROVED; break;
+		case REG_ITEM_SUPPLEMENT: ans->verdict = REG_VERDICT_SUPPLEMENT; break;
+		case REG_ITEM_REJECTED:
+		case REG_ITEM_REFUSED: ans->verdict = REG_VERDICT_REJECTED; break;
+		case REG_ITEM_NOT_APPLICABLE:
+		case REG_ITEM_NO_ANSWER: ans->given = false; break;
+		}
+	}
+	reg_assessment_clear(&as);
+	reg_ledger_record_free(rec);
 	return 0;
 }
 
@@ -227,8 +245,33 @@ static int by_item_and_time(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Each supplement verdict stops its item's clock until the item's next verdict (open when
- * there is none): the pauses of every answer, from the history read into esc->history. */
+static int take_version(const reg_registry_body *b, void *ctx)
+{
+	struct verdicts *v = ctx;
+	reg_escalation *esc = v->esc;
+	if (b->version <= 1)
+		return 0;
+	if (reserve(&esc->versions, &esc->cap_versions, esc->n_versions + 1,
+		    sizeof *esc->versions, v->errp) < 0)
+		return -1;
+	esc->versions[esc->n_versions++] = b->recorded_at;
+	return 0;
+}
+
+/* When the applicant next handed something in after `from`: the first body version recorded
+ * later (REG_PAUSE_OPEN when none). */
+static int64_t next_version(const reg_escalation *esc, int64_t from)
+{
+	int64_t next = REG_PAUSE_OPEN;
+	for (size_t i = 0; i < esc->n_versions; i++)
+		if (esc->versions[i] > from && (next == REG_PAUSE_OPEN || esc->versions[i] < next))
+			next = esc->versions[i];
+	return next;
+}
+
+/* Each supplement verdict stops its item's clock until the applicant hands in a new body
+ * version (reg-supply) or the item's next verdict, whichever comes first (open while neither
+ * has): the pauses of every answer, from the history read into esc->history. */
 static int build_pauses(reg_escalation *esc, reg_err **errp)
 {
 	size_t n = esc->n_history;
@@ -244,9 +287,10 @@ static int build_pauses(reg_escalation *esc, reg_err **errp)
 			if (!esc->history[i].supplement)
 				continue;
 			bool last = i + 1 == n || esc->history[i + 1].item != item;
-			esc->pauses[used++] = (reg_pause){
-				.from = esc->history[i].at,
-				.to = last ? REG_PAUSE_OPEN : esc->history[i + 1].at};
+			int64_t to = next_version(esc, esc->history[i].at);
+			if (!last && (to == REG_PAUSE_OPEN || esc->history[i + 1].at < to))
+				to = esc->history[i + 1].at;
+			esc->pauses[used++] = (reg_pause){.from = esc->history[i].at, .to = to};
 		}
 		reg_answer *ans = &esc->answers[item];
 		ans->n_pauses = reg_pauses_normalize(esc->pauses + first, used - first);
@@ -277,11 +321,13 @@ int reg_escalation_review(reg_escalation *esc, reg_registry *reg, const reg_regi
 	}
 	memset(esc->answers, 0, n * sizeof *esc->answers);
 	esc->n_history = 0;
+	esc->n_versions = 0;
 	struct verdicts v = {.esc = esc, .errp = errp};
 	if (reg_rules_bind(esc->rules, d, row->accepted_at, esc->offset, errp) < 0 ||
 	    reg_applicable_items(esc->cat, esc->rules, d, esc->applies, errp) < 0 ||
-	    reg_registry_each_latest_verdict(reg, row->number, take_verdict, &v, errp) != 0 ||
+	    take_answers(esc, reg, row->number, errp) < 0 ||
 	    reg_registry_each_approval(reg, row->number, take_history, &v, errp) != 0 ||
+	    reg_registry_each_body(reg, row->number, take_version, &v, errp) != 0 ||
 	    build_pauses(esc, errp) < 0)
 		goto out;
 	reg_escalation_assess(esc->cat, esc->cal, esc->applies, esc->answers,

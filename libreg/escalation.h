@@ -20,11 +20,10 @@
  *
  * Pauses.  While the applicant owes an item's supplement its clock stands: each "supplement"
  * verdict for the item in the registry's history (reg_registry_each_approval) starts a pause
- * that lasts until the next verdict for that item by time (ties: the one recorded later), and
- * one with no later verdict is open — it lasts until something ends it.  The remaining time
- * resumes after the pause.  The pauses are an input of the pure reg_escalation_assess (in
- * reg_answer), so whatever else ends a pause — the applicant handing in the material — only
- * changes the list.  A review whose clock stands at `now` is chased by nobody: it reaches no
+ * that lasts until the applicant hands in a new body version (reg-supply, libreg/supply.h: the
+ * version's recording time) or the next verdict for that item by time (ties: the one recorded
+ * later), whichever comes first; one with neither is open.  The remaining time resumes after
+ * the pause.  The pauses are an input of the pure reg_escalation_assess (in reg_answer).  A review whose clock stands at `now` is chased by nobody: it reaches no
  * rung and gets no slip (the applicant, not the department, holds the dossier).
  *
  * A rung (reg_step) with percent p is reached once elapsed >= p% of the item's limit in whole

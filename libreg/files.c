@@ -10,7 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "xml.h"
 
 struct reg_staged {
 	int dfd;
@@ -238,4 +243,133 @@ int reg_mkdir(const char *path, reg_err **errp)
 		return 0;
 	return reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL, "cannot create directory: %s",
 			   strerror(errno == EEXIST ? ENOTDIR : errno));
+}
+
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Why openat failed on `name` in dirfd: a symbolic link (which O_NOFOLLOW refuses as ELOOP, or
+ * with O_DIRECTORY as ENOTDIR) says so. */
+static int open_problem(const char *path, int dirfd, const char *name, int err, reg_err **errp)
+{
+	struct stat st;
+	if ((err == ELOOP || err == ENOTDIR) &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				   "file '%s': '%s' is a symbolic link (links are not followed: one "
+				   "could lead outside the input's folder)", path, name);
+	return reg_err_set(errp, REG_ENO, NULL, 0, NULL, "file '%s': %s", path, strerror(err));
+}
+
+static int hash_fd(int fd, const char *path, char hex[65], reg_err **errp)
+{
+	unsigned char buf[65536], digest[32];
+	uint64_t total = 0;
+	unsigned len = 0;
+	ssize_t n = 0;
+	int rc = -1;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot hash: out of memory");
+		goto out;
+	}
+	/* The size may change while it is read: the cap holds for what is read. */
+	while (total <= REG_FILE_MATERIAL_MAX && ((n = read(fd, buf, sizeof buf)) > 0 ||
+						  (n < 0 && errno == EINTR))) {
+		if (n > 0) {
+			EVP_DigestUpdate(md, buf, (size_t)n);
+			total += (uint64_t)n;
+		}
+	}
+	if (total > REG_FILE_MATERIAL_MAX) {
+		reg_err_set(errp, REG_ENO, NULL, 0, NULL, "file '%s' is larger than %u MiB", path,
+			    REG_FILE_MATERIAL_MAX >> 20);
+		goto out;
+	}
+	if (n < 0 || !EVP_DigestFinal_ex(md, digest, &len)) {
+		reg_err_set(errp, REG_ENO, NULL, 0, NULL, "file '%s' could not be read", path);
+		goto out;
+	}
+	reg_hex(digest, sizeof digest, hex);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+int reg_file_hash_inside(const char *folder, const char *path, char hex[65], reg_err **errp)
+{
+	char *walk = NULL;
+	int dirfd = -1, fd = -1, rc = -1;
+	if (!*path)
+		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				   "an empty file name (a material sighted at the window is given by "
+				   "its type alone)");
+	if (path[0] == '/' || has_dotdot(path))
+		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				   "file '%s' must be a relative path inside the input's folder", path);
+	if ((dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				   "cannot resolve the input's folder '%s'", folder);
+	if (!(walk = strdup(path))) {
+		oom(errp);
+		goto out;
+	}
+	for (char *name = walk, *slash; name; name = slash) {
+		if ((slash = strchr(name, '/')))
+			*slash++ = '\0';
+		if (!*name || strcmp(name, ".") == 0) {
+			if (!slash) { /* "dir/" or "." names a folder, not a file */
+				reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+					    "file '%s' is not a regular file", path);
+				goto out;
+			}
+			continue;
+		}
+		int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			    (slash ? O_DIRECTORY : O_NONBLOCK | O_NOCTTY);
+		int next = openat(dirfd, name, flags);
+		if (next < 0) {
+			open_problem(path, dirfd, name, errno, errp);
+			goto out;
+		}
+		if (slash) {
+			close(dirfd);
+			dirfd = next;
+		} else {
+			fd = next;
+		}
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		reg_err_set(errp, REG_ENO, NULL, 0, NULL, "file '%s' is not a regular file", path);
+		goto out;
+	}
+	if (st.st_nlink > 1) {
+		reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+			    "file '%s' has %ju hard links: only a file of its own is hashed (copy it "
+			    "into the input's folder)", path, (uintmax_t)st.st_nlink);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > REG_FILE_MATERIAL_MAX) {
+		reg_err_set(errp, REG_ENO, NULL, 0, NULL, "file '%s' is larger than %u MiB", path,
+			    REG_FILE_MATERIAL_MAX >> 20);
+		goto out;
+	}
+	rc = hash_fd(fd, path, hex, errp);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(walk);
+	return rc;
 }

@@ -57,4 +57,19 @@ int reg_file_clean_stale(const char *dir, reg_err **errp);
 /* Create one directory level (mode 0755 before the umask); an existing directory is fine. */
 int reg_mkdir(const char *path, reg_err **errp);
 
+/*
+ * Reading a file an input names — a material — only inside the input's own folder
+ * (docs/decisions.md, "Material files"), and its SHA-256 in hex.  The path is walked from the
+ * folder's descriptor one component at a time with openat, O_NOFOLLOW at every step (O_DIRECTORY
+ * for the folders, O_NONBLOCK for the file, so a FIFO cannot hang the window), and what was
+ * opened is what fstat judges and what is read: no name is looked up twice, so nothing can be
+ * swapped for a link between the check and the reading.  Refused (REG_ENO, the message naming
+ * the path as given): an empty path, an absolute one or one with a '..' component (before
+ * anything is opened), a symbolic link anywhere, anything but a regular file, a file with more
+ * than one hard link (a link made inside the folder to a file outside it is indistinguishable
+ * from the file itself), more than REG_FILE_MATERIAL_MAX bytes.
+ */
+#define REG_FILE_MATERIAL_MAX (64u << 20)
+int reg_file_hash_inside(const char *folder, const char *path, char hex[65], reg_err **errp);
+
 #endif

@@ -33,8 +33,9 @@ test_expect_success() {
 	test_count=$((test_count + 1))
 	dir=$TRASH/$test_count
 	mkdir -p "$dir"
-	# REG_TEST_TRACE=1 shows each command of a failing case in its log.
-	[ -z "${REG_TEST_TRACE:-}" ] || body="set -x; $body"
+	# REG_TEST_TRACE=1 shows each command of a failing case in its log — on a descriptor of its
+	# own, so a trace never lands in a file a case greps (2>err).
+	[ -z "${REG_TEST_TRACE:-}" ] || body="exec 9>&1; BASH_XTRACEFD=9; set -x; $body"
 	if (cd "$dir" && test_run_body "$body") >"$dir.log" 2>&1 </dev/null; then
 		echo "ok $test_count - $desc"
 	else
