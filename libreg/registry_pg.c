@@ -358,8 +358,9 @@ static int failed_as(db *d, PGresult *res, bool constraints, const char *what, r
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (constraints && (state_is(state, "23505") || state_is(state, "23503"))) {
+		int rc = state_is(state, "23505") ? DB_UNIQUE : DB_FOREIGN;
 		PQclear(res);
-		return state_is(state, "23505") ? DB_UNIQUE : DB_FOREIGN;
+		return rc;
 	}
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char *msg = clean_message(d, primary ? primary : PQerrorMessage(d->conn));
