@@ -365,7 +365,9 @@ static int failed_as(db *d, PGresult *res, bool constraints, const char *what, r
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char *msg = clean_message(d, primary ? primary : PQerrorMessage(d->conn));
 	int rc;
-	if (PQstatus(d->conn) == CONNECTION_BAD || state_class(state, "08") ||
+	/* No SQLSTATE: libpq's own failure, which is the connection's (a socket the server
+	 * closed, a protocol out of step), sometimes before PQstatus says so. */
+	if (!state || PQstatus(d->conn) == CONNECTION_BAD || state_class(state, "08") ||
 	    state_is(state, "57P01") || state_is(state, "57P02") || state_is(state, "57P03"))
 		rc = reg_err_set(errp, REG_EIO, d->display, 0, NULL,
 				 "the registry server went away: %s", msg ? msg : "");
@@ -895,6 +897,13 @@ bool db_target_is_pg(const char *target)
 			  strncmp(target, "postgres://", 11) == 0);
 }
 
+/* The server's notices and warnings ("terminating connection due to immediate shutdown") are
+ * not the tool's to print: what matters comes back as the failure of a call. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg, (void)message;
+}
+
 /* Session settings: the busy timeout as lock_timeout, and read-only when asked. */
 static int set_session(db *d, int busy_ms, reg_err **errp)
 {
@@ -944,8 +953,10 @@ db *db_pg_open(const char *target, db_open_mode mode, int busy_ms, const db_ops 
 					NULL};
 	const char *const values[] = {"regkit", target, "UTF8", NULL};
 	d->conn = PQconnectdbParams(keywords, values, 1);
-	if (d->conn)
+	if (d->conn) {
+		PQsetNoticeProcessor(d->conn, ignore_notice, NULL);
 		add_secret(d, PQpass(d->conn));
+	}
 	d->display = server_name(d->conn);
 	if (!d->conn || !d->display) {
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
