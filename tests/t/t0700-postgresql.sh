@@ -78,7 +78,7 @@ test_expect_success 'the README pipeline on PostgreSQL gives the same archives, 
 	reg-verify --db "$db" pg/out/*.tar.gz >verified && ! grep -v "	ok	" verified
 '
 
-test_expect_success 'copy round trip: the SQLite registry to PostgreSQL and back, the same rows and reg-status' '
+test_expect_success 'copy round trip: SQLite to PostgreSQL and back, and pg_dump/pg_restore: the same rows and reg-status' '
 	mkdir demo && (cd demo && pipeline registry.db) &&
 	db=$(test_pg_db ${ID}_copy) &&
 	reg-registry copy --from demo/registry.db --to "$db" >to-pg &&
@@ -91,7 +91,13 @@ test_expect_success 'copy round trip: the SQLite registry to PostgreSQL and back
 	reg-status --db demo/registry.db >a && reg-status --db "$db" >b && reg-status --db back.db >c &&
 	test_cmp a b && test_cmp a c &&
 	test_expect_code 73 reg-registry copy --from back.db --to "$db" 2>err &&
-	grep -q "not empty" err
+	grep -q "not empty" err &&
+	restored=$(test_pg_db ${ID}_restored) &&
+	pg_dump -Fc -d "$db" -f hall.dump &&
+	pg_restore --no-owner -d "$restored" hall.dump &&
+	reg-status --db "$restored" >d && test_cmp a d &&
+	reg-registry copy --from "$restored" --to restored.db >/dev/null &&
+	sqlite3 restored.db .dump | sort >restored.sql && test_cmp original.sql restored.sql
 '
 
 test_expect_success 'two windows, eleven departments and two issuers at once: nothing lost or doubled' '
