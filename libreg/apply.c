@@ -163,13 +163,13 @@ static void problems_located(check *c, const reg_err *chain)
 }
 
 
-static int rules_name_lookup(void *user, const char *name)
+static int rules_name_lookup(void *user, const char *name, reg_err **errp)
 {
 	reg_apply *a = user;
 	bool taken = false;
 	if (!a->reg)
 		return 0;
-	if (reg_registry_name_taken(a->reg, reg_authority_division(a->auth), name, &taken, NULL) < 0)
+	if (reg_registry_name_taken(a->reg, reg_authority_division(a->auth), name, &taken, errp) < 0)
 		return -1;
 	return taken;
 }
@@ -419,7 +419,11 @@ static void check_enterprise(check *c)
 			for (const reg_err *e = naming; e; e = reg_err_next(e))
 				problem(c, name_node, "/dossier/enterprise/name", "%s", reg_err_message(e));
 		reg_err_free(naming);
-		if (rules_name_lookup(a, name) == 1) {
+		reg_err *lookup = NULL;
+		int taken = rules_name_lookup(a, name, &lookup);
+		if (taken < 0)
+			reg_err_append(&c->problems, &lookup); /* the registry's trouble, not the name's */
+		if (taken == 1) {
 			long line = name_lines_get(&a->batch_names, name);
 			if (line > 0)
 				problem(c, name_node, "/dossier/enterprise/name",

@@ -1478,3 +1478,167 @@ int reg_registry_count(reg_registry *reg, const char *table, int64_t *n, reg_err
 	}
 	return bug(reg, errp, "unknown registry table '%s'", table ? table : "");
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * Copying a whole registry (reg-registry copy)
+ *
+ * Table by table in the order their foreign keys need, each read a page at a time in key order
+ * (the source holds one snapshot throughout) and written with its ids as they are.  Column
+ * types: 't' text, 'i' integer, 'b' blob, 'n' an integer that may be NULL — read as text and
+ * written through CAST, so a NULL stays NULL on both databases.
+ */
+
+typedef struct copy_table {
+	const char *name;
+	const char *types;
+	const char *insert;
+	const char *first;
+	const char *next;
+	const char *key_cols;
+} copy_table;
+
+#define COPY_PAGE(cols, table, key) \
+	"SELECT " cols " FROM " table " ORDER BY " key PAGE
+#define COPY_NEXT(cols, table, key, after) \
+	"SELECT " cols " FROM " table " WHERE (" key ") > (" after ") ORDER BY " key PAGE
+
+#define SERIAL_COLS "name, value"
+#define DOSSIER_ROW_COLS                                                                    \
+	"number, name, authority, state, accepted_at, body_digest, window_id, clerk, "      \
+	"application_digest, version"
+#define NAME_COLS "authority, name, number, reserved_at"
+#define COMMITMENT_ROW_COLS "number, material, due, due_at, fulfilled_at, fulfilled_sha256"
+
+static const copy_table copy_tables[] = {
+	{ "serials", "ti",
+	  "INSERT INTO serials (" SERIAL_COLS ") VALUES (?1, ?2)",
+	  COPY_PAGE(SERIAL_COLS, "serials", "name"),
+	  COPY_NEXT(SERIAL_COLS, "serials", "name", "?1"), "t0" },
+	{ "dossiers", "ttttitttti",
+	  "INSERT INTO dossiers (" DOSSIER_ROW_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	  COPY_PAGE(DOSSIER_ROW_COLS, "dossiers", "number"),
+	  COPY_NEXT(DOSSIER_ROW_COLS, "dossiers", "number", "?1"), "t0" },
+	{ "bodies", "titttti",
+	  "INSERT INTO bodies (" BODY_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	  COPY_PAGE(BODY_COLS, "bodies", "number, version"),
+	  COPY_NEXT(BODY_COLS, "bodies", "number, version", "?1, ?2"), "t0i1" },
+	{ "names", "ttti",
+	  "INSERT INTO names (" NAME_COLS ") VALUES (?1, ?2, ?3, ?4)",
+	  COPY_PAGE(NAME_COLS, "names", "authority, name"),
+	  COPY_NEXT(NAME_COLS, "names", "authority, name", "?1, ?2"), "t0t1" },
+	{ "commitments", "tttint",
+	  "INSERT INTO commitments (" COMMITMENT_ROW_COLS ") "
+	  "VALUES (?1, ?2, ?3, ?4, CAST(?5 AS BIGINT), ?6)",
+	  COPY_PAGE(COMMITMENT_ROW_COLS, "commitments", "number, material"),
+	  COPY_NEXT(COMMITMENT_ROW_COLS, "commitments", "number, material", "?1, ?2"), "t0t1" },
+	{ "approvals", "ittttitttttt",
+	  "INSERT INTO approvals (" APPROVAL_COLS ") "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	  COPY_PAGE(APPROVAL_COLS, "approvals", "id"),
+	  COPY_NEXT(APPROVAL_COLS, "approvals", "id", "?1"), "i0" },
+	{ "issuances", "ttitt",
+	  "INSERT INTO issuances (" ISSUANCE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	  COPY_PAGE(ISSUANCE_COLS, "issuances", "number"),
+	  COPY_NEXT(ISSUANCE_COLS, "issuances", "number", "?1"), "t0" },
+	{ "archives", "tititb",
+	  "INSERT INTO archives (" ARCHIVE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	  COPY_PAGE(ARCHIVE_COLS, "archives", "uscc, edition"),
+	  COPY_NEXT(ARCHIVE_COLS, "archives", "uscc, edition", "?1, ?2"), "t0i1" },
+	{ "seals", "ttti",
+	  "INSERT INTO seals (" SEAL_COLS ") VALUES (?1, ?2, ?3, ?4)",
+	  COPY_PAGE(SEAL_COLS, "seals", "code"),
+	  COPY_NEXT(SEAL_COLS, "seals", "code", "?1"), "t0" },
+	{ "slips", "ttti",
+	  "INSERT INTO slips (" SLIP_COLS ") VALUES (?1, ?2, ?3, ?4)",
+	  COPY_PAGE(SLIP_COLS, "slips", "number, item, step"),
+	  COPY_NEXT(SLIP_COLS, "slips", "number, item, step", "?1, ?2, ?3"), "t0t1t2" },
+	{ "events", "iittt",
+	  "INSERT INTO events (" EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)",
+	  COPY_PAGE(EVENT_COLS, "events", "id"),
+	  COPY_NEXT(EVENT_COLS, "events", "id", "?1"), "i0" },
+};
+
+typedef struct copy_ctx {
+	reg_registry *dst;
+	const copy_table *table;
+	int id;                  /* the insert's statement id on dst */
+	int64_t rows;
+	reg_err **errp;
+} copy_ctx;
+
+static int copy_row(reg_registry *src, db_rows *r, void *p)
+{
+	visit *v = p;
+	copy_ctx *c = v->ctx;
+	db_arg args[MAX_ARGS];
+	char types[MAX_ARGS + 1];
+	const char *t = c->table->types;
+	int i = 0;
+	if (note_key(src, r, v) < 0)
+		return oom(src, c->errp);
+	for (; t[i]; i++) {
+		args[i] = (db_arg){0};
+		types[i] = t[i] == 'n' ? 't' : t[i];
+		if (t[i] == 'i')
+			args[i].integer = col_int(src, r, i);
+		else if (t[i] == 'b')
+			args[i].blob = src->ops->blob(r, i, &args[i].blob_len);
+		else
+			args[i].text = col_text(src, r, i);
+	}
+	types[i] = '\0';
+	int rc = c->dst->ops->run(c->dst->db, c->id, c->table->insert, types, args, NULL, NULL,
+				  c->errp);
+	if (rc != 0)
+		return rc == -1 ? -1 : constraint(c->dst, rc, c->table->name, c->errp);
+	c->rows++;
+	return 0;
+}
+
+int reg_registry_copy(reg_registry *src, reg_registry *dst, reg_registry_copy_fn fn, void *ctx,
+		      reg_err **errp)
+{
+	size_t n_tables = sizeof copy_tables / sizeof copy_tables[0];
+	if (dst->readonly)
+		return bug(dst, errp, "cannot copy into a registry open read-only");
+	if (strcmp(reg_registry_backend(src), reg_registry_backend(dst)) == 0 &&
+	    strcmp(reg_registry_path(src), reg_registry_path(dst)) == 0)
+		return reg_err_set(errp, REG_EUSAGE, reg_registry_path(dst), 0, NULL,
+				   "cannot copy a registry onto itself");
+	if (reg_registry_in_transaction(src) || reg_registry_in_transaction(dst))
+		return bug(dst, errp, "copy with a transaction open");
+	int rc = -1;
+	if (src->ops->snapshot(src->db, errp) < 0 || reg_registry_begin(dst, errp) < 0)
+		goto out;
+	for (size_t i = 0; i < n_tables; i++) {
+		int64_t n = 0;
+		if (reg_registry_count(dst, copy_tables[i].name, &n, errp) < 0)
+			goto out;
+		if (n > 0) {
+			reg_err_set(errp, REG_ECANTCREAT, reg_registry_path(dst), 0, NULL,
+				    "the target registry is not empty (%lld rows in %s): copy only "
+				    "into a new one", (long long)n, copy_tables[i].name);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n_tables; i++) {
+		copy_ctx c = {.dst = dst, .table = &copy_tables[i], .id = ST__COUNT + (int)i,
+			      .errp = errp};
+		visit v = {.ctx = &c, .key_cols = copy_tables[i].key_cols};
+		db_arg none[1] = {{0}};
+		if (paged(src, copy_tables[i].first, copy_tables[i].next, copy_row, &v, "", none,
+			  errp) != 0)
+			goto out;
+		if (fn)
+			fn(copy_tables[i].name, c.rows, ctx);
+	}
+	if (dst->ops->follow_ids(dst->db, errp) < 0 || reg_registry_commit(dst, errp) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0 && errp && !*errp)
+		oom(dst, errp);
+	reg_registry_rollback(dst, NULL);
+	reg_registry_rollback(src, NULL);
+	return rc;
+}

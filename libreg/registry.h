@@ -471,4 +471,20 @@ int reg_registry_each_event(reg_registry *reg, const char *number, reg_registry_
  */
 int reg_registry_count(reg_registry *reg, const char *table, int64_t *n, reg_err **errp);
 
+/* ---------------------------------------------------------------------------------------------
+ * Copying a whole registry — SQLite to PostgreSQL, PostgreSQL to SQLite, or SQLite to SQLite
+ * as an online backup (reg-registry copy)
+ *
+ * Every row of every table above goes from `src` (open it read-only: the copy reads one
+ * snapshot of it, so writers may go on meanwhile) to `dst`, with its keys and ids as they are:
+ * every serial's value, every event's and approval's id, every archive's bytes.  `dst` must be
+ * a registry with no row in any of those tables (REG_ECANTCREAT otherwise: a copy never merges
+ * into or overwrites a registry), and the whole copy is one transaction on it, so a failure
+ * leaves it as empty as it was.  `fn` (may be NULL) is told each table's row count once the
+ * table is copied.  Copying a registry onto itself is REG_EUSAGE.
+ */
+typedef void (*reg_registry_copy_fn)(const char *table, int64_t rows, void *ctx);
+int reg_registry_copy(reg_registry *src, reg_registry *dst, reg_registry_copy_fn fn, void *ctx,
+		      reg_err **errp);
+
 #endif

@@ -74,6 +74,12 @@ typedef struct db_ops {
 	int (*savepoint)(db *d, reg_err **errp);
 	int (*release)(db *d, reg_err **errp);
 	int (*rollback_to)(db *d, reg_err **errp);
+	/* Start a read-only transaction that sees one snapshot of the registry until rollback
+	 * (reg_registry_copy reads a registry others may be writing). */
+	int (*snapshot)(db *d, reg_err **errp);
+	/* After rows were inserted with their ids given (a copy), make the ids the database
+	 * generates (events, approvals) go on after the largest one present. */
+	int (*follow_ids)(db *d, reg_err **errp);
 
 	int (*schema_version)(db *d, int *version, reg_err **errp);
 	const char *(*display_name)(const db *d); /* the path, or the server without password */

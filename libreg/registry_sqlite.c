@@ -415,6 +415,20 @@ static int exec_sql(db *d, const char *sql, const char *what, reg_err **errp)
 	return 0;
 }
 
+/* A deferred BEGIN: the first read takes the snapshot, which WAL keeps until the end. */
+static int sq_snapshot(db *d, reg_err **errp)
+{
+	return exec_sql(d, "BEGIN", "cannot begin a read transaction", errp);
+}
+
+/* Nothing to do: AUTOINCREMENT remembers the largest id ever inserted, given or not, and an
+ * INTEGER PRIMARY KEY goes on after the largest one present. */
+static int sq_follow_ids(db *d, reg_err **errp)
+{
+	(void)d, (void)errp;
+	return 0;
+}
+
 /* What the file says it is: regkit's mark, schema version, and how many schema objects. */
 struct identity {
 	int64_t application_id;
@@ -585,6 +599,8 @@ static const db_ops sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.release = sq_release,
 	.rollback_to = sq_rollback_to,
+	.snapshot = sq_snapshot,
+	.follow_ids = sq_follow_ids,
 	.schema_version = sq_schema_version,
 	.display_name = sq_display_name,
 	.free = sq_free,

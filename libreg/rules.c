@@ -17,6 +17,7 @@ struct reg_rules {
 	int ref_year, ref_month, ref_day;
 	reg_name_lookup lookup;
 	void *lookup_user;
+	reg_err *lookup_err;   /* why the lookup could not tell, during one evaluation */
 	reg_err *eval_err; /* what the per-context error handler saw during the last evaluation */
 };
 
@@ -98,7 +99,7 @@ static void fn_name_taken(xmlXPathParserContext *ctxt, int nargs)
 	if (!s)
 		return;
 	reg_rules *r = rules_of(ctxt);
-	int taken = r->lookup ? r->lookup(r->lookup_user, (const char *)s) : 0;
+	int taken = r->lookup ? r->lookup(r->lookup_user, (const char *)s, &r->lookup_err) : 0;
 	if (taken < 0) {
 		xmlXPathSetError(ctxt, XPATH_EXPR_ERROR);
 	} else {
@@ -237,7 +238,14 @@ int reg_rules_test(reg_rules *r, xmlXPathCompExpr *expr, const char *source, boo
 		   reg_err **errp)
 {
 	reg_err_clear(&r->eval_err);
+	reg_err_clear(&r->lookup_err);
 	xmlXPathObject *obj = xmlXPathCompiledEval(expr, r->ctx);
+	if (r->lookup_err) {
+		xmlXPathFreeObject(obj);
+		reg_err_clear(&r->eval_err);
+		reg_err_append(errp, &r->lookup_err);
+		return -1;
+	}
 	if (!obj || r->eval_err) {
 		xmlXPathFreeObject(obj);
 		if (!r->eval_err)
@@ -273,6 +281,7 @@ void reg_rules_free(reg_rules *r)
 	if (!r)
 		return;
 	reg_err_free(r->eval_err);
+	reg_err_free(r->lookup_err);
 	xmlXPathFreeContext(r->ctx);
 	free(r);
 }

@@ -32,8 +32,10 @@
 #include "errors.h"
 
 typedef struct reg_rules reg_rules;
-/* Answers reg:name-taken: 1 taken, 0 free, -1 could not tell (the rule then fails). */
-typedef int (*reg_name_lookup)(void *user, const char *name);
+/* Answers reg:name-taken: 1 taken, 0 free, -1 could not tell, with *errp set (the registry's
+ * own error: a server gone is exit 74, not a bad catalog) — reg_rules_test then fails with
+ * that error as it is. */
+typedef int (*reg_name_lookup)(void *user, const char *name, reg_err **errp);
 
 reg_rules *reg_rules_new(reg_err **errp);
 void reg_rules_set_name_lookup(reg_rules *r, reg_name_lookup fn, void *user);

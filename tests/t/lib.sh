@@ -105,8 +105,40 @@ test_memory_counts() {
 	test "${REG_SANITIZED-}" = none
 }
 
+# test_sql REGISTRY SQL — run SQL on a registry of either backend (an SQLite path, or a libpq
+# URI through psql), rows as lines of |-separated fields.
+test_sql() {
+	case $1 in
+	postgresql://* | postgres://*)
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+	*)
+		sqlite3 "$1" "$2" ;;
+	esac
+}
+
 test_rows() {
-	sqlite3 "$1" "SELECT count(*) FROM $2"
+	test_sql "$1" "SELECT count(*) FROM $2"
+}
+
+# test_pg_db NAME — a new empty database on the server REG_TEST_PG (or $2, another server's base
+# URI); prints its URI.  test_pg_drop_all drops every one made (they are listed in a file:
+# test bodies run in subshells).
+test_pg_db() {
+	local base=${2:-$REG_TEST_PG}
+	psql -X -q -v ON_ERROR_STOP=1 -d "$base" \
+		-c "CREATE DATABASE $1 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" \
+		>/dev/null || return 1
+	printf '%s|%s\n' "$1" "$base" >>"$TRASH/pg-databases"
+	printf '%s\n' "$base" | sed "s|^\(postgres[a-z]*://[^/?]*\)/[^?]*|\1/$1|"
+}
+
+test_pg_drop_all() {
+	local name base
+	[ -f "$TRASH/pg-databases" ] || return 0
+	while IFS='|' read -r name base; do
+		psql -X -q -d "$base" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+	done <"$TRASH/pg-databases"
+	rm -f "$TRASH/pg-databases"
 }
 
 test_done() {
