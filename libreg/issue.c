@@ -352,6 +352,7 @@ out:
 
 /* The final dossier `d` (already the registry's record) into a signed archive in memory. */
 static int build_archive(reg_issue *is, reg_dossier *d, const char *number, const edition *e,
+			 const reg_ledger_record *rec, const reg_assessment *as,
 			 unsigned char **bytes, size_t *len, reg_err **errp)
 {
 	reg_document *docs = NULL;
@@ -362,7 +363,9 @@ static int build_archive(reg_issue *is, reg_dossier *d, const char *number, cons
 	reg_archive_writer *w = reg_archive_writer_new(e->uscc, e->made_at, errp);
 	reg_license_input in = {.catalog = is->cat, .authority = is->auth, .dossier = d,
 				.uscc = e->uscc, .issued_at = e->issued_at,
-				.test_authority = reg_authority_test_only(is->auth)};
+				.test_authority = reg_authority_test_only(is->auth),
+				.assessment = as, .verdicts = reg_ledger_verdicts(rec),
+				.n_verdicts = reg_ledger_verdict_count(rec)};
 	if (!w || reg_license_documents(&in, &docs, &n, errp) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
@@ -419,7 +422,7 @@ static int record_edition(reg_issue *is, const char *number, reg_dossier *final,
 	    set_versions(is, final, rec, errp) < 0)
 		return -1;
 	set_issuance(is, final, e);
-	if (build_archive(is, final, number, e, bytes, len, errp) < 0 ||
+	if (build_archive(is, final, number, e, rec, as, bytes, len, errp) < 0 ||
 	    reg_sha256_hex(*bytes, *len, sha, errp) < 0)
 		return -1;
 	reg_registry_archive row = {.uscc = e->uscc, .edition = e->number, .number = number,

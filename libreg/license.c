@@ -85,11 +85,39 @@ static int read_facts(const reg_license_input *in, facts *f, reg_err **errp)
 	return reg_dossier_approvals(d, &f->approvals, &f->n_approvals, errp);
 }
 
-/* An item is filed when the verdict in force is `approved`. */
-static const reg_approval *filed_by(const facts *f, const reg_item *it)
+/* The verdict in force for an item: the ledger's when given, else the dossier's latest. */
+static const reg_approval *in_force(const reg_license_input *in, const facts *f,
+				    const reg_item *it)
 {
-	const reg_approval *a = reg_approval_in_force(f->approvals, f->n_approvals, reg_item_id(it));
+	const reg_assessment *as = in->assessment;
+	size_t i = (size_t)reg_item_number(it) - 1;
+	if (!as)
+		return reg_approval_in_force(f->approvals, f->n_approvals, reg_item_id(it));
+	if (i >= as->n_items || as->in_force[i] < 0 || (size_t)as->in_force[i] >= in->n_verdicts)
+		return NULL;
+	return &in->verdicts[as->in_force[i]];
+}
+
+/* An item is filed when the verdict in force is `approved`. */
+static const reg_approval *filed_by(const reg_license_input *in, const facts *f,
+				    const reg_item *it)
+{
+	const reg_approval *a = in_force(in, f, it);
 	return a && a->verdict == REG_VERDICT_APPROVED ? a : NULL;
+}
+
+/* An item is refused when its verdict in force is a rejection (one that refuses only this
+ * filing: a blocking one would have rejected the dossier). */
+static const reg_approval *refused_by(const reg_license_input *in, const facts *f,
+				      const reg_item *it)
+{
+	const reg_approval *a = in_force(in, f, it);
+	return a && a->verdict == REG_VERDICT_REJECTED ? a : NULL;
+}
+
+static const char *item_status(const reg_license_input *in, const facts *f, const reg_item *it)
+{
+	return filed_by(in, f, it) ? "filed" : refused_by(in, f, it) ? "refused" : "not-applicable";
 }
 
 static xmlNode *text_child(xmlNode *parent, const char *name, const char *text)
@@ -149,7 +177,7 @@ static int license_xml(const reg_license_input *in, const facts *f, reg_document
 		xmlSetProp(n, BAD_CAST "number", BAD_CAST number);
 		xmlSetProp(n, BAD_CAST "id", BAD_CAST reg_item_id(it));
 		xmlSetProp(n, BAD_CAST "dept", BAD_CAST reg_item_dept(it));
-		xmlSetProp(n, BAD_CAST "status", BAD_CAST(filed_by(f, it) ? "filed" : "not-applicable"));
+		xmlSetProp(n, BAD_CAST "status", BAD_CAST item_status(in, f, it));
 	}
 	return take_document(doc, "license.xml", out, errp);
 }
@@ -159,14 +187,14 @@ static int registration_xml(const reg_license_input *in, const facts *f, const r
 {
 	xmlNode *root;
 	xmlDoc *doc = new_document("registration", &root);
-	const reg_approval *a = filed_by(f, it);
+	const reg_approval *a = filed_by(in, f, it), *no = refused_by(in, f, it);
 	const reg_department *dept = reg_item_department(it);
 	char number[8], path[128];
 	snprintf(number, sizeof number, "%d", reg_item_number(it));
 	xmlSetProp(root, BAD_CAST "number", BAD_CAST number);
 	xmlSetProp(root, BAD_CAST "item", BAD_CAST reg_item_id(it));
 	xmlSetProp(root, BAD_CAST "kind", BAD_CAST reg_item_kind_name(reg_item_kind_of(it)));
-	xmlSetProp(root, BAD_CAST "status", BAD_CAST(a ? "filed" : "not-applicable"));
+	xmlSetProp(root, BAD_CAST "status", BAD_CAST item_status(in, f, it));
 	text_child(root, "zh", reg_item_zh(it));
 	text_child(root, "en", reg_item_en(it));
 	text_child(root, "uscc", in->uscc);
@@ -181,6 +209,12 @@ static int registration_xml(const reg_license_input *in, const facts *f, const r
 		xmlSetProp(ap, BAD_CAST "time", BAD_CAST a->time);
 		/* No body digest here: dossier.xml in the same signed archive carries each
 		 * approval with its digest; a copy would only repeat it. */
+	} else if (no) {
+		xmlNode *rj = xmlNewChild(root, root->ns, BAD_CAST "refusal", NULL);
+		xmlSetProp(rj, BAD_CAST "reviewer", BAD_CAST no->reviewer);
+		xmlSetProp(rj, BAD_CAST "time", BAD_CAST no->time);
+		for (size_t r = 0; r < no->n_reasons; r++)
+			text_child(rj, "reason", no->reasons[r]);
 	}
 	text_child(root, "filed", f->date);
 	snprintf(path, sizeof path, "registrations/%02d-%s.xml", reg_item_number(it), reg_item_id(it));
@@ -321,7 +355,7 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 	}
 	size_t filed = 0;
 	for (size_t i = 0; i < reg_catalog_item_count(in->catalog); i++)
-		filed += filed_by(f, reg_catalog_item(in->catalog, i)) != NULL;
+		filed += filed_by(in, f, reg_catalog_item(in->catalog, i)) != NULL;
 	char line[256];
 	snprintf(line, sizeof line, "本执照载明的%zu项登记备案事项已办结，其余%zu项不适用",
 		 filed, reg_catalog_item_count(in->catalog) - filed);

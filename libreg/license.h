@@ -42,6 +42,7 @@
 #include "catalog.h"
 #include "dossier.h"
 #include "errors.h"
+#include "ledger.h"
 #include "page.h"
 
 typedef struct reg_license_input {
@@ -51,6 +52,13 @@ typedef struct reg_license_input {
 	const char *uscc;
 	int64_t issued_at;          /* epoch seconds */
 	bool test_authority;        /* the authority is test-only (reg_authority_test_only): 样本 */
+	/* The ledger's assessment of the dossier (libreg/ledger.h) and the verdict list it indexes
+	 * (reg_ledger_verdicts): an item is `filed` when its verdict in force is an approval,
+	 * `refused` when a rejection that refuses only its filing (on-reject), else
+	 * `not-applicable`.  NULL: the dossier's latest verdict per item decides (tests). */
+	const reg_assessment *assessment;
+	const reg_approval *verdicts;
+	size_t n_verdicts;
 } reg_license_input;
 
 /* license.xml, license.svg, its continuation pages (license-2.svg …) when there are any, and

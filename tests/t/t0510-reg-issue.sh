@@ -61,6 +61,27 @@ test_expect_success 'the license names the approved items filed and the rest not
 	grep -q "<issuance uscc=\"$uscc\" time=\"2026-11-23T09:00:00+08:00\" authority=\"150302\"/>" dossier.xml
 '
 
+test_expect_success 'a rejected recycling filing refuses only itself: the license is issued, that record refused' '
+	cp -r "$FIXTURES/materials" . && sed -n "1p;3p" "$FIXTURES/apps.csv" >lvyuan.csv &&
+	reg-apply --db r.db lvyuan.csv >accepted.xml &&
+	reg-approve --db r.db --all accepted.xml >approved.xml 2>/dev/null &&
+	reg-approve --db r.db --now 2026-11-23T11:00:00+08:00 --dept commerce \
+		--dossier 150302-20261123-000001 --item recycling --verdict rejected \
+		--reason "回收场地与申报不符" --reviewer 李明 approved.xml >clerk.xml 2>/dev/null &&
+	reg-merge --db r.db --now 2026-11-23T11:00:00+08:00 clerk.xml >merged.xml &&
+	grep -q "state=\"approved\"" merged.xml &&
+	reg-issue --db r.db --now 2026-11-23T11:00:00+08:00 -o out merged.xml >issued.tsv 2>/dev/null &&
+	uscc=$(cut -f1 issued.tsv) &&
+	bsdtar -xOzf "out/$uscc.tar.gz" "$uscc/license.xml" >license.xml &&
+	grep -q "id=\"recycling\" dept=\"commerce\" status=\"refused\"" license.xml &&
+	grep -q "id=\"tax-registration\" dept=\"tax\" status=\"filed\"" license.xml &&
+	bsdtar -xOzf "out/$uscc.tar.gz" "$uscc/registrations/10-recycling.xml" >record.xml &&
+	grep -q "status=\"refused\"" record.xml &&
+	grep -q "<refusal reviewer=\"李明\" time=\"2026-11-23T11:00:00+08:00\">" record.xml &&
+	grep -q "<reason>回收场地与申报不符</reason>" record.xml &&
+	reg-verify --db r.db "out/$uscc.tar.gz" | grep -q "	ok	"
+'
+
 test_expect_success 'the printed license: capital in Chinese numerals, the authority stamp over the date' '
 	approved r.db "$FIXTURES/apps.csv" | reg-issue --db r.db -o out >issued.tsv &&
 	uscc=$(head -1 issued.tsv | cut -f1) &&
