@@ -62,16 +62,6 @@ static int list_depts(reg_config *cfg, reg_err **errp)
 	return reg_cli_close(stdout, "-", errp);
 }
 
-static int parse_jobs(const char *arg, unsigned *jobs)
-{
-	char *end = NULL;
-	long n = strtol(arg, &end, 10);
-	if (!*arg || *end || n < 1 || n > REG_APPROVE_MAX_THREADS)
-		return -1;
-	*jobs = (unsigned)n;
-	return 0;
-}
-
 static unsigned cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -139,7 +129,7 @@ int main(int argc, char **argv)
 		case 'd': rq.dept = optarg; break;
 		case 'a': all = true; break;
 		case 'j':
-			if (parse_jobs(optarg, &rq.jobs) < 0) {
+			if (reg_cli_parse_count(optarg, 1, REG_APPROVE_MAX_THREADS, &rq.jobs) < 0) {
 				code = reg_cli_usage_error(prog, "-j wants a number of threads from 1 to %d",
 							   REG_APPROVE_MAX_THREADS);
 				goto out;

@@ -118,3 +118,14 @@ void reg_cli_note_test_authority(const char *prog, const reg_authority *a)
 		"what this signs proves nothing\n", prog, reg_authority_name(a),
 		reg_authority_path(a));
 }
+
+int reg_cli_parse_count(const char *arg, unsigned min, unsigned max, unsigned *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long long n = strtoll(arg, &end, 10);
+	if (!*arg || *end || errno || n < (long long)min || n > (long long)max)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}

@@ -45,6 +45,9 @@ int reg_cli_config_option(reg_config *cfg, int opt, const char *arg);
 
 /* "reg-x (regkit) 0.1.0" on stdout. */
 void reg_cli_version(const char *prog);
+/* A whole decimal number from min to max (an option's argument, such as -j N): 0, or -1 when
+ * it is anything else. */
+int reg_cli_parse_count(const char *arg, unsigned min, unsigned max, unsigned *out);
 /* Print `prog: message` and a pointer to --help on stderr; returns REG_EUSAGE (64). */
 int reg_cli_usage_error(const char *prog, const char *fmt, ...) REG_PRINTF(2, 3);
 /* Print the error chain to stderr, free it, return its exit status. */

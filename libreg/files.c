@@ -57,8 +57,9 @@ static void staged_free(reg_staged *st)
 	free(st);
 }
 
-reg_staged *reg_file_stage(const char *dir, const char *name, const void *data, size_t len,
-			   mode_t mode, reg_err **errp)
+/* Stage a file; with `sync` flushed on its own (reg_file_write_group flushes many at once). */
+static reg_staged *stage(const char *dir, const char *name, const void *data, size_t len,
+			 mode_t mode, bool sync, reg_err **errp)
 {
 	reg_staged *st = calloc(1, sizeof *st);
 	int fd = -1;
@@ -92,7 +93,7 @@ reg_staged *reg_file_stage(const char *dir, const char *name, const void *data, 
 	}
 	made = true;
 	/* The umask must not make a document unreadable to those it is for (0644 files). */
-	if (fchmod(fd, mode) || write_all(fd, data, len) || fsync(fd)) {
+	if (fchmod(fd, mode) || write_all(fd, data, len) || (sync && fsync(fd))) {
 		reg_err_set(errp, REG_EIO, st->path, 0, NULL, "write failed: %s", strerror(errno));
 		goto fail;
 	}
@@ -110,6 +111,12 @@ fail:
 		unlinkat(st->dfd, st->tmp, 0);
 	staged_free(st);
 	return NULL;
+}
+
+reg_staged *reg_file_stage(const char *dir, const char *name, const void *data, size_t len,
+			   mode_t mode, reg_err **errp)
+{
+	return stage(dir, name, data, len, mode, true, errp);
 }
 
 const char *reg_file_staged_path(const reg_staged *st)
@@ -167,6 +174,48 @@ int reg_file_write_atomic(const char *dir, const char *name, const void *data, s
 {
 	reg_staged *st = reg_file_stage(dir, name, data, len, mode, errp);
 	return st ? reg_file_publish(st, errp) : -1;
+}
+
+int reg_file_write_group(const char *dir, const reg_file_part *parts, size_t n, mode_t mode,
+			 reg_err **errp)
+{
+	if (n == 0)
+		return 0;
+	reg_staged **st = calloc(n, sizeof *st);
+	size_t staged = 0, published = 0;
+	int rc = -1;
+	if (!st)
+		return oom(errp);
+	for (; staged < n; staged++)
+		if (!(st[staged] = stage(dir, parts[staged].name, parts[staged].data, parts[staged].len,
+					 mode, false, errp)))
+			goto out;
+	/* One flush of every staged file's data before any of them gets its name. */
+	if (syncfs(st[0]->dfd)) {
+		reg_err_set(errp, REG_EIO, st[0]->path, 0, NULL, "write failed: %s", strerror(errno));
+		goto out;
+	}
+	for (; published < n; published++)
+		if (renameat(st[published]->dfd, st[published]->tmp, st[published]->dfd,
+			     st[published]->name)) {
+			reg_err_set(errp, REG_ECANTCREAT, st[published]->path, 0, NULL,
+				    "cannot create: %s", strerror(errno));
+			goto out;
+		}
+	if (fsync(st[0]->dfd)) {
+		reg_err_set(errp, REG_EIO, st[0]->path, 0, NULL, "cannot sync directory: %s",
+			    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < staged; i++) {
+		if (i >= published)
+			unlinkat(st[i]->dfd, st[i]->tmp, 0);
+		staged_free(st[i]);
+	}
+	free(st);
+	return rc;
 }
 
 int reg_file_write_new(const char *dir, const char *name, const void *data, size_t len,

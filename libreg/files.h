@@ -36,6 +36,20 @@ void reg_file_abandon(reg_staged *st);
 /* The staged file's path (for a message that it is the only copy left). */
 const char *reg_file_staged_path(const reg_staged *st);
 
+/* Many files into one folder with one durability point (reg-issue's group of archives): each
+ * staged WITHOUT its own flush, then one syncfs(2) of the folder's file system, then every
+ * rename, then one flush of the folder.  Every name is still either absent (or the old file)
+ * or complete — no name ever points at data not yet on disk — at two flushes per group instead
+ * of two per file.  On failure the files not yet renamed are removed; those renamed stay
+ * (complete). */
+typedef struct reg_file_part {
+	const char *name;
+	const void *data;
+	size_t len;
+} reg_file_part;
+int reg_file_write_group(const char *dir, const reg_file_part *parts, size_t n, mode_t mode,
+			 reg_err **errp);
+
 int reg_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
 			  mode_t mode, reg_err **errp);
 

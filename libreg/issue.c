@@ -1,6 +1,9 @@
 #include "issue.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,10 +32,23 @@ struct reg_issue {
 	char *out_dir;
 	bool new_edition;
 	const char *prog;
+	unsigned threads;          /* phase B's, this one among them */
+	size_t group_max;          /* dossiers per transaction */
+	struct job *jobs;          /* the group: group_max of them */
+	size_t n_jobs;
+	void (*on_issued)(const reg_issued *out, void *ctx);
+	void *on_issued_ctx;
+	/* A dossier phase A refused (REG_ENO): reported, -1 to stop the run. */
+	int (*on_refused)(reg_err *problem, const char *file, long line, void *ctx, reg_err **errp);
+	void *on_refused_ctx;
 	bool noted_test_authority; /* said once, at the first archive it signs */
 	int64_t now;
 	int offset;
 };
+
+struct job;
+static struct job *jobs_new(size_t n);
+static void jobs_free(struct job *jobs, size_t n);
 
 static int oom(reg_err **errp)
 {
@@ -69,6 +85,17 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 	    !(is->rules = reg_rules_new(errp)) || reg_archive_clean_stale(is->out_dir, errp) < 0)
 		goto fail;
 	is->prog = opt->prog;
+	is->on_issued = opt->on_issued;
+	is->on_issued_ctx = opt->on_issued_ctx;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	is->threads = opt->threads ? opt->threads : cores > 0 ? (unsigned)cores : 1;
+	if (is->threads > REG_ISSUE_MAX_THREADS)
+		is->threads = REG_ISSUE_MAX_THREADS;
+	is->group_max = opt->group ? opt->group : REG_ISSUE_GROUP;
+	if (!(is->jobs = jobs_new(is->group_max))) {
+		oom(errp);
+		goto fail;
+	}
 	return is;
 fail:
 	reg_issue_free(is);
@@ -79,6 +106,10 @@ void reg_issue_free(reg_issue *is)
 {
 	if (!is)
 		return;
+	/* A group not flushed was not issued: nothing of it is kept. */
+	jobs_free(is->jobs, is->n_jobs);
+	if (is->reg && reg_registry_in_transaction(is->reg))
+		reg_registry_rollback(is->reg, NULL);
 	reg_sign_key_free(is->key);
 	reg_rules_free(is->rules);
 	reg_ledger_free(is->ledger);
@@ -279,22 +310,33 @@ static int set_versions(reg_issue *is, reg_dossier *d, const reg_ledger_record *
 	return vs ? 0 : oom(errp);
 }
 
-static int add_seals(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at,
-		     reg_archive_writer *w, reg_err **errp)
+/* The seal set of `uscc` filed in the registry (or the codes filed before): phase A. */
+static reg_seal_filed *file_seals(reg_issue *is, const char *uscc, int64_t at, reg_err **errp)
 {
 	size_t n = reg_catalog_seal_count(is->cat);
 	reg_seal_filed *filed = calloc(n ? n : 1, sizeof *filed);
+	if (!filed) {
+		oom(errp);
+		return NULL;
+	}
+	if (reg_seal_file_set(is->reg, is->cat, reg_authority_division(is->auth), uscc, at, filed,
+			      NULL, errp) < 0) {
+		free(filed);
+		return NULL;
+	}
+	return filed;
+}
+
+/* The drawings and the filing of the seals already filed: phase B, no registry. */
+static int add_seals(reg_issue *is, reg_dossier *d, const reg_seal_filed *filed,
+		     reg_archive_writer *w, reg_err **errp)
+{
+	size_t n = reg_catalog_seal_count(is->cat);
 	reg_seal_owner owner = {0};
 	char *data = NULL, path[REG_SEAL_FILE_NAME_MAX + 16], file[REG_SEAL_FILE_NAME_MAX];
 	size_t len = 0;
 	int rc = -1;
-	if (!filed) {
-		oom(errp);
-		goto out;
-	}
-	if (reg_seal_owner_from_dossier(d, &owner, errp) < 0 ||
-	    reg_seal_file_set(is->reg, is->cat, reg_authority_division(is->auth), uscc, at, filed,
-			      NULL, errp) < 0)
+	if (reg_seal_owner_from_dossier(d, &owner, errp) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		reg_seal_spec spec = {.type = filed[i].type, .owner = &owner, .code = filed[i].code,
@@ -316,12 +358,9 @@ static int add_seals(reg_issue *is, reg_dossier *d, const char *uscc, int64_t at
 out:
 	free(data);
 	reg_seal_owner_clear(&owner);
-	free(filed);
 	return rc;
 }
 
-/* verdicts/NN-<dept>.txt and .sig: each department statement of the final dossier, so one
- * verdict can be checked with stock OpenSSL (libreg/verdict.h). */
 static int add_statements(reg_issue *is, reg_dossier *d, const char *number,
 			  reg_archive_writer *w, reg_err **errp)
 {
@@ -350,41 +389,6 @@ out:
 	return rc;
 }
 
-/* The final dossier `d` (already the registry's record) into a signed archive in memory. */
-static int build_archive(reg_issue *is, reg_dossier *d, const char *number, const edition *e,
-			 const reg_ledger_record *rec, const reg_assessment *as,
-			 unsigned char **bytes, size_t *len, reg_err **errp)
-{
-	reg_document *docs = NULL;
-	size_t n = 0;
-	char *final = NULL;
-	size_t final_len = 0;
-	int rc = -1;
-	reg_archive_writer *w = reg_archive_writer_new(e->uscc, e->made_at, errp);
-	reg_license_input in = {.catalog = is->cat, .authority = is->auth, .dossier = d,
-				.uscc = e->uscc, .issued_at = e->issued_at,
-				.test_authority = reg_authority_test_only(is->auth),
-				.assessment = as, .verdicts = reg_ledger_verdicts(rec),
-				.n_verdicts = reg_ledger_verdict_count(rec)};
-	if (!w || reg_license_documents(&in, &docs, &n, errp) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (reg_archive_add_file(w, docs[i].path, docs[i].data, docs[i].len, errp) < 0)
-			goto out;
-	if (add_seals(is, d, e->uscc, e->issued_at, w, errp) < 0 ||
-	    reg_xml_serialize(reg_dossier_doc(d), &final, &final_len, errp) < 0 ||
-	    reg_archive_add_file(w, "dossier.xml", final, final_len, errp) < 0 ||
-	    add_statements(is, d, number, w, errp) < 0 ||
-	    reg_archive_add_signed_manifest(w, is->key, errp) < 0 ||
-	    reg_archive_write_mem(w, bytes, len, errp) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(final);
-	reg_documents_free(docs, n);
-	reg_archive_writer_free(w);
-	return rc;
-}
 
 /* <USCC>.tar.gz, or <USCC>-N.tar.gz for edition N > 1. */
 static void file_name(const char *uscc, int64_t edition, char *buf, size_t size)
@@ -413,24 +417,6 @@ static int take_uscc(reg_issue *is, const char *number, edition *e, reg_err **er
 	return reg_registry_add_issuance(is->reg, &row, errp);
 }
 
-/* Make and record an archive edition inside the transaction; the bytes are the caller's. */
-static int record_edition(reg_issue *is, const char *number, reg_dossier *final,
-			  const reg_ledger_record *rec, const reg_assessment *as, const edition *e,
-			  unsigned char **bytes, size_t *len, char sha[65], reg_err **errp)
-{
-	if (reg_ledger_write_view(is->ledger, rec, as, final, errp) < 0 ||
-	    set_versions(is, final, rec, errp) < 0)
-		return -1;
-	set_issuance(is, final, e);
-	if (build_archive(is, final, number, e, rec, as, bytes, len, errp) < 0 ||
-	    reg_sha256_hex(*bytes, *len, sha, errp) < 0)
-		return -1;
-	reg_registry_archive row = {.uscc = e->uscc, .edition = e->number, .number = number,
-				    .made_at = e->made_at, .sha256 = sha, .bytes = *bytes,
-				    .len = *len};
-	return reg_registry_add_archive(is->reg, &row, errp);
-}
-
 /* Issued before: the latest edition, for writing again or for superseding. */
 static int prior_edition(reg_issue *is, const char *number, edition *e,
 			 reg_registry_archive *latest, reg_err **errp)
@@ -457,34 +443,256 @@ static int prior_edition(reg_issue *is, const char *number, edition *e,
 	return 0;
 }
 
-int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_issued *out, reg_err **errp)
+/* ---------------------------------------------------------------------------------------------
+ * The group (see GROUPS in issue.h): phase A in the open transaction, one dossier after
+ * another; phase B, the archives' bytes, on the worker threads; phase C, recording the bytes,
+ * the commit, the files.
+ */
+
+typedef enum job_kind { JOB_FIRST, JOB_EDITION, JOB_AGAIN } job_kind;
+
+typedef struct job {
+	reg_dossier *input;            /* as it came, until phase A is done with it */
+	bool refused;                  /* phase A said no: nothing of it is kept */
+	job_kind kind;
+	char *number;
+	reg_dossier *final;            /* FIRST, EDITION: the archive's dossier.xml */
+	reg_ledger_record *rec;        /* … and what the license needs of the record */
+	reg_assessment as;
+	reg_seal_filed *filed;
+	edition e;
+	unsigned char *bytes;          /* phase B's, or (AGAIN) the recorded ones */
+	size_t len;
+	reg_err *err;                  /* phase B's failure */
+	reg_issued out;
+} job;
+
+static void job_clear(job *j)
 {
-	char *number = reg_dossier_number(d), digest[65], name[REG_USCC_LEN + 32];
-	reg_ledger_record *rec = NULL;
-	reg_dossier *final = NULL;
-	reg_assessment as = {0};
-	reg_registry_archive latest = {0};
-	unsigned char *bytes = NULL;
-	const unsigned char *to_write = NULL;
-	size_t len = 0, write_len = 0;
-	edition e = {0};
+	reg_dossier_free(j->input);
+	free(j->number);
+	reg_dossier_free(j->final);
+	reg_ledger_record_free(j->rec);
+	reg_assessment_clear(&j->as);
+	free(j->filed);
+	free(j->bytes);
+	reg_err_free(j->err);
+	memset(j, 0, sizeof *j);
+}
+
+static struct job *jobs_new(size_t n)
+{
+	return calloc(n, sizeof(job));
+}
+
+static void jobs_free(job *jobs, size_t n)
+{
+	for (size_t i = 0; jobs && i < n; i++)
+		job_clear(&jobs[i]);
+	free(jobs);
+}
+
+/* Phase B for one job: the archive in memory and its digest.  Touches no registry and nothing
+ * shared but what is read-only by now (catalog, authority, signing key). */
+static int build_archive(reg_issue *is, job *j, reg_err **errp)
+{
+	reg_document *docs = NULL;
+	size_t n = 0;
+	char *final = NULL;
+	size_t final_len = 0;
 	int rc = -1;
-	memset(out, 0, sizeof *out);
+	reg_archive_writer *w = reg_archive_writer_new(j->e.uscc, j->e.made_at, errp);
+	reg_license_input in = {.catalog = is->cat, .authority = is->auth, .dossier = j->final,
+				.uscc = j->e.uscc, .issued_at = j->e.issued_at,
+				.test_authority = reg_authority_test_only(is->auth),
+				.assessment = &j->as, .verdicts = reg_ledger_verdicts(j->rec),
+				.n_verdicts = reg_ledger_verdict_count(j->rec)};
+	if (!w || reg_license_documents(&in, &docs, &n, errp) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (reg_archive_add_file(w, docs[i].path, docs[i].data, docs[i].len, errp) < 0)
+			goto out;
+	if (add_seals(is, j->final, j->filed, w, errp) < 0 ||
+	    reg_xml_serialize(reg_dossier_doc(j->final), &final, &final_len, errp) < 0 ||
+	    reg_archive_add_file(w, "dossier.xml", final, final_len, errp) < 0 ||
+	    add_statements(is, j->final, j->number, w, errp) < 0 ||
+	    reg_archive_add_signed_manifest(w, is->key, errp) < 0 ||
+	    reg_archive_write_mem(w, &j->bytes, &j->len, errp) < 0 ||
+	    reg_sha256_hex(j->bytes, j->len, j->out.sha256, errp) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(final);
+	reg_documents_free(docs, n);
+	reg_archive_writer_free(w);
+	return rc;
+}
+
+struct pool {
+	reg_issue *is;
+	pthread_mutex_t lock;
+	size_t next;                   /* the next job to take */
+};
+
+static void *build_some(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->is->n_jobs)
+			return NULL;
+		job *j = &p->is->jobs[i];
+		if (!j->refused && j->kind != JOB_AGAIN)
+			build_archive(p->is, j, &j->err);
+	}
+}
+
+/* Phase B for the whole group: on `threads` threads (this one among them). */
+static int build_group(reg_issue *is, reg_err **errp)
+{
+	struct pool p = {.is = is};
+	pthread_t tid[REG_ISSUE_MAX_THREADS];
+	unsigned started = 0, want = is->threads > 1 ? is->threads - 1 : 0;
+	if (want > is->n_jobs)
+		want = (unsigned)is->n_jobs;
+	pthread_mutex_init(&p.lock, NULL);
+	while (started < want && pthread_create(&tid[started], NULL, build_some, &p) == 0)
+		started++;
+	build_some(&p);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&p.lock);
+	for (size_t i = 0; i < is->n_jobs; i++)
+		if (is->jobs[i].err) {
+			reg_err_append(errp, &is->jobs[i].err);
+			return -1;
+		}
+	return 0;
+}
+
+static int prepare(reg_issue *is, reg_dossier *d, const char *number, job *j, reg_err **errp);
+
+/* Phase A for every dossier of the group, then B; phase C: each archive recorded, then one commit, then the files, then the lines. */
+static int finish_group(reg_issue *is, reg_err **errp)
+{
+	reg_file_part *parts = NULL;
+	char (*names)[REG_USCC_LEN + 32] = NULL;
+	int rc = -1;
+	size_t issued = 0;
+	if (is->n_jobs == 0)
+		return 0;
 	if (!is->reg) {
 		if (!(is->reg = reg_registry_open_existing(reg_config_db(is->cfg), errp)))
 			goto out;
 		is->own_reg = true;
 	}
-	if (!number) {
-		reg_err_set(errp, REG_ENO, reg_dossier_file(d), reg_dossier_line(d),
-			    "/dossier/acceptance", "dossier was never accepted: not issued");
+	/* The transaction is opened only now, with every dossier of the group read: it is never
+	 * held while the input is waited for (the tool before in the pipe may need the registry
+	 * to write the next dossier). */
+	if (reg_registry_begin(is->reg, errp) < 0)
+		goto out;
+	for (size_t i = 0; i < is->n_jobs; i++) {
+		job *j = &is->jobs[i];
+		reg_err *problem = NULL;
+		if (reg_registry_savepoint(is->reg, errp) < 0)
+			goto out;
+		if (prepare(is, j->input, j->number, j, &problem) == 0) {
+			if (reg_registry_savepoint_release(is->reg, errp) < 0)
+				goto out;
+			issued++;
+			continue;
+		}
+		reg_registry_savepoint_rollback(is->reg, NULL);
+		j->refused = true;
+		if (reg_err_code(problem) != REG_ENO || !is->on_refused) {
+			reg_err_append(errp, &problem);
+			goto out;
+		}
+		if (is->on_refused(problem, reg_dossier_file(j->input), reg_dossier_line(j->input),
+				   is->on_refused_ctx, errp) < 0)
+			goto out;
+	}
+	if (build_group(is, errp) < 0)
+		goto out;
+	if (!(parts = calloc(is->n_jobs, sizeof *parts)) ||
+	    !(names = calloc(is->n_jobs, sizeof *names))) {
+		oom(errp);
 		goto out;
 	}
-	if (reg_dossier_body_digest(d, digest, errp) < 0 || reg_registry_begin(is->reg, errp) < 0 ||
-	    !(rec = reg_ledger_read(is->ledger, is->reg, number, true, errp)))
+	size_t n_parts = 0;
+	for (size_t i = 0; i < is->n_jobs; i++) {
+		job *j = &is->jobs[i];
+		if (j->refused)
+			continue;
+		file_name(j->e.uscc, j->e.number, names[n_parts], sizeof names[n_parts]);
+		snprintf(j->out.uscc, sizeof j->out.uscc, "%s", j->e.uscc);
+		snprintf(j->out.path, sizeof j->out.path, "%s/%s", is->out_dir, names[n_parts]);
+		j->out.edition = j->e.number;
+		parts[n_parts] = (reg_file_part){.name = names[n_parts], .data = j->bytes,
+						 .len = j->len};
+		n_parts++;
+		if (j->kind != JOB_AGAIN) {
+			reg_registry_archive row = {.uscc = j->e.uscc, .edition = j->e.number,
+						    .number = j->number, .made_at = j->e.made_at,
+						    .sha256 = j->out.sha256, .bytes = j->bytes,
+						    .len = j->len};
+			if (reg_registry_add_archive(is->reg, &row, errp) < 0)
+				goto out;
+		}
+		if (reg_registry_set_archive(is->reg, j->number, j->out.path, j->out.sha256,
+					     errp) < 0)
+			goto out;
+	}
+	if (reg_registry_commit(is->reg, errp) < 0)
 		goto out;
-	reg_state held = reg_ledger_state(rec);
-	const reg_registry_dossier *row = reg_ledger_row(rec);
+	if (issued && !is->noted_test_authority) {
+		reg_cli_note_test_authority(is->prog, is->auth);
+		is->noted_test_authority = true;
+	}
+	/* Recorded: from here a kill loses nothing the rerun cannot write again. */
+	if (reg_file_write_group(is->out_dir, parts, n_parts, 0644, errp) < 0)
+		goto out;
+	for (size_t i = 0; i < is->n_jobs; i++)
+		if (!is->jobs[i].refused && is->on_issued)
+			is->on_issued(&is->jobs[i].out, is->on_issued_ctx);
+	rc = 0;
+out:
+	if (rc < 0 && is->reg && reg_registry_in_transaction(is->reg))
+		reg_registry_rollback(is->reg, NULL);
+	for (size_t i = 0; i < is->n_jobs; i++)
+		job_clear(&is->jobs[i]);
+	is->n_jobs = 0;
+	free(parts);
+	free(names);
+	return rc;
+}
+
+int reg_issue_flush(reg_issue *is, reg_err **errp)
+{
+	return finish_group(is, errp);
+}
+
+static bool pending(const reg_issue *is, const char *number)
+{
+	for (size_t i = 0; i < is->n_jobs; i++)
+		if (strcmp(is->jobs[i].number, number) == 0)
+			return true;
+	return false;
+}
+
+/* Phase A for one dossier, inside the group's transaction and its own savepoint. */
+static int prepare(reg_issue *is, reg_dossier *d, const char *number, job *j, reg_err **errp)
+{
+	char digest[65];
+	reg_registry_archive latest = {0};
+	int rc = -1;
+	if (reg_dossier_body_digest(d, digest, errp) < 0 ||
+	    !(j->rec = reg_ledger_read(is->ledger, is->reg, number, true, errp)))
+		goto out;
+	reg_state held = reg_ledger_state(j->rec);
+	const reg_registry_dossier *row = reg_ledger_row(j->rec);
 	if (held != REG_STATE_APPROVED && held != REG_STATE_ISSUED) {
 		reg_err_set(errp, REG_ENO, reg_dossier_file(d), reg_dossier_line(d), "/dossier/@state",
 			    "dossier %s is %s in the registry, not approved: not issued", number,
@@ -497,66 +705,132 @@ int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_issued *out, reg_err **
 			    "registry %.12s…): not issued", number, digest, row->body_digest);
 		goto out;
 	}
-	if (check_proposal(is, d, rec, errp) < 0 || !(final = held_body(is, rec, d, &as, errp)))
+	if (check_proposal(is, d, j->rec, errp) < 0 ||
+	    !(j->final = held_body(is, j->rec, d, &j->as, errp)))
 		goto out;
 	if (held == REG_STATE_APPROVED) {
-		if (take_uscc(is, number, &e, errp) < 0 ||
-		    record_edition(is, number, final, rec, &as, &e, &bytes, &len, out->sha256,
-				   errp) < 0 ||
+		j->kind = JOB_FIRST;
+		if (take_uscc(is, number, &j->e, errp) < 0 ||
 		    reg_registry_set_dossier_state(is->reg, number, reg_state_name(REG_STATE_ISSUED),
 						   errp) < 0 ||
-		    reg_registry_add_event(is->reg, is->now, "issued", number, e.uscc, NULL,
+		    reg_registry_add_event(is->reg, is->now, "issued", number, j->e.uscc, NULL,
 					   errp) < 0)
 			goto out;
-		to_write = bytes, write_len = len;
 	} else if (is->new_edition) {
 		char detail[160];
-		if (prior_edition(is, number, &e, &latest, errp) < 0)
+		j->kind = JOB_EDITION;
+		if (prior_edition(is, number, &j->e, &latest, errp) < 0)
 			goto out;
-		snprintf(e.supersedes, sizeof e.supersedes, "%s", latest.sha256);
-		e.number = latest.edition + 1;
-		e.made_at = is->now;
-		snprintf(detail, sizeof detail, "%s edition %lld supersedes %.12s", e.uscc,
-			 (long long)e.number, e.supersedes);
-		if (record_edition(is, number, final, rec, &as, &e, &bytes, &len, out->sha256,
-				   errp) < 0 ||
-		    reg_registry_add_event(is->reg, is->now, "new-edition", number, detail, NULL,
+		snprintf(j->e.supersedes, sizeof j->e.supersedes, "%s", latest.sha256);
+		j->e.number = latest.edition + 1;
+		j->e.made_at = is->now;
+		snprintf(detail, sizeof detail, "%s edition %lld supersedes %.12s", j->e.uscc,
+			 (long long)j->e.number, j->e.supersedes);
+		if (reg_registry_add_event(is->reg, is->now, "new-edition", number, detail, NULL,
 					   errp) < 0)
 			goto out;
-		to_write = bytes, write_len = len;
 	} else {
 		char detail[64];
-		if (prior_edition(is, number, &e, &latest, errp) < 0)
+		j->kind = JOB_AGAIN;
+		if (prior_edition(is, number, &j->e, &latest, errp) < 0)
 			goto out;
-		snprintf(detail, sizeof detail, "%s edition %lld", e.uscc, (long long)e.number);
+		snprintf(detail, sizeof detail, "%s edition %lld", j->e.uscc, (long long)j->e.number);
 		if (reg_registry_add_event(is->reg, is->now, "reissued", number, detail, NULL,
 					   errp) < 0)
 			goto out;
-		snprintf(out->sha256, sizeof out->sha256, "%s", latest.sha256);
-		to_write = latest.bytes, write_len = latest.len;
-		out->reissued = true;
+		snprintf(j->out.sha256, sizeof j->out.sha256, "%s", latest.sha256);
+		j->bytes = (unsigned char *)latest.bytes, j->len = latest.len; /* now the job's */
+		latest.bytes = NULL;
+		j->out.reissued = true;
 	}
-	file_name(e.uscc, e.number, name, sizeof name);
-	snprintf(out->uscc, sizeof out->uscc, "%s", e.uscc);
-	snprintf(out->path, sizeof out->path, "%s/%s", is->out_dir, name);
-	out->edition = e.number;
-	if (reg_registry_set_archive(is->reg, number, out->path, out->sha256, errp) < 0 ||
-	    reg_registry_commit(is->reg, errp) < 0)
+	if (j->kind != JOB_AGAIN &&
+	    (reg_ledger_write_view(is->ledger, j->rec, &j->as, j->final, errp) < 0 ||
+	     set_versions(is, j->final, j->rec, errp) < 0 ||
+	     !(j->filed = file_seals(is, j->e.uscc, j->e.issued_at, errp))))
 		goto out;
-	if (!is->noted_test_authority) {
-		reg_cli_note_test_authority(is->prog, is->auth);
-		is->noted_test_authority = true;
-	}
-	/* Recorded: from here a kill loses nothing the rerun cannot write again. */
-	rc = reg_file_write_atomic(is->out_dir, name, to_write, write_len, 0644, errp);
+	if (j->kind != JOB_AGAIN)
+		set_issuance(is, j->final, &j->e);
+	rc = 0;
 out:
-	if (rc < 0)
-		reg_registry_rollback(is->reg, NULL);
 	reg_registry_archive_clear(&latest);
-	reg_assessment_clear(&as);
-	reg_dossier_free(final);
-	reg_ledger_record_free(rec);
-	free(bytes);
-	free(number);
 	return rc;
+}
+
+int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_err **errp)
+{
+	char *number = reg_dossier_number(d);
+	if (!number) {
+		reg_err *problem = NULL;
+		reg_err_set(&problem, REG_ENO, reg_dossier_file(d), reg_dossier_line(d),
+			    "/dossier/acceptance", "dossier was never accepted: not issued");
+		int rc = is->on_refused ? is->on_refused(problem, reg_dossier_file(d),
+							  reg_dossier_line(d), is->on_refused_ctx, errp)
+					: (reg_err_append(errp, &problem), -1);
+		reg_dossier_free(d);
+		return rc;
+	}
+	/* The same dossier twice in a group would see its own issuance half made. */
+	if ((pending(is, number) || is->n_jobs == is->group_max) && finish_group(is, errp) < 0) {
+		free(number);
+		reg_dossier_free(d);
+		return -1;
+	}
+	job *j = &is->jobs[is->n_jobs++];
+	memset(j, 0, sizeof *j);
+	j->input = d;
+	j->number = number;
+	return 0;
+}
+
+/* Whether reading `fp` now could wait: then the group is finished first, so a dossier that
+ * came alone is issued at once, not when 63 more have come. */
+static bool input_would_wait(FILE *fp)
+{
+	struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
+	return poll(&p, 1, 0) == 0;
+}
+
+struct delay {
+	const char *prog;
+	size_t *refused;
+};
+
+static int delay(reg_err *problem, const char *file, long line, void *ctx, reg_err **errp)
+{
+	struct delay *dl = ctx;
+	return reg_cli_delay(dl->prog, problem, file, line, dl->refused, errp);
+}
+
+int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog,
+		     size_t *refused, reg_err **errp)
+{
+	struct delay dl = {.prog = prog, .refused = refused};
+	is->on_refused = delay;
+	is->on_refused_ctx = &dl;
+	reg_xml_stream *s = reg_xml_stream_new(fp, name, errp);
+	if (!s)
+		return -1;
+	xmlDoc *doc = NULL;
+	long line = 0;
+	int got;
+	for (;;) {
+		if (is->n_jobs && input_would_wait(fp) && finish_group(is, errp) < 0) {
+			got = -1;
+			break;
+		}
+		if ((got = reg_xml_stream_next(s, &doc, &line, errp)) != 1)
+			break;
+		reg_dossier *d = reg_dossier_adopt(doc, name, line, errp);
+		if (!d || reg_issue_dossier(is, d, errp) < 0) {
+			got = -1;
+			break;
+		}
+	}
+	/* What was read before a stop is issued: a bad byte later does not undo a good dossier. */
+	if (finish_group(is, got < 0 ? NULL : errp) < 0 && got >= 0)
+		got = -1;
+	is->on_refused = NULL;
+	is->on_refused_ctx = NULL;
+	reg_xml_stream_free(s);
+	return got < 0 ? -1 : 0;
 }

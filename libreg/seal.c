@@ -427,13 +427,37 @@ static double half_pitch_sine(size_t n)
 /* The room of one character of a row of n characters h high: the chord between neighbouring
  * centres at the characters' middle radius on a circle, the arc length between them on an
  * ellipse (whose characters are spaced evenly along the curve). */
+/* The length of the arc ellipse_arc measures, by Gauss–Legendre quadrature of
+ * √(a² cos² t + b² sin² t) over [−te, te]: 8 panels of 8 nodes, exact to far below a micrometre
+ * for any seal, and some 30 times cheaper than the 2048-step polyline, which the size search
+ * would otherwise walk a dozen times a seal.  (The polyline is still what places the
+ * characters: it is walked once.) */
+static double ellipse_length(double a, double b, double span)
+{
+	static const double node[4] = {0.1834346424956498, 0.5255324099163290,
+				       0.7966664774136267, 0.9602898564975363};
+	static const double weight[4] = {0.3626837833783620, 0.3137066458778873,
+					 0.2223810344533745, 0.1012285362903763};
+	double te = atan2(a * sin(span / 2), b * cos(span / 2)), total = 0;
+	const int panels = 8;
+	double w = 2 * te / panels;
+	for (int p = 0; p < panels; p++) {
+		double mid = -te + (p + 0.5) * w, half = w / 2;
+		for (int i = 0; i < 4; i++)
+			for (int sign = -1; sign <= 1; sign += 2) {
+				double t = mid + sign * half * node[i], c = cos(t), si = sin(t);
+				total += weight[i] * half * sqrt(a * a * c * c + b * b * si * si);
+			}
+	}
+	return total;
+}
+
 static double row_advance(const struct ring *r, size_t k, size_t n, double h)
 {
 	double in = row_inset(r, k, h);
 	if (!r->oval)
 		return 2 * (r->rx - in) * half_pitch_sine(n);
-	return ellipse_arc(r->rx - in, r->ry - in, arc_span(n) * PI / 180.0, NULL, NULL) /
-	       (double)(n - 1);
+	return ellipse_length(r->rx - in, r->ry - in, arc_span(n) * PI / 180.0) / (double)(n - 1);
 }
 
 /* The largest size (at most h_max) at which the characters of every row, narrowed to `s` of

@@ -82,6 +82,23 @@ test_expect_success 'a rejected recycling filing refuses only itself: the licens
 	reg-verify --db r.db "out/$uscc.tar.gz" | grep -q "	ok	"
 '
 
+test_expect_success 'reg-issue -j 1 and -j 2 write the same archives, lines and records' '
+	for j in 1 2; do
+		mkdir j$j && (cd j$j && cp -r "$FIXTURES/materials" . &&
+			approved r.db "$FIXTURES/apps.csv" 2>/dev/null >merged.xml &&
+			reg-issue --db r.db -j $j -o out merged.xml >issued.tsv 2>/dev/null) || return 1
+	done &&
+	test "$(wc -l <j1/issued.tsv)" = 20 &&
+	test_cmp j1/issued.tsv j2/issued.tsv &&
+	(cd j1/out && sha256sum -- *) >one && (cd j2/out && sha256sum -- *) >two &&
+	test_cmp one two &&
+	sqlite3 j1/r.db "select uscc, number, sha256 from archives order by uscc" >one &&
+	sqlite3 j2/r.db "select uscc, number, sha256 from archives order by uscc" >two &&
+	test_cmp one two &&
+	test_expect_code 64 reg-issue -j 0 -o out merged.xml 2>err &&
+	grep -q "^reg-issue: -j needs a number of threads from 1 to 64" err
+'
+
 test_expect_success 'the printed license: capital in Chinese numerals, the authority stamp over the date' '
 	approved r.db "$FIXTURES/apps.csv" | reg-issue --db r.db -o out >issued.tsv &&
 	uscc=$(head -1 issued.tsv | cut -f1) &&

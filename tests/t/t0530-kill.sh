@@ -29,7 +29,7 @@ run_stage() {
 	apply) "$@" reg-apply --db r.db --now $NOW two.csv >accepted.xml ;;
 	approve) "$@" reg-approve --db r.db --now $NOW --all accepted.xml >approved.xml ;;
 	merge) "$@" reg-merge --db r.db --now $NOW approved.xml >merged.xml ;;
-	issue) "$@" reg-issue --db r.db --now $NOW -o out merged.xml >issued.tsv ;;
+	issue) "$@" reg-issue --db r.db --now $NOW -j 2 -o out merged.xml >issued.tsv ;;
 	esac 2>>stderr.txt
 }
 
