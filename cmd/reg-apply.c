@@ -159,8 +159,11 @@ static int accept_all(run *r, reg_err **errp)
 	if (rc == 0 && r->interactive)
 		rc = accept_form(r, cat, in, errp);
 	/* Whatever was accepted before a failure is recorded: its dossiers must reach the output. */
-	if (reg_intake_finish(in, errp) < 0)
+	/* After a failure its message is the one that counts: what finishing finds, not. */
+	reg_err *late = NULL;
+	if (reg_intake_finish(in, rc < 0 ? &late : errp) < 0)
 		rc = -1;
+	reg_err_free(late);
 	if (rc == 0 && reg_intake_rejected(in) > 0)
 		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu of %zu applications rejected",
 				 reg_intake_rejected(in),

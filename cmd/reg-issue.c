@@ -41,7 +41,9 @@ typedef struct run {
 static void print_line(const reg_issued *done, void *ctx)
 {
 	(void)ctx;
+	/* Each line out at once: it says the archive is there, and a pipe may wait for it. */
 	printf("%s\t%s\t%s\n", done->uscc, done->path, done->sha256);
+	fflush(stdout);
 }
 
 static int issue_all(run *r, reg_err **errp)

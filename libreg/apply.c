@@ -196,6 +196,11 @@ reg_apply *reg_apply_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 	return a;
 }
 
+reg_registry *reg_apply_registry(const reg_apply *a)
+{
+	return a->reg;
+}
+
 void reg_apply_free(reg_apply *a)
 {
 	if (!a)
@@ -820,9 +825,31 @@ static void set_acceptance(reg_apply *a, reg_dossier *d, const char *number)
 	reg_dossier_set_state(d, REG_STATE_ACCEPTED);
 }
 
+/* One dossier's recording is its own transaction, or — inside a group the caller holds open
+ * (reg_intake: many acceptances, one commit) — its own savepoint. */
+static int record_begin(reg_registry *reg, bool *own, reg_err **errp)
+{
+	*own = !reg_registry_in_transaction(reg);
+	return *own ? reg_registry_begin(reg, errp) : reg_registry_savepoint(reg, errp);
+}
+
+static int record_end(reg_registry *reg, bool own, reg_err **errp)
+{
+	return own ? reg_registry_commit(reg, errp) : reg_registry_savepoint_release(reg, errp);
+}
+
+static void record_undo(reg_registry *reg, bool own)
+{
+	if (own)
+		reg_registry_rollback(reg, NULL);
+	else
+		reg_registry_savepoint_rollback(reg, NULL);
+}
+
 /* The same application accepted before and still open: the dossier is handed back as the
  * registry holds it (its body, the registry's state), with a note and an event, and no row. */
-static int hand_back(reg_apply *a, check *c, const reg_registry_dossier *prior, reg_err **errp)
+static int hand_back(reg_apply *a, check *c, const reg_registry_dossier *prior, bool own,
+		     reg_err **errp)
 {
 	xmlDoc *doc = reg_xml_parse_memory(prior->body, strlen(prior->body),
 					   reg_registry_path(a->reg), errp);
@@ -834,7 +861,7 @@ static int hand_back(reg_apply *a, check *c, const reg_registry_dossier *prior, 
 		 c->line);
 	if (reg_registry_add_event(a->reg, a->now, "resubmitted", prior->number, detail, NULL,
 				   errp) < 0 ||
-	    reg_registry_commit(a->reg, errp) < 0) {
+	    record_end(a->reg, own, errp) < 0) {
 		xmlFreeDoc(doc);
 		return -1;
 	}
@@ -856,15 +883,18 @@ static int record(reg_apply *a, check *c, const char *application, reg_err **err
 	char date[9], counter[64], number[40], digest[65], enterprise[65];
 	size_t body_len = 0;
 	uint64_t serial = 0;
-	bool taken = false, again = false;
+	bool taken = false, again = false, own = true, open = false;
 	reg_registry_dossier prior = {0};
 	int rc = -1;
 
-	if (reg_registry_begin(reg, errp) < 0 ||
-	    reg_registry_find_application(reg, division, application, &prior, &again, errp) < 0)
+	if (record_begin(reg, &own, errp) < 0)
+		goto out;
+	open = true;
+	if (reg_registry_find_application(reg, division, application, &prior, &again, errp) < 0)
 		goto out;
 	if (again) {
-		rc = hand_back(a, c, &prior, errp);
+		if ((rc = hand_back(a, c, &prior, own, errp)) == 0)
+			open = false;
 		goto out;
 	}
 	if (reg_registry_name_taken(reg, division, name, &taken, errp) < 0)
@@ -923,13 +953,15 @@ static int record(reg_apply *a, check *c, const char *application, reg_err **err
 			goto out;
 	}
 	if (reg_registry_add_event(reg, a->now, "accepted", number, name, NULL, errp) < 0 ||
-	    reg_registry_commit(reg, errp) < 0)
+	    record_end(reg, own, errp) < 0)
 		goto out;
+	open = false;
 	name_lines_put(&a->batch_names, name, c->line);
 	rc = 0;
 out:
+	if (open)
+		record_undo(reg, own);
 	if (rc < 0) {
-		reg_registry_rollback(reg, NULL);
 		/* Nothing was recorded: the dossier leaves as it came. */
 		reg_dossier_drop_section(c->d, "acceptance");
 		reg_dossier_set_state(c->d, REG_STATE_NONE);

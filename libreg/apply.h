@@ -61,6 +61,8 @@ int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool cs
 int reg_apply_check(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv,
 		    reg_err **errp);
 void reg_apply_free(reg_apply *a);
+/* The registry acceptance records in (the caller's). */
+reg_registry *reg_apply_registry(const reg_apply *a);
 
 /* The catalog items that apply to a dossier and were requested (all applicable ones when it has
  * no <requests>), as a bool per item index.  Shared with reg-approve. */

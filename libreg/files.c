@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -421,4 +422,10 @@ out:
 		close(dirfd);
 	free(walk);
 	return rc;
+}
+
+bool reg_file_would_wait(FILE *fp)
+{
+	struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
+	return poll(&p, 1, 0) == 0;
 }

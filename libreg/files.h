@@ -18,7 +18,9 @@
 #ifndef REG_FILES_H
 #define REG_FILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "errors.h"
@@ -67,6 +69,11 @@ int reg_file_write_new(const char *dir, const char *name, const void *data, size
  * process kill(PID, 0) says is gone (ESRCH) — so a run writing into the same directory at the
  * same time keeps its file.  Returns how many were removed, -1 on error. */
 int reg_file_clean_stale(const char *dir, reg_err **errp);
+
+/* Whether reading `fp` now could block: nothing is ready on its descriptor (a pipe or terminal
+ * whose writer is slow).  A tool holding a group of work finishes it first, so a record that
+ * came alone is not kept waiting for the next, and no lock is held while input is awaited. */
+bool reg_file_would_wait(FILE *fp);
 
 /* Create one directory level (mode 0755 before the umask); an existing directory is fine. */
 int reg_mkdir(const char *path, reg_err **errp);

@@ -1,16 +1,31 @@
 #include "intake.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "application.h"
+#include "files.h"
+#include "registry.h"
 #include "xml.h"
+
+/* An accepted dossier as it will be written, held until its group is committed. */
+typedef struct held {
+	char *xml;
+	size_t len;
+} held;
+
+#define GROUP_MAX 64 /* acceptances per registry transaction */
 
 struct reg_intake {
 	reg_intake_options opt;
 	reg_xml_out *out;          /* created at the first dossier or at finish */
+	bool out_batch;            /* what `out` was made as: its dossiers nested in a <batch> */
 	bool batch;
+	held *held;                /* the group's accepted dossiers, not written before its commit */
+	size_t n_held;
+	bool group_open;           /* this intake began the registry transaction of a group */
 	reg_xml_out *xml_rejects;
 	reg_csv_writer *csv_rejects;
 	bool rejects_header_written;
@@ -47,10 +62,23 @@ reg_intake *reg_intake_new(const reg_intake_options *opt, reg_err **errp)
 	return in;
 }
 
+static void drop_held(reg_intake *in)
+{
+	for (size_t i = 0; i < in->n_held; i++)
+		free(in->held[i].xml);
+	in->n_held = 0;
+}
+
 void reg_intake_free(reg_intake *in)
 {
 	if (!in)
 		return;
+	/* A group not finished was never written out: nothing of it is kept either. */
+	reg_registry *reg = in->opt.apply ? reg_apply_registry(in->opt.apply) : NULL;
+	if (reg && reg_registry_in_transaction(reg))
+		reg_registry_rollback(reg, NULL);
+	drop_held(in);
+	free(in->held);
 	reg_xml_out_free(in->out);
 	reg_xml_out_free(in->xml_rejects);
 	reg_csv_writer_free(in->csv_rejects);
@@ -60,11 +88,69 @@ void reg_intake_free(reg_intake *in)
 size_t reg_intake_accepted(const reg_intake *in) { return in->accepted; }
 size_t reg_intake_rejected(const reg_intake *in) { return in->rejected; }
 
+/*
+ * Groups.  Acceptances are recorded in groups of up to GROUP_MAX: one registry transaction,
+ * each dossier in its own savepoint (libreg/apply.c), one commit — and only after the commit
+ * are the group's dossiers written out, so what goes out is always recorded.  The group is
+ * finished when full, whenever reading on would wait (a dossier that came alone goes out at
+ * once; the next tool of a pipeline is never locked out while this one waits), and at the end.
+ * A run that stops keeps nothing of its unfinished group: not recorded, not written.
+ */
+static int open_group(reg_intake *in, reg_err **errp)
+{
+	reg_registry *reg = reg_apply_registry(in->opt.apply);
+	if (!reg || in->group_open)
+		return 0;
+	if (reg_registry_begin(reg, errp) < 0)
+		return -1;
+	in->group_open = true;
+	return 0;
+}
+
+static int finish_group(reg_intake *in, reg_err **errp)
+{
+	reg_registry *reg = reg_apply_registry(in->opt.apply);
+	if (in->group_open) {
+		in->group_open = false;
+		/* A transaction the registry has given up (the server gone) recorded nothing: its
+		 * dossiers must not go out as if it had. */
+		if (!reg_registry_in_transaction(reg)) {
+			drop_held(in);
+			return reg_err_set(errp, REG_EIO, reg_registry_path(reg), 0, NULL,
+					   "the registry lost the transaction: the last dossiers "
+					   "were not recorded");
+		}
+		if (reg_registry_commit(reg, errp) < 0) {
+			reg_registry_rollback(reg, NULL);
+			drop_held(in);
+			return -1;
+		}
+	}
+	int rc = 0;
+	for (size_t i = 0; i < in->n_held && rc == 0; i++)
+		rc = reg_xml_out_write_dump(in->out, in->out_batch, in->held[i].xml, in->held[i].len,
+					    errp);
+	/* Out now, not when a buffer fills: the next tool may be waiting for exactly these. */
+	if (rc == 0 && in->n_held && fflush(in->opt.out) != 0)
+		rc = reg_err_set(errp, REG_EIO, NULL, 0, NULL, "write failed: %s", strerror(errno));
+	drop_held(in);
+	return rc;
+}
+
 static int emit(reg_intake *in, reg_dossier *d, reg_err **errp)
 {
-	if (!in->out && !(in->out = reg_xml_out_new(in->opt.out, in->batch)))
+	if (!in->out) {
+		if (!(in->out = reg_xml_out_new(in->opt.out, in->batch)))
+			return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		in->out_batch = in->batch;
+	}
+	if (!in->held && !(in->held = calloc(GROUP_MAX, sizeof *in->held)))
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-	return reg_xml_out_write(in->out, reg_dossier_doc(d), errp);
+	held *h = &in->held[in->n_held];
+	if (reg_xml_dump(reg_dossier_doc(d), in->out_batch, &h->xml, &h->len, errp) < 0)
+		return -1;
+	in->n_held++;
+	return in->n_held == GROUP_MAX ? finish_group(in, errp) : 0;
 }
 
 static void report(reg_intake *in, const reg_err *problems)
@@ -93,6 +179,10 @@ int reg_intake_dossier(reg_intake *in, reg_dossier *d, const char *base_dir, reg
 {
 	reg_err *problems = NULL;
 	int rc = 0;
+	if (open_group(in, errp) < 0) {
+		reg_dossier_free(d);
+		return -1;
+	}
 	if (reg_apply_accept(in->opt.apply, d, base_dir, false, &problems) == 0) {
 		in->accepted++;
 		if (problems && in->opt.on_note)
@@ -118,7 +208,13 @@ int reg_intake_xml(reg_intake *in, FILE *fp, const char *name, const char *base_
 	int rc;
 	xmlDoc *doc = NULL;
 	long line = 0;
-	while ((rc = reg_xml_stream_next(s, &doc, &line, errp)) == 1) {
+	for (;;) {
+		if (in->n_held && reg_file_would_wait(fp) && finish_group(in, errp) < 0) {
+			rc = -1;
+			break;
+		}
+		if ((rc = reg_xml_stream_next(s, &doc, &line, errp)) != 1)
+			break;
 		in->batch |= reg_xml_stream_is_batch(s);
 		reg_dossier *d = reg_dossier_adopt(doc, name, line, errp);
 		if (!d || reg_intake_dossier(in, d, base_dir, errp) < 0) {
@@ -188,6 +284,10 @@ static int take_row(reg_intake *in, const reg_columns *cols, const reg_csv_reade
 	int rc = 0;
 	reg_dossier *d = reg_application_from_row(cols, values, n, name, reg_csv_line(r), &problems);
 	free(values);
+	if (d && open_group(in, errp) < 0) {
+		reg_dossier_free(d);
+		return -1;
+	}
 	if (d && reg_apply_accept(in->opt.apply, d, base_dir, true, &problems) == 0) {
 		in->accepted++;
 		if (problems && in->opt.on_note)
@@ -235,6 +335,8 @@ int reg_intake_csv(reg_intake *in, FILE *fp, const char *name, const char *base_
 	}
 	for (;;) {
 		reg_err *row_err = NULL;
+		if (in->n_held && reg_file_would_wait(fp) && finish_group(in, errp) < 0)
+			goto out;
 		got = reg_csv_next(r, &row_err);
 		if (got == 0)
 			break;
@@ -265,6 +367,8 @@ out:
 
 int reg_intake_finish(reg_intake *in, reg_err **errp)
 {
+	if (finish_group(in, errp) < 0)
+		return -1;
 	if (!in->out && in->batch && !(in->out = reg_xml_out_new(in->opt.out, true)))
 		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
 	if (in->out && reg_xml_out_finish(in->out, errp) < 0)

@@ -1,7 +1,6 @@
 #include "issue.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -645,6 +644,12 @@ static int finish_group(reg_issue *is, reg_err **errp)
 					     errp) < 0)
 			goto out;
 	}
+	/* A transaction the registry has given up (the server gone) recorded nothing. */
+	if (!reg_registry_in_transaction(is->reg)) {
+		reg_err_set(errp, REG_EIO, reg_registry_path(is->reg), 0, NULL,
+			    "the registry lost the transaction: nothing of this group was issued");
+		goto out;
+	}
 	if (reg_registry_commit(is->reg, errp) < 0)
 		goto out;
 	if (issued && !is->noted_test_authority) {
@@ -782,14 +787,6 @@ int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_err **errp)
 	return 0;
 }
 
-/* Whether reading `fp` now could wait: then the group is finished first, so a dossier that
- * came alone is issued at once, not when 63 more have come. */
-static bool input_would_wait(FILE *fp)
-{
-	struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
-	return poll(&p, 1, 0) == 0;
-}
-
 struct delay {
 	const char *prog;
 	size_t *refused;
@@ -814,7 +811,7 @@ int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog
 	long line = 0;
 	int got;
 	for (;;) {
-		if (is->n_jobs && input_would_wait(fp) && finish_group(is, errp) < 0) {
+		if (is->n_jobs && reg_file_would_wait(fp) && finish_group(is, errp) < 0) {
 			got = -1;
 			break;
 		}

@@ -909,6 +909,28 @@ static int stream_report(const reg_xml_stream *s, reg_err **errp)
 	return -1;
 }
 
+/* What the input has now, up to a buffer: read(2) returns what a pipe holds, where fread
+ * would wait until the buffer is full — and a dossier that came alone would wait with it for
+ * the next.  (A FILE without a descriptor, fmemopen's, is read with fread.) */
+static size_t stream_read(reg_xml_stream *s, bool *failed)
+{
+	int fd = fileno(s->fp);
+	if (fd < 0) {
+		size_t n = fread(s->buf, 1, sizeof s->buf, s->fp);
+		*failed = n == 0 && ferror(s->fp);
+		return n;
+	}
+	for (;;) {
+		ssize_t n = read(fd, s->buf, sizeof s->buf);
+		if (n >= 0)
+			return (size_t)n;
+		if (errno != EINTR) {
+			*failed = true;
+			return 0;
+		}
+	}
+}
+
 int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **errp)
 {
 	*doc = NULL;
@@ -931,7 +953,8 @@ int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **e
 			return stream_report(s, errp);
 		if (s->eof)
 			return 0;
-		size_t n = fread(s->buf, 1, sizeof s->buf, s->fp);
+		bool failed = false;
+		size_t n = stream_read(s, &failed);
 		if (n > 0) {
 			st->fed += n;
 			s->nonblank = s->nonblank || !all_blank(s->buf, n);
@@ -957,7 +980,7 @@ int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **e
 				continue;
 			}
 			xmlParseChunk(s->ctxt, (const char *)s->buf, (int)n, 0);
-		} else if (ferror(s->fp)) {
+		} else if (failed) {
 			reg_err_set(&st->err, REG_EIO, s->name, 0, NULL, "read error: %s",
 				    strerror(errno ? errno : EIO));
 			continue;

@@ -72,4 +72,31 @@ test_expect_success 'reg-approve, reg-merge and reg-issue: the dossier first, th
 	test "$(wc -l <out.txt)" = 1
 '
 
+# wait_for FILE PATTERN — until FILE holds PATTERN (at most 20 s): the writer of a pipe waits
+# for the tool's output before it writes more.
+wait_for() {
+	local i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo "waited 20 s for '$2' in $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+test_expect_success 'a dossier that comes alone is accepted and issued at once, not held for a group' '
+	one_dossier &&
+	sed "s|<name>乌海市恒泰商贸有限公司</name>|<name>乌海市恒泰百货有限公司</name>|" one.xml >two.xml &&
+	body() { sed -e "1d" "$1"; } &&
+	: reg-apply: the second dossier is written only once the first is out &&
+	{ echo "<batch xmlns=\"urn:regkit:dossier:1\">"; body one.xml; wait_for acc.xml "<acceptance " &&
+	  body two.xml; echo "</batch>"; } | timeout 60 reg-apply --db r.db --now $NOW >acc.xml &&
+	test "$(grep -c "<acceptance " acc.xml)" = 2 &&
+	reg-approve --db r.db --now $LATER --all acc.xml >approved.xml 2>/dev/null &&
+	head -n $(($(grep -n "</dossier>" approved.xml | head -1 | cut -d: -f1))) approved.xml >first.xml &&
+	{ cat first.xml; wait_for issued.tsv "tar.gz" &&
+	  sed -n "$(($(wc -l <first.xml) + 1)),\$p" approved.xml; } |
+		timeout 60 reg-issue --db r.db --now $LATER -o out >issued.tsv 2>/dev/null &&
+	test "$(wc -l <issued.tsv)" = 2
+'
+
 test_done
