@@ -100,6 +100,15 @@ print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "%.3f" % took)
 EOF
 }
 
+# test_accept_lvyuan DB TIME — the fixtures' recycling company (one commitment:
+# recycling-site-proof) accepted at TIME into DB, with its materials copied here; its dossier in
+# accepted.xml.
+test_accept_lvyuan() {
+	cp -r "$FIXTURES/materials" . &&
+	sed -n "1p;3p" "$FIXTURES/apps.csv" >one.csv &&
+	reg-apply --db "$1" --now "$2" one.csv >accepted.xml
+}
+
 # True when the build is not sanitized (meson passes b_sanitize as REG_SANITIZED).
 test_memory_counts() {
 	test "${REG_SANITIZED-}" = none

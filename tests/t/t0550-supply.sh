@@ -13,11 +13,9 @@ dump() {
 	sqlite3 r.db .dump
 }
 
-# The recycling company of the fixtures (commitment: recycling-site-proof), accepted.
+# The recycling company of the fixtures, accepted into r.db.
 lvyuan() {
-	cp -r "$FIXTURES/materials" . &&
-	sed -n "1p;3p" "$FIXTURES/apps.csv" >one.csv &&
-	reg-apply --db r.db --now $NOW one.csv >accepted.xml
+	test_accept_lvyuan r.db $NOW
 }
 
 # Every department reviews but commerce, which asks for a supplement of the site proof.
