@@ -1,6 +1,7 @@
 #include "configuration.h"
 
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@ struct reg_config {
 	char *schema_dir;
 	char *schema_path;              /* the last reg_config_schema_path answer */
 	reg_authority *authority;
+	bool installed;                 /* the data found beside an installed executable */
 	bool now_resolved;
 	int64_t now;
 };
@@ -66,14 +68,82 @@ static const char *resolve(reg_config *cfg, reg_config_key key, const char *env,
 	return cfg->resolved[key];
 }
 
+/* The folder of the running executable ("/usr/bin"), or NULL. */
+static char *exe_dir(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return strdup(buf);
+}
+
+/* The install prefix of an executable in <prefix>/<bindir>, or NULL when it is not there. */
+static char *installed_prefix(const char *dir)
+{
+	if (REG_BINDIR[0] == '/')
+		return strcmp(dir, REG_BINDIR) == 0 ? strdup("/") : NULL;
+	size_t n = strlen(dir), b = strlen(REG_BINDIR);
+	if (n <= b || dir[n - b - 1] != '/' || strcmp(dir + n - b, REG_BINDIR) != 0)
+		return NULL;
+	return strndup(dir, n - b - 1 > 0 ? n - b - 1 : 1);
+}
+
+/* An uninstalled tool: the source tree named by regkit-uninstalled in the build root, the
+ * folder above the executable's (cmd/, tests/). */
+static char *source_tree(const char *dir)
+{
+	char *path = join(dir, "../regkit-uninstalled"), line[4096];
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char *out = NULL;
+	if (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '/')
+			out = strdup(line);
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return out;
+}
+
+/* Where the data is when REG_DATADIR does not say: beside the installed executable, else the
+ * source tree of an uninstalled one, else (nothing found) the current folder, which then lacks
+ * the catalog and says so by name.  *installed tells which. */
+static char *find_datadir(bool *installed)
+{
+	char *dir = exe_dir(), *prefix = dir ? installed_prefix(dir) : NULL, *out = NULL;
+	*installed = false;
+	if (prefix) {
+		char *data = join(prefix, REG_DATADIR_REL), *probe = data ? join(data, "schemas/catalog.xml") : NULL;
+		if (probe && file_exists(probe)) {
+			out = data, data = NULL;
+			*installed = true;
+		}
+		free(probe);
+		free(data);
+	}
+	if (!out && dir)
+		out = source_tree(dir);
+	free(prefix);
+	free(dir);
+	return out ? out : strdup(".");
+}
+
 const char *reg_config_datadir(reg_config *cfg)
 {
-	if (cfg->resolved[REG_CFG_DATADIR])
-		return cfg->resolved[REG_CFG_DATADIR];
-	char *probe = join(REG_INSTALL_DATADIR, "schemas/catalog.xml");
-	const char *dflt = probe && file_exists(probe) ? REG_INSTALL_DATADIR : REG_SOURCE_DATADIR;
-	free(probe);
-	return resolve(cfg, REG_CFG_DATADIR, "REG_DATADIR", strdup(dflt));
+	if (!cfg->resolved[REG_CFG_DATADIR]) {
+		bool installed = false;
+		bool chosen = cfg->given[REG_CFG_DATADIR] || env_nonempty("REG_DATADIR");
+		resolve(cfg, REG_CFG_DATADIR, "REG_DATADIR", chosen ? NULL : find_datadir(&installed));
+		cfg->installed = installed;
+	}
+	return cfg->resolved[REG_CFG_DATADIR];
 }
 
 const char *reg_config_schema_dir(reg_config *cfg)
@@ -101,10 +171,28 @@ const char *reg_config_catalog_path(reg_config *cfg)
 		       join(reg_config_datadir(cfg), "schemas/catalog.xml"));
 }
 
+/* The default authority: an installed regkit has none but the one the deployment put in
+ * <sysconfdir>/regkit (reg-authority new writes it); the source tree's is the TEST authority,
+ * whose private keys are public (docs/install.md). */
+static char *default_authority(reg_config *cfg)
+{
+	const char *data = reg_config_datadir(cfg);
+	if (!cfg->installed)
+		return join(data, "fixtures/authority/authority.xml");
+	if (REG_SYSCONFDIR[0] == '/')
+		return join(REG_SYSCONFDIR, "regkit/authority.xml");
+	char *dir = exe_dir(), *prefix = dir ? installed_prefix(dir) : NULL, *etc = NULL, *out = NULL;
+	if (prefix && (etc = join(prefix, REG_SYSCONFDIR)))
+		out = join(etc, "regkit/authority.xml");
+	free(etc);
+	free(prefix);
+	free(dir);
+	return out;
+}
+
 const char *reg_config_authority_path(reg_config *cfg)
 {
-	return resolve(cfg, REG_CFG_AUTHORITY, "REG_AUTHORITY",
-		       join(reg_config_datadir(cfg), "fixtures/authority/authority.xml"));
+	return resolve(cfg, REG_CFG_AUTHORITY, "REG_AUTHORITY", default_authority(cfg));
 }
 
 const char *reg_config_window(reg_config *cfg)
