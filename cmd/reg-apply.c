@@ -31,11 +31,11 @@ static void usage(void)
 	       "  -i, --interactive     fill in one application at the counter (readline form)\n"
 	       "  -o, --output FILE     write accepted dossiers to FILE instead of standard output\n"
 	       "  -r, --rejects FILE    write rejected applications to FILE in their input format\n"
-	       "                        (CSV: the same columns plus line and reason)\n\n%s\n"
+	       "                        (CSV: the same columns plus line and reason)\n%s\n%s\n"
 	       "Exit status: 0 all accepted, 1 some rejected, 64 usage, 65 input not CSV or XML,\n"
 	       "66 input missing, 70 internal error, 73 cannot create output, 74 I/O error,\n"
 	       "75 registry busy, 78 bad catalog or configuration.\n",
-	       prog, prog, reg_cli_config_help);
+	       prog, prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
 typedef struct run {
@@ -130,6 +130,7 @@ static int accept_all(run *r, reg_err **errp)
 		.apply = apply, .out = out, .batch = r->n_inputs > 1, .rejects = rejects,
 		.rejects_name = r->rejects, .rejects_format = first, .on_reject = print_rejection,
 		.on_note = print_rejection,
+		.progress = r->interactive ? NULL : reg_config_progress(r->cfg, "applications"),
 	};
 	if (!(in = reg_intake_new(&opt, errp)))
 		goto out;
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
 		{"interactive", no_argument, NULL, 'i'},
 		{"output", required_argument, NULL, 'o'},
 		{"rejects", required_argument, NULL, 'r'},
+		REG_CLI_PROGRESS_OPTIONS,
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};

@@ -37,11 +37,11 @@ static void usage(void)
 	       "                        reg-merge records the stream at the authority)\n"
 	       "      --key FILE        sign with this private key of DEPT (default: where the\n"
 	       "                        authority file says this host keeps it)\n"
-	       "  -o, --output FILE     write the dossiers to FILE instead of standard output\n\n%s\n"
+	       "  -o, --output FILE     write the dossiers to FILE instead of standard output\n%s\n%s\n"
 	       "Exit status: 0 all reviewed, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
 	       "configuration.\n",
-	       prog, prog, prog, prog, reg_cli_config_help);
+	       prog, prog, prog, prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
 enum { OPT_DOSSIER = 0x2000, OPT_ITEM, OPT_VERDICT, OPT_REASON, OPT_REVIEWER, OPT_OFFLINE,
@@ -109,6 +109,7 @@ int main(int argc, char **argv)
 		{"reviewer", required_argument, NULL, OPT_REVIEWER},
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"key", required_argument, NULL, OPT_KEY},
+		REG_CLI_PROGRESS_OPTIONS,
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};

@@ -22,11 +22,11 @@ static void usage(void)
 	       "      --new-edition     give issued dossiers a new edition of their archive\n"
 	       "                        (DIR/<USCC>-N.tar.gz) instead of writing the recorded one\n"
 	       "  -j, --jobs N          build archives on N threads (default: the cores); the\n"
-	       "                        archives are the same bytes whatever N\n\n%s\n"
+	       "                        archives are the same bytes whatever N\n%s\n%s\n"
 	       "Exit status: 0 all issued, 1 some dossiers not issued (not approved, changed since\n"
 	       "acceptance), 64 usage, 65 input not XML, 66 input missing, 73 cannot create an\n"
 	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n",
-	       prog, reg_cli_config_help);
+	       prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
 typedef struct run {
@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"new-edition", no_argument, NULL, 'E'},
 		{"jobs", required_argument, NULL, 'j'},
+		REG_CLI_PROGRESS_OPTIONS,
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};

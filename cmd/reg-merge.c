@@ -20,17 +20,18 @@ static void usage(void)
 	       "approved, rejected or pending with what is outstanding.  FILE is a dossier or a\n"
 	       "batch; none or '-' reads standard input.\n\n"
 	       "  -o, --output FILE     write the merged dossiers to FILE instead of standard output\n\n"
-	       "%s\n"
+	       "%s\n%s\n"
 	       "Exit status: 0 all merged, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
 	       "configuration.\n",
-	       prog, reg_cli_config_help);
+	       prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
+		REG_CLI_PROGRESS_OPTIONS,
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};

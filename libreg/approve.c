@@ -985,6 +985,7 @@ static int read_input(run *r, const char *name, reg_err **errp)
 	xmlDoc *doc = NULL;
 	long line = 0;
 	int rc = s ? 0 : -1, more;
+	reg_progress_watch(reg_config_progress(r->cfg, "dossiers"), fp);
 	while (s && !r->stopped && (more = reg_xml_stream_next(s, &doc, &line, errp)) != 0) {
 		if (more < 0) {
 			rc = -1;
@@ -997,6 +998,7 @@ static int read_input(run *r, const char *name, reg_err **errp)
 			break;
 		}
 		r->seen++;
+		reg_progress_add(reg_config_progress(r->cfg, "dossiers"), 1);
 		if (r->queue) {
 			/* Make room first; push takes the dossier, also when it fails. */
 			if (drain(r, false, errp) < 0) {

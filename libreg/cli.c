@@ -17,9 +17,15 @@ const char reg_cli_config_help[] =
 	"      --help            show this help and exit\n"
 	"      --version         show the version and exit\n";
 
+const char reg_cli_progress_help[] =
+	"      --progress        show the progress line even when standard error is no terminal\n"
+	"      --quiet           no progress line (SIGUSR1 still prints one status line)\n";
+
 int reg_cli_config_option(reg_config *cfg, int opt, const char *arg)
 {
 	switch (opt) {
+	case REG_OPT_PROGRESS: reg_config_set(cfg, REG_CFG_PROGRESS, "always"); return 1;
+	case REG_OPT_QUIET: reg_config_set(cfg, REG_CFG_PROGRESS, "never"); return 1;
 	case REG_OPT_DB: reg_config_set(cfg, REG_CFG_DB, arg); return 1;
 	case REG_OPT_CATALOG: reg_config_set(cfg, REG_CFG_CATALOG, arg); return 1;
 	case REG_OPT_AUTHORITY: reg_config_set(cfg, REG_CFG_AUTHORITY, arg); return 1;

@@ -25,6 +25,8 @@ enum reg_cli_option {
 	REG_OPT_CLERK,
 	REG_OPT_HELP,
 	REG_OPT_VERSION,
+	REG_OPT_PROGRESS,
+	REG_OPT_QUIET,
 };
 
 #define REG_CLI_CONFIG_OPTIONS                                                          \
@@ -36,6 +38,13 @@ enum reg_cli_option {
 	{"clerk", required_argument, NULL, REG_OPT_CLERK},                               \
 	{"help", no_argument, NULL, REG_OPT_HELP},                                       \
 	{"version", no_argument, NULL, REG_OPT_VERSION}
+
+/* The batch tools' --progress and --quiet (libreg/progress.h), handled by
+ * reg_cli_config_option; reg_cli_progress_help lists them for --help. */
+#define REG_CLI_PROGRESS_OPTIONS                                                        \
+	{"progress", no_argument, NULL, REG_OPT_PROGRESS},                               \
+	{"quiet", no_argument, NULL, REG_OPT_QUIET}
+extern const char reg_cli_progress_help[];
 
 /* Text for --help listing the shared options, to print after a tool's own. */
 extern const char reg_cli_config_help[];

@@ -1,5 +1,6 @@
 #include "configuration.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ struct reg_config {
 	char *schema_dir;
 	char *schema_path;              /* the last reg_config_schema_path answer */
 	reg_authority *authority;
+	reg_progress *progress;
 	bool installed;                 /* the data found beside an installed executable */
 	bool now_resolved;
 	int64_t now;
@@ -264,10 +266,23 @@ int reg_config_now(reg_config *cfg, int64_t *epoch, reg_err **errp)
 	return 0;
 }
 
+reg_progress *reg_config_progress(reg_config *cfg, const char *unit)
+{
+	if (!cfg->progress) {
+		const char *mode = resolve(cfg, REG_CFG_PROGRESS, NULL, NULL);
+		cfg->progress = reg_progress_new(program_invocation_short_name, unit,
+						 !mode ? REG_PROGRESS_AUTO
+						 : strcmp(mode, "always") == 0 ? REG_PROGRESS_ALWAYS
+									      : REG_PROGRESS_NEVER);
+	}
+	return cfg->progress;
+}
+
 void reg_config_free(reg_config *cfg)
 {
 	if (!cfg)
 		return;
+	reg_progress_free(cfg->progress);
 	for (int i = 0; i < REG_CFG__COUNT; i++) {
 		free(cfg->given[i]);
 		free(cfg->resolved[i]);

@@ -23,6 +23,7 @@
 
 #include "authority.h"
 #include "errors.h"
+#include "progress.h"
 
 typedef enum reg_config_key {
 	REG_CFG_DB,
@@ -32,6 +33,7 @@ typedef enum reg_config_key {
 	REG_CFG_WINDOW,
 	REG_CFG_CLERK,
 	REG_CFG_DATADIR,
+	REG_CFG_PROGRESS,   /* "always" (--progress) or "never" (--quiet); unset: auto */
 	REG_CFG__COUNT
 } reg_config_key;
 
@@ -58,6 +60,10 @@ int reg_config_now(reg_config *cfg, int64_t *epoch, reg_err **errp);
 /* The authority's offset (minutes) — the zone dates are printed in. */
 int reg_config_offset(reg_config *cfg, int *offset_min, reg_err **errp);
 
+/* The run's progress line (libreg/progress.h), made at the first call with `unit` and the mode
+ * REG_CFG_PROGRESS says, named after the program; the configuration's, ended and freed by
+ * reg_config_free.  NULL (no progress) when out of memory. */
+reg_progress *reg_config_progress(reg_config *cfg, const char *unit);
 void reg_config_free(reg_config *cfg);
 
 #endif

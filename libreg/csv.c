@@ -1,4 +1,5 @@
 #include "csv.h"
+#include "files.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -199,9 +200,10 @@ static int read_raw(reg_csv_reader *r)
 	}
 	if (r->raw_eof || r->raw_len == RAW_SIZE)
 		return 0;
-	size_t n = fread(r->raw + r->raw_len, 1, RAW_SIZE - r->raw_len, r->fp);
+	bool failed;
+	size_t n = reg_file_read_some(r->fp, r->raw + r->raw_len, RAW_SIZE - r->raw_len, &failed);
 	if (n == 0) {
-		if (ferror(r->fp))
+		if (failed)
 			return -1;
 		r->raw_eof = true;
 		return 0;

@@ -86,6 +86,7 @@ static int gather(fanin *m, size_t from, reg_dossier *d, reg_err **errp)
 		reg_dossier_free(d);
 		m->refused++;
 		m->seen++;
+		reg_progress_add(reg_config_progress(m->cfg, "dossiers"), 1);
 		return 0;
 	}
 	void *found = NULL;
@@ -340,6 +341,7 @@ static int finish(fanin *m, entry *e, reg_err **errp)
 	int rc = 0;
 	reg_strmap_remove(m->waiting, e->number);
 	m->seen++;
+	reg_progress_add(reg_config_progress(m->cfg, "dossiers"), 1);
 	if (m->stopped)
 		goto out;
 	order_copies(e);
@@ -522,6 +524,8 @@ int reg_fanin_run(reg_config *cfg, char *const *inputs, size_t n_inputs, const c
 		    !(in->s = reg_xml_stream_new(in->fp, in->name, errp)))
 			goto out;
 	}
+	/* How much is read says how far the run is only when there is one input. */
+	reg_progress_watch(reg_config_progress(cfg, "dossiers"), m.n_in == 1 ? m.in[0].fp : NULL);
 	if (!(m.out = reg_cli_open_output(output, errp)))
 		goto out;
 	rc = 0;

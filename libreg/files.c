@@ -429,3 +429,23 @@ bool reg_file_would_wait(FILE *fp)
 	struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
 	return poll(&p, 1, 0) == 0;
 }
+
+size_t reg_file_read_some(FILE *fp, void *buf, size_t len, bool *failed)
+{
+	int fd = fileno(fp);
+	*failed = false;
+	if (fd < 0) {
+		size_t n = fread(buf, 1, len, fp);
+		*failed = n == 0 && ferror(fp);
+		return n;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+		if (n >= 0)
+			return (size_t)n;
+		if (errno != EINTR) {
+			*failed = true;
+			return 0;
+		}
+	}
+}

@@ -75,6 +75,11 @@ int reg_file_clean_stale(const char *dir, reg_err **errp);
  * came alone is not kept waiting for the next, and no lock is held while input is awaited. */
 bool reg_file_would_wait(FILE *fp);
 
+/* Read what is there, up to `len` bytes, waiting only while nothing is (read(2) on the stream's
+ * descriptor, not fread, which waits for the whole `len`): a stream is processed as it comes.
+ * The stream's own buffer must be unused.  0 at the end, or with *failed set on an error. */
+size_t reg_file_read_some(FILE *fp, void *buf, size_t len, bool *failed);
+
 /* Create one directory level (mode 0755 before the umask); an existing directory is fine. */
 int reg_mkdir(const char *path, reg_err **errp);
 

@@ -156,6 +156,7 @@ static int emit(reg_intake *in, reg_dossier *d, reg_err **errp)
 static void report(reg_intake *in, const reg_err *problems)
 {
 	in->rejected++;
+	reg_progress_add(in->opt.progress, 1);
 	if (in->opt.on_reject)
 		in->opt.on_reject(problems, in->opt.user);
 }
@@ -185,6 +186,7 @@ int reg_intake_dossier(reg_intake *in, reg_dossier *d, const char *base_dir, reg
 	}
 	if (reg_apply_accept(in->opt.apply, d, base_dir, false, &problems) == 0) {
 		in->accepted++;
+		reg_progress_add(in->opt.progress, 1);
 		if (problems && in->opt.on_note)
 			in->opt.on_note(problems, in->opt.user);
 		rc = emit(in, d, errp);
@@ -205,6 +207,7 @@ int reg_intake_xml(reg_intake *in, FILE *fp, const char *name, const char *base_
 	reg_xml_stream *s = reg_xml_stream_new(fp, name, errp);
 	if (!s)
 		return -1;
+	reg_progress_watch(in->opt.progress, fp);
 	int rc;
 	xmlDoc *doc = NULL;
 	long line = 0;
@@ -290,6 +293,7 @@ static int take_row(reg_intake *in, const reg_columns *cols, const reg_csv_reade
 	}
 	if (d && reg_apply_accept(in->opt.apply, d, base_dir, true, &problems) == 0) {
 		in->accepted++;
+		reg_progress_add(in->opt.progress, 1);
 		if (problems && in->opt.on_note)
 			in->opt.on_note(problems, in->opt.user);
 		rc = emit(in, d, errp);
@@ -311,6 +315,7 @@ int reg_intake_csv(reg_intake *in, FILE *fp, const char *name, const char *base_
 	reg_columns *cols = NULL;
 	int rc = -1, got;
 	in->batch = true;
+	reg_progress_watch(in->opt.progress, fp);
 	if (!r)
 		return -1;
 	if ((got = reg_csv_next(r, errp)) <= 0) {

@@ -19,6 +19,7 @@
 #include "apply.h"
 #include "csv.h"
 #include "errors.h"
+#include "progress.h"
 
 typedef enum reg_intake_format { REG_INTAKE_XML, REG_INTAKE_CSV } reg_intake_format;
 
@@ -34,6 +35,7 @@ typedef struct reg_intake_options {
 	 * libreg/apply.h); may be NULL. */
 	void (*on_note)(const reg_err *note, void *user);
 	void *user;
+	reg_progress *progress;    /* counts each application, watches each input; may be NULL */
 } reg_intake_options;
 
 typedef struct reg_intake reg_intake;

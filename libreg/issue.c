@@ -662,6 +662,7 @@ static int finish_group(reg_issue *is, reg_err **errp)
 	for (size_t i = 0; i < is->n_jobs; i++)
 		if (!is->jobs[i].refused && is->on_issued)
 			is->on_issued(&is->jobs[i].out, is->on_issued_ctx);
+	reg_progress_add(reg_config_progress(is->cfg, "dossiers"), is->n_jobs);
 	rc = 0;
 out:
 	if (rc < 0 && is->reg && reg_registry_in_transaction(is->reg))
@@ -807,6 +808,7 @@ int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog
 	reg_xml_stream *s = reg_xml_stream_new(fp, name, errp);
 	if (!s)
 		return -1;
+	reg_progress_watch(reg_config_progress(is->cfg, "dossiers"), fp);
 	xmlDoc *doc = NULL;
 	long line = 0;
 	int got;

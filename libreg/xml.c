@@ -1,4 +1,5 @@
 #include "xml.h"
+#include "files.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -912,25 +913,6 @@ static int stream_report(const reg_xml_stream *s, reg_err **errp)
 /* What the input has now, up to a buffer: read(2) returns what a pipe holds, where fread
  * would wait until the buffer is full — and a dossier that came alone would wait with it for
  * the next.  (A FILE without a descriptor, fmemopen's, is read with fread.) */
-static size_t stream_read(reg_xml_stream *s, bool *failed)
-{
-	int fd = fileno(s->fp);
-	if (fd < 0) {
-		size_t n = fread(s->buf, 1, sizeof s->buf, s->fp);
-		*failed = n == 0 && ferror(s->fp);
-		return n;
-	}
-	for (;;) {
-		ssize_t n = read(fd, s->buf, sizeof s->buf);
-		if (n >= 0)
-			return (size_t)n;
-		if (errno != EINTR) {
-			*failed = true;
-			return 0;
-		}
-	}
-}
-
 int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **errp)
 {
 	*doc = NULL;
@@ -954,7 +936,7 @@ int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **e
 		if (s->eof)
 			return 0;
 		bool failed = false;
-		size_t n = stream_read(s, &failed);
+		size_t n = reg_file_read_some(s->fp, s->buf, sizeof s->buf, &failed);
 		if (n > 0) {
 			st->fed += n;
 			s->nonblank = s->nonblank || !all_blank(s->buf, n);
