@@ -19,14 +19,23 @@ lint() {
 	test ! -s lint
 }
 
-# documented PAGE HELP — every option HELP lists (--long anywhere, -x at the start of a line)
-# has an entry of its own in an option list of PAGE: ".It Fl \-long …" or ".It Fl x …".
+# options HELP — the options a --help names: every --long of its usage lines and of its option
+# lines (those starting with a dash), and every -x starting an option line.  Prose that mentions
+# another tool's option ("reg-approve --dept") is neither.
+options() {
+	awk '/^usage:/ { u = 1 } u && !/^(usage:| )/ { u = 0 } u || /^ +-/' "$1" |
+		grep -o -- '--[a-z][a-z0-9-]*' | sort -u
+	grep -oE '^ +-[a-zA-Z0-9]\b' "$1" | tr -d ' ' | sort -u
+}
+
+# documented PAGE HELP — every option HELP names has an entry of its own in an option list of
+# PAGE: ".It Fl \-long …" or ".It Fl x …".
 documented() {
 	local page=$1 help=$2 opt missing=
-	for opt in $(grep -o -- '--[a-z][a-z0-9-]*' "$help" | sort -u); do
+	for opt in $(options "$help" | grep -- '^--'); do
 		grep -qE "^\.It( .*)? Fl \\\\-${opt#--}( |\$)" "$page" || missing="$missing $opt"
 	done
-	for opt in $(grep -oE '^ +-[a-zA-Z0-9]\b' "$help" | tr -d ' ' | sort -u); do
+	for opt in $(options "$help" | grep -v -- '^--'); do
 		grep -qE "^\.It( .*)? Fl ${opt#-}( |\$)" "$page" || missing="$missing $opt"
 	done
 	[ -z "$missing" ] || { echo "$page does not document:$missing"; return 1; }
