@@ -31,9 +31,11 @@ options() {
 # documented PAGE HELP — every option HELP names has an entry of its own in an option list of
 # PAGE: ".It Fl \-long …" or ".It Fl x …".
 documented() {
-	local page=$1 help=$2 opt missing=
+	local page=$1 help=$2 opt name missing=
 	for opt in $(options "$help" | grep -- '^--'); do
-		grep -qE "^\.It( .*)? Fl \\\\-${opt#--}( |\$)" "$page" || missing="$missing $opt"
+		# A hyphen inside the name may be written \- in the page.
+		name=$(printf '%s' "${opt#--}" | sed 's/-/(\\\\)?-/g')
+		grep -qE "^\.It( .*)? Fl \\\\-$name( |\$)" "$page" || missing="$missing $opt"
 	done
 	for opt in $(options "$help" | grep -v -- '^--'); do
 		grep -qE "^\.It( .*)? Fl ${opt#-}( |\$)" "$page" || missing="$missing $opt"
