@@ -89,8 +89,9 @@ static void usage(void)
 	       "      --xml             XML (urn:regkit:status:1) instead of TSV\n"
 	       "  -o, --output PATH     the output file (default standard output), or with\n"
 	       "                        --escalate the slip directory\n\n%s\n"
-	       "Exit status: 0 success, 64 usage, 66 no registry, 73 cannot create output,\n"
-	       "75 registry busy, 78 bad catalog or configuration.\n",
+	       "Exit status: 0 success, 1 an --export NUMBER not in the registry, 64 usage,\n"
+	       "66 no registry, 73 cannot create output, 75 registry busy, 78 bad catalog or\n"
+	       "configuration.\n",
 	       prog, prog, prog, prog, prog, reg_cli_config_help);
 }
 
