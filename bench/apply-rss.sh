@@ -1,5 +1,5 @@
 #!/bin/bash
-# apply-rss.sh — reg-apply's peak memory and speed on a large generated batch (DESIGN.md §7).
+# apply-rss.sh — reg-apply's peak memory and speed on a large generated batch (docs/targets.md).
 #
 #   bench/apply-rss.sh [--record] [N]        (N defaults to 100000)
 #
@@ -14,7 +14,7 @@
 #      state), into a fresh registry, output to /dev/null;
 #   4. xmllint --noout --schema schemas/dossier.xsd over the accepted XML;
 #
-# and prints wall time per dossier for 1, 3 and 4 (the §7 target: reg-apply at least as fast
+# and prints wall time per dossier for 1, 3 and 4 (docs/targets.md: reg-apply at least as fast
 # per dossier as xmllint --schema) as a Markdown section; --record also writes that section
 # into bench/RESULTS.md, between its markers (bench/lib.sh).  Peak RSS is ru_maxrss of the one
 # child, through a small python3 wrapper (resource.getrusage(RUSAGE_CHILDREN)), so nothing

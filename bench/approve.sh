@@ -1,5 +1,5 @@
 #!/bin/bash
-# approve.sh — parallel approval on a large generated batch (DESIGN.md §7): the speed-up of
+# approve.sh — parallel approval on a large generated batch (docs/targets.md): the speed-up of
 # `reg-approve --all -j 2` over `-j 1`, and the department fan-out merged by reg-merge.
 #
 #   bench/approve.sh [--record] [N]        (N defaults to 10000)
@@ -156,7 +156,7 @@ ${rows%?}
   $(calc "round($merge_rss / 1024, 1)") MiB (the streams are in the same order: merged in lockstep); the result is
   $same_m to the --all output.
 - What bounds the gain (perf, -j 2, 10 000 dossiers, 2026-12-03): the main thread, the only
-  one that may use the registry handle (DESIGN.md §5), reads the input, runs about forty SQLite
+  one that may use the registry handle (libreg/registry.h), reads the input, runs about forty SQLite
   writes per dossier and writes the output; the workers review, merge, serialize and free.  The
   main thread took 43 % of the samples and each worker 27-30 %, so the main thread still sets
   the pace, and with two cores three busy threads share them.  Before the workers took over

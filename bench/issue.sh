@@ -1,6 +1,6 @@
 #!/bin/bash
 # issue.sh — reg-issue's speed, memory and serial uniqueness on a large generated batch, and the
-# whole one-window pipeline end to end (DESIGN.md §7).
+# whole one-window pipeline end to end (docs/targets.md).
 #
 #   bench/issue.sh [--record] [N]        (N defaults to 10000)
 #
@@ -16,10 +16,10 @@
 #      odd dossiers): the same uniqueness checks over both;
 #   c. bsdtar -czf packing the same files: the archives of (a) extracted, then one
 #      `bsdtar -czf X.tar.gz X` per top directory, against reg-issue's time per archive of (a)
-#      (the §7 target: reg-issue within 1.5× of bsdtar);
+#      (docs/targets.md; this script's verdict: within 1.5× of bsdtar);
 #   d. the pipeline apply → approve --all → merge → issue on the N applications into a fresh
 #      registry, every stage measured on its own: archives per second over the whole pipeline
-#      and each stage's peak RSS (§7 targets: ≥ 1 000 archives/s, peak RSS < 64 MiB).
+#      and each stage's peak RSS (docs/targets.md: ≥ 1 000 archives/s, peak RSS < 64 MiB).
 #
 # Peak RSS is ru_maxrss of one child through a small python3 wrapper
 # (resource.getrusage(RUSAGE_CHILDREN)), around each stage even inside a pipe.  The work

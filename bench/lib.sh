@@ -33,7 +33,7 @@ if os.path.exists(path):
     text = open(path, encoding="utf-8").read()
 else:
     text = ("# regkit benchmark results\n\n"
-            "Measured by the scripts in bench/ (DESIGN.md §7); newest sections last.\n")
+            "Measured by the scripts in bench/ (docs/targets.md); newest sections last.\n")
 if begin in text and end in text:
     head, rest = text.split(begin, 1)
     text = head + block + rest.split(end, 1)[1]

@@ -75,7 +75,7 @@ typedef enum reg_seal_shape {
 
 /* Longest XPath expression a catalog may hold (also the schema's cap). */
 #define REG_CATALOG_MAX_XPATH 4096
-/* Deferral for a non-essential material that names none (容缺受理, DESIGN.md §1). */
+/* Deferral for a non-essential material that names none (容缺受理, docs/domain.md). */
 #define REG_CATALOG_DEFAULT_DEFER (30 * 86400)
 
 /*

@@ -2,7 +2,7 @@
  * clock — instants, offsets, dates and durations, independent of TZ and locale.
  *
  * An instant is seconds since the Unix epoch (int64_t).  It is always shown together with an
- * explicit UTC offset in minutes: the authority's zone (DESIGN.md §3), never the machine's TZ.
+ * explicit UTC offset in minutes: the authority's zone (docs/formats.md), never the machine's TZ.
  * Parsing accepts ISO 8601 extended format: 2026-11-23T09:00:00+08:00, ...Z, or without an
  * offset (then `default_offset_min` applies); a date alone (2026-11-23) means its midnight.
  * Durations are ISO 8601 (P30D, PT4H, P1DT12H, P2W), calendar time in seconds; no months or

@@ -1,7 +1,7 @@
 /*
  * configuration — one way for every tool to find its registry, catalog, authority, data and time.
  *
- * An option beats the environment beats the default (DESIGN.md §3):
+ * An option beats the environment beats the default (docs/architecture.md, "Configuration"):
  *   db         --db         REG_DB         ./registry.db
  *   catalog    --catalog    REG_CATALOG    DATADIR/schemas/catalog.xml
  *   authority  --authority  REG_AUTHORITY  DATADIR/fixtures/authority/authority.xml (test-only)

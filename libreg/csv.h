@@ -1,5 +1,5 @@
 /*
- * csv — the CSV batches clerks export from their spreadsheets (DESIGN.md §3), read as a stream,
+ * csv — the CSV batches clerks export from their spreadsheets (docs/formats.md), read as a stream,
  * and the CSV that reg-apply writes back for rejected rows.
  *
  * The module knows CSV syntax and text encodings, nothing of regkit's columns.

@@ -1,8 +1,8 @@
 /*
  * decimal — exact amounts with two fraction digits: registered capital in yuan, shares in
- * percent (DESIGN.md §3: "exact decimals (hundredths), never floating point").  A value is held
- * as an int64_t count of hundredths: "60.5" is 6050, "1000000.00" is 100000000.  Shares summing
- * to 100% is then an integer sum equal to 10000, with no rounding anywhere.
+ * percent (docs/formats.md: exact decimals in hundredths, never floating point).  A value is
+ * held as an int64_t count of hundredths: "60.5" is 6050, "1000000.00" is 100000000.  Shares
+ * summing to 100% is then an integer sum equal to 10000, with no rounding anywhere.
  *
  * The accepted text is one strict grammar, the one spreadsheets export for a number cell:
  *     digits [ "." 1*2digits ]          "60", "60.5", "60.50", "007.10", "1000000.00"

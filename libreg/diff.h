@@ -1,7 +1,7 @@
 /*
- * diff — what changed between two issued archives or two dossier files (reg-diff, DESIGN.md §2):
- * the auditor's question "what is different about this enterprise's papers?", answered in
- * terms of documents and fields, not bytes.
+ * diff — what changed between two issued archives or two dossier files (reg-diff,
+ * docs/architecture.md): the auditor's question "what is different about this enterprise's
+ * papers?", answered in terms of documents and fields, not bytes.
  *
  * ENTRIES.  Two archives (already loaded, and so already past every hostile-archive check of
  * tarball.h) are compared entry by entry, an entry being a file's path below the top directory

@@ -114,7 +114,7 @@ void reg_approval_list_free(reg_approval *list, size_t n);
 /* Free the strings of one approval (owned ones) and zero it; the struct itself stays. */
 void reg_approval_clear(reg_approval *a);
 
-/* The approval in force for `item` among `list`: the latest by time (DESIGN.md §3: a later
+/* The approval in force for `item` among `list`: the latest by time (docs/ledger.md: a later
  * verdict supersedes an earlier one); among equal times the last in the list.  NULL when the
  * item has none.  Times that do not parse count as the oldest. */
 const reg_approval *reg_approval_in_force(const reg_approval *list, size_t n, const char *item);

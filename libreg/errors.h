@@ -4,8 +4,8 @@
  * Every libreg function that can fail takes a `reg_err **errp` as its last argument and, on
  * failure, stores a new error there and returns -1 (or NULL).  An error carries:
  *
- *   code     what kind of failure it is; the values ARE the exit codes of DESIGN.md §6, so a
- *            tool's main maps an error to its exit status in one place (reg_err_exit_code).
+ *   code     what kind of failure it is; the values ARE the exit codes (docs/exit-codes.md), so
+ *            a tool's main maps an error to its exit status in one place (reg_err_exit_code).
  *   file     the input it concerns ("-" for stdin), or NULL
  *   line     1-based line in that input (the CSV header is line 1), or 0 when unknown
  *   field    the CSV column or the element path (/dossier/enterprise/name), or NULL

@@ -136,7 +136,7 @@ struct department {
 };
 
 /* GB 32100-2015 table 1 with the later additions (司法行政 3-5, 外交, 文化, 旅游, 宗教, 工会,
- * 中央军委改革和编制办公室, 农业); exactly the pairs of DESIGN.md §4. */
+ * 中央军委改革和编制办公室, 农业); exactly the pairs of docs/identifiers.md, "USCC". */
 static const struct department departments[] = {
 	{'1', "机构编制 institutional establishment", {
 		{'1', "机关 government organ"},

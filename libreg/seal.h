@@ -1,5 +1,5 @@
 /*
- * seal — the seal set engraved free at issuance (公章刻制免费, DESIGN.md §1): true-size SVG
+ * seal — the seal set engraved free at issuance (公章刻制免费, docs/domain.md): true-size SVG
  * drawings, the seal codes filed in the registry, and the public-security filing record.
  *
  * The seal types (code, id, shape, sizes, border, star, fonts, engraving price) come from the
@@ -130,7 +130,7 @@ char *reg_seal_mm_text(double v);
 #define REG_FONT_HEI "SimHei, Heiti SC, Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif"
 #define REG_FONT_ARIAL "Arial, Liberation Sans, DejaVu Sans, sans-serif"
 
-/* "01-official.svg": the type's code and id (DESIGN.md §3).  Returns -1 when it does not fit. */
+/* "01-official.svg": the type's code and id (docs/formats.md).  -1 when it does not fit. */
 int reg_seal_file_name(const reg_seal_type *type, char *buf, size_t size);
 
 /* One filed seal of a set. */

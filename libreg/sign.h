@@ -1,5 +1,5 @@
 /*
- * sign — the authority's Ed25519 signature (DESIGN.md §3: MANIFEST.sig).
+ * sign — the authority's Ed25519 signature (MANIFEST.sig: docs/signatures.md, docs/formats.md).
  *
  * A signature is the raw 64 bytes of pure Ed25519 (RFC 8032, no pre-hash) over the message, so
  * anyone can check a MANIFEST with stock OpenSSL and nothing of regkit:

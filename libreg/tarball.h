@@ -1,5 +1,5 @@
 /*
- * tarball — the issuance archive <USCC>.tar.gz (DESIGN.md §3 "Archive"): a deterministic
+ * tarball — the issuance archive <USCC>.tar.gz (docs/formats.md, "Archive"): a deterministic
  * writer for reg-issue, a hostile-proof in-memory reader for reg-verify and reg-diff, and the
  * signed MANIFEST between them.
  *
@@ -37,8 +37,8 @@
  * READER.  An archive to verify is untrusted.  Nothing is ever written to disk: the whole file
  * is read into memory (at most REG_ARCHIVE_MAX_COMPRESSED) and every entry into memory; no
  * external program ever runs (gzip + tar support only, never archive_read_support_filter_all).
- * It is refused — REG_ENO, the archive "is not genuine" (DESIGN.md §6: exit 1), the message
- * naming the offending entry when there is one — when:
+ * It is refused — REG_ENO, the archive "is not genuine" (exit 1, docs/exit-codes.md), the
+ * message naming the offending entry when there is one — when:
  *   - the file is over REG_ARCHIVE_MAX_COMPRESSED;
  *   - it is not a gzip file (an uncompressed tar included), gzip inside gzip, not a tar inside;
  *   - the gzip stream is truncated or corrupt (CRC, length), or anything follows it (a second

@@ -1,5 +1,5 @@
 /*
- * verify — is an issued archive genuine?  (reg-verify ARCHIVE…, DESIGN.md §3 and §6)
+ * verify — is an issued archive genuine?  (reg-verify ARCHIVE…, docs/formats.md, "Archive")
  *
  * Works on an archive reg_archive_load has already accepted: every hostile archive (absolute
  * or ".." paths, links, devices, duplicates, oversized entries, bombs, truncated gzip …) was
@@ -15,7 +15,7 @@
  *     Ed25519 signature of MANIFEST, every file's digest matches its MANIFEST line, and no file
  *     is missing from or extra to MANIFEST;
  *  2. the top directory is a valid USCC (GB 32100, reg_uscc_check);
- *  3. layout (DESIGN.md §3), from the catalog: license.xml, license.svg, dossier.xml and
+ *  3. layout (docs/formats.md), from the catalog: license.xml, license.svg, dossier.xml and
  *     seals/filing.xml; one registrations/NN-<item-id>.xml per catalog item (NN the item's
  *     number, two digits) and no other file in registrations/; one seals/NN-<seal-id>.svg per
  *     catalog seal type (NN the type's code) and no other .svg in seals/;

@@ -86,7 +86,7 @@ int reg_read_all(FILE *fp, const char *name, size_t cap, char **out, size_t *len
  * REG_NS_DOSSIER), read one dossier at a time: our own read loop over the FILE feeds libxml2's
  * push parser in 16 kB chunks, and each dossier leaves the parser's tree as soon as its end tag
  * is read, so memory stays flat whatever the batch size (100 000 dossiers: under 10 MB RSS).
- * (Not xmlTextReader, as DESIGN.md sketches: the reader hides its parser context, so a DOCTYPE
+ * (Not xmlTextReader (docs/decisions.md): the reader hides its parser context, so a DOCTYPE
  * could only be seen after its internal subset was parsed, and element lines beyond 65535 would
  * be lost.)  Each dossier comes out as a document of its own, owned by the caller, with the
  * namespace declarations it uses declared on its root (those a <batch> made and nobody used are

@@ -19,8 +19,9 @@ system python3 and no third-party module:
     scripts/gen-fixtures.py            regenerate, then check everything
     scripts/gen-fixtures.py --check    check only (apps.xml and apps-gbk.csv must be current)
 
-The checks here are the fixtures' own guard, written from DESIGN.md and docs/formats.md; they
-are not reg-apply and do not define it.  Exit status 0 when all is well, 1 otherwise.
+The checks here are the fixtures' own guard, written from docs/identifiers.md and
+docs/formats.md; they are not reg-apply and do not define it.  Exit status 0 when all is well,
+1 otherwise.
 """
 
 import argparse

@@ -1,6 +1,6 @@
 /*
- * fuzz — what the fuzz targets share (DESIGN.md §7: the dossier reader, the CSV reader and the
- * archive reader run clean under ASan/UBSan on any input).
+ * fuzz — what the fuzz targets share (docs/fuzzing.md, docs/targets.md: the dossier reader, the
+ * CSV reader and the archive reader run clean under ASan/UBSan on any input).
  *
  * Each target file defines the libFuzzer entry points
  *     int LLVMFuzzerInitialize(int *argc, char ***argv);

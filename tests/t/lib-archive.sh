@@ -1,12 +1,12 @@
 # lib-archive.sh — issuance archives for the end-to-end tests of reg-verify and reg-diff
 # (t0600, t0610), sourced after lib.sh.
 #
-# The dossier comes from the real reg-apply; the documents around it follow DESIGN.md §3 and the
-# shapes of libreg/license.h and libreg/seal.h (license.xml, license.svg, twenty registration
-# records, five seal drawings, seals/filing.xml, dossier.xml), and the archive is packed and
-# signed by tests/mkarchive with libreg's own writer and the shipped test key — so these tests
-# do not depend on reg-approve, reg-merge and reg-issue.  Every value is derived from the
-# dossier, so changing one field of the application changes exactly the documents carrying it.
+# The dossier comes from the real reg-apply; the documents around it follow docs/formats.md
+# ("Archive") and the shapes of libreg/license.h and libreg/seal.h (license.xml, license.svg,
+# twenty registration records, five seal drawings, seals/filing.xml, dossier.xml), and the archive
+# is packed and signed by tests/mkarchive with libreg's own writer and the shipped test key — so
+# these tests do not depend on reg-approve, reg-merge and reg-issue.  Every value is derived from
+# the dossier, so changing one field of the application changes exactly the documents carrying it.
 
 MKARCHIVE=$REG_BUILD_DIR/tests/mkarchive
 # What reg-verify says of an archive checked with the shipped TEST authority's key.

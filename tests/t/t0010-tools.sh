@@ -45,7 +45,7 @@ documented() {
 
 for tool in $tools; do
 	usage_code=64
-	# reg-diff alone follows diff(1): 0 same, 1 different, 2 any trouble.
+	# reg-diff alone follows diff(1): 0 same, 1 different, 2 any trouble (docs/exit-codes.md).
 	[ "$tool" = reg-diff ] && usage_code=2
 	test_expect_success "$tool: --help and --version on stdout, exit 0" "
 		$tool --help >out 2>err && grep -q '^usage: $tool' out && test ! -s err &&

@@ -15,7 +15,7 @@ repack() {
 	(cd "$1" && bsdtar -czf "$OLDPWD/$2" "$USCC")
 }
 
-# remanifest DIR — rewrite DIR/$USCC/MANIFEST with sha256sum, as DESIGN.md §3 defines it.
+# remanifest DIR — rewrite DIR/$USCC/MANIFEST with sha256sum, as docs/formats.md defines it.
 remanifest() {
 	(cd "$1/$USCC" && find . -type f ! -name MANIFEST ! -name MANIFEST.sig | sed "s|^\./||" |
 		LC_ALL=C sort | xargs sha256sum >MANIFEST)

@@ -1,5 +1,5 @@
 /*
- * test_catalog — the shipped twenty-in-one catalog loads with the identifiers DESIGN.md §1
+ * test_catalog — the shipped twenty-in-one catalog loads with the identifiers docs/domain.md
  * fixes (tools, file names and other tests rely on them); its applies-if and require rules say
  * what they mean on a real dossier; the dossier schema takes a complete dossier and refuses
  * malformed values; and every kind of broken catalog a city could write fails at load with

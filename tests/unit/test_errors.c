@@ -128,7 +128,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		reg_err *one = NULL;
 		reg_err_set(&one, all[i], NULL, 0, NULL, "x");
-		is_int(reg_err_exit_code(one), want[i], "code %d is exit %d (DESIGN.md 6)", all[i], want[i]);
+		is_int(reg_err_exit_code(one), want[i], "code %d is exit %d (docs/exit-codes.md)", all[i], want[i]);
 		ok(reg_err_exit_code(one) != 77 && reg_err_exit_code(one) != 99, "never 77 or 99");
 		reg_err_free(one);
 	}

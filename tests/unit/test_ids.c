@@ -20,7 +20,7 @@ static const int USCC_W[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 2
 static const int ORG_W[8] = {3, 7, 9, 10, 5, 8, 4, 2};
 /* 2^(17-i) mod 11, written out. */
 static const int CID_W[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-/* The GB 32100 pairs of DESIGN.md §4. */
+/* The GB 32100 pairs of docs/identifiers.md, "USCC". */
 static const char *const PAIRS[] = {"11", "12", "13", "19", "21", "29", "31", "32", "33", "34",
 				    "35", "39", "41", "49", "51", "52", "53", "59", "61", "62",
 				    "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1",

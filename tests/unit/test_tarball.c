@@ -1,6 +1,6 @@
 /* archive: an issued archive must be byte-identical for the same inputs wherever it is made,
- * shaped exactly as DESIGN.md §3 says, checkable with stock tools, written atomically — and the
- * reader must refuse every hostile archive without writing a byte to disk. */
+ * shaped exactly as docs/formats.md ("Archive") says, checkable with stock tools, written
+ * atomically — and the reader must refuse every hostile archive without writing a byte to disk. */
 #include <archive.h> /* libarchive itself, to read back independently */
 #include <archive_entry.h>
 
@@ -60,7 +60,7 @@ static const char expected_manifest[] =
 	"65f7cb186d0079f89dc0e6c083074ebdf64e19b7090c18ddea18c45a47aaa024  seals/01-official.svg\n"
 	"b7c5f2dba6130d77e3be7c0cecffa367d24f536b90706a2bb98f97b778e10aec  seals/filing.xml\n";
 
-/* The entry order DESIGN.md §3 fixes: directories, then files, each byte-wise. */
+/* The entry order docs/formats.md fixes: directories, then files, each byte-wise. */
 static const char *const expected_order[] = {
 	USCC "/",
 	USCC "/registrations/",

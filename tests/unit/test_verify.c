@@ -1,6 +1,6 @@
 /* verify: an auditor relies on reg_verify_archive to pass every archive the authority issued and
- * to name every way a signed-but-wrong or forged archive departs from DESIGN.md §3 — and on the
- * reasons line keeping its shape whatever the archive holds. */
+ * to name every way a signed-but-wrong or forged archive departs from docs/formats.md — and on
+ * the reasons line keeping its shape whatever the archive holds. */
 #include "verify.h"
 
 #include <stdio.h>
