@@ -29,8 +29,8 @@ steps_after_name() {
 	EOT
 }
 
-# From the legal representative's phone to the confirmation.
-steps_rest() {
+# From the legal representative's phone to the contact phone.
+steps_people() {
 	cat <<-EOT
 	legal_rep_phone \(optional\): ${T}13904731234
 	shareholders 1 名称 name ${T}张伟
@@ -45,18 +45,32 @@ steps_rest() {
 	staff \(optional\): ${T}12
 	contact_phone \(optional\): ${T}0473-3921234
 	EOT
-	n=0
-	for m in application-form articles shareholder-id legal-rep-id name-declaration \
-		premises-proof appointment agent-authority; do
+}
+
+ALL_MATERIALS="application-form articles shareholder-id legal-rep-id name-declaration
+	premises-proof appointment agent-authority"
+
+# steps_materials ID… — each material sighted at the window, then the empty answer.
+steps_materials() {
+	local n=0 m
+	for m; do
 		n=$((n + 1))
-		printf 'materials %s \\(empty to finish\\): %s%s=\n' $n "$T" $m
+		printf 'materials %s \\(empty to finish\\): %s%s=\n' $n "$T" "$m"
 	done
+	printf 'materials %s \\(empty to finish\\): %s\n' $((n + 1)) "$T"
+}
+
+steps_end() {
 	cat <<-EOT
-	materials 9 \(empty to finish\): $T
 	commitments 1 \(optional, empty to finish\): $T
 	requests \(optional\): $T
 	确认 confirm\? \[y/n\]: ${T}y
 	EOT
+}
+
+# From the legal representative's phone to the confirmation.
+steps_rest() {
+	steps_people && steps_materials $ALL_MATERIALS && steps_end
 }
 
 # form STEPS OUT [reg-apply options] — reg-apply -i on a terminal; the exit status is its own.
@@ -127,6 +141,23 @@ test_expect_success 'the next form resumes the draft at the first unanswered que
 	names >actual &&
 	test_cmp expect actual &&
 	test "$(test_sql "$DB" "SELECT count(*) FROM events WHERE kind = '\''accepted'\''")" = 3
+'
+
+test_expect_success 'what acceptance would refuse is said before the confirmation, and its field asked again' '
+	{
+		steps_start 乌海市恒兴商贸有限公司 && steps_people &&
+		steps_materials $(echo $ALL_MATERIALS | sed "s/ articles//") &&
+		steps_end | sed "/confirm/d" &&
+		printf "acceptance would refuse it:\n" &&
+		printf "  materials: core material .articles. \\\\(公司章程\\\\) is missing\n" &&
+		steps_materials $ALL_MATERIALS &&
+		steps_end | sed -n "/confirm/p"
+	} >steps &&
+	form steps out.xml &&
+	test "$(grep -c "确认 confirm" transcript)" = 1 &&
+	grep -q "<name>乌海市恒兴商贸有限公司</name>" out.xml &&
+	grep -q "type=\"articles\"" out.xml &&
+	test "$(test_rows "$DB" dossiers)" = 4
 '
 
 test_done
