@@ -1649,6 +1649,17 @@ static int ask_commitments(form *f)
 				due = NULL;
 			}
 		}
+		/* The catalog's word: a core material is never deferred, the others within their
+		 * limit. */
+		reg_err *err = NULL;
+		if (f->opt->apply &&
+		    reg_apply_check_commitment(f->opt->apply, answer, due, &err) < 0) {
+			if (print_problems(f, "commitments", &err, NULL) < 0) {
+				r = -1;
+				goto out;
+			}
+			continue;
+		}
 		if (append(&text, ';', answer) < 0 || append(&text, '@', due) < 0 ||
 		    take(f, answer) < 0) {
 			r = -1;

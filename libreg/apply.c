@@ -617,6 +617,33 @@ static size_t material_index(const reg_catalog *cat, const reg_material *mat)
 	return i;
 }
 
+/* One commitment: a material of the catalog that may be deferred, due on a day from today to
+ * its limit (default 30 days) after acceptance. */
+static void check_commitment(check *c, const xmlNode *at, const char *type, const char *due)
+{
+	static const char cpath[] = "/dossier/commitments/commitment";
+	const reg_material *mat = type ? reg_catalog_find_material(c->a->cat, type) : NULL;
+	int64_t epoch;
+	int y, mo, d;
+	reg_time_civil(c->a->now, c->a->offset, &y, &mo, &d);
+	int64_t today = reg_days_from_civil(y, mo, d);
+	if (!mat) {
+		problem(c, at, cpath, "'%s' is not a material of the catalog", type ? type : "");
+	} else if (reg_material_essential(mat)) {
+		problem(c, at, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
+			reg_material_zh(mat));
+	} else if (!due || strlen(due) != 10 || reg_time_parse(due, 0, &epoch, NULL, NULL) < 0) {
+		problem(c, at, cpath, "'%s': due date '%s' is not YYYY-MM-DD", type, due ? due : "");
+	} else {
+		int64_t due_day = epoch / 86400, limit = reg_material_defer(mat) / 86400;
+		if (due_day < today)
+			problem(c, at, cpath, "'%s': due date %s is already past", type, due);
+		else if (due_day - today > limit)
+			problem(c, at, cpath, "'%s': due date %s is more than %lld days after acceptance",
+				type, due, (long long)limit);
+	}
+}
+
 static void check_materials(check *c, const char *base_dir, const bool *applies)
 {
 	static const char mpath[] = "/dossier/materials/material";
@@ -670,33 +697,16 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 		free(given);
 	}
 
-	int y, mo, d;
-	reg_time_civil(c->a->now, c->a->offset, &y, &mo, &d);
-	int64_t today = reg_days_from_civil(y, mo, d);
 	reg_xml_for_each_child(k, commitments, REG_NS_DOSSIER, "commitment") {
 		char *type = reg_xml_attr(k, "material"), *due = reg_xml_attr(k, "due");
 		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
 		bool twice = mat && deferred[material_index(cat, mat)];
-		int64_t epoch;
 		if (mat)
 			deferred[material_index(cat, mat)] = true;
-		if (!mat) {
-			problem(c, k, cpath, "'%s' is not a material of the catalog", type ? type : "");
-		} else if (twice) {
+		if (twice)
 			problem(c, k, cpath, "'%s' is deferred twice (each material at most once)", type);
-		} else if (reg_material_essential(mat)) {
-			problem(c, k, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
-				reg_material_zh(mat));
-		} else if (!due || strlen(due) != 10 || reg_time_parse(due, 0, &epoch, NULL, NULL) < 0) {
-			problem(c, k, cpath, "'%s': due date '%s' is not YYYY-MM-DD", type, due ? due : "");
-		} else {
-			int64_t due_day = epoch / 86400, limit = reg_material_defer(mat) / 86400;
-			if (due_day < today)
-				problem(c, k, cpath, "'%s': due date %s is already past", type, due);
-			else if (due_day - today > limit)
-				problem(c, k, cpath, "'%s': due date %s is more than %lld days after acceptance",
-					type, due, (long long)limit);
-		}
+		else
+			check_commitment(c, k, type, due);
 		free(type);
 		free(due);
 	}
@@ -850,6 +860,14 @@ int reg_apply_check_name(reg_apply *a, const char *name, const char *form, const
 	if (!check_division(&c, NULL, division))
 		return check_one(&c, errp);
 	check_name(&c, NULL, name, form, division);
+	return check_one(&c, errp);
+}
+
+int reg_apply_check_commitment(reg_apply *a, const char *material, const char *due,
+			       reg_err **errp)
+{
+	check c = {.a = a, .csv = true};
+	check_commitment(&c, NULL, material, due);
 	return check_one(&c, errp);
 }
 

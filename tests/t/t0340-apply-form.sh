@@ -160,4 +160,23 @@ test_expect_success 'what acceptance would refuse is said before the confirmatio
 	test "$(test_rows "$DB" dossiers)" = 4
 '
 
+test_expect_success 'piped: the area at the division question, the catalog at each commitment' '
+	printf "%s\n" llc 150303 "" 乌海市恒盛商贸有限公司 1000000 乌海市海勃湾区新华大街18号 \
+		日用百货销售 F5211 张伟 15030219850315609X "" 张伟 "" 100 "" "" "" "" \
+		application-form= articles= shareholder-id= legal-rep-id= "" \
+		name-declaration@2026-12-01 premises-proof@2027-03-01 premises-proof@2026-12-23 \
+		>answers &&
+	test_expect_code 1 reg-apply -i --db "$DB" --now $NOW <answers >out.xml 2>transcript &&
+	grep -A1 "^行政区划 division \[150302\]: 150303$" transcript | tail -1 >actual &&
+	echo "  division: division 150303 (内蒙古自治区乌海市海南区) is outside the area of 乌海市海勃湾区市场监督管理局" >expect &&
+	grep -A1 "name-declaration@2026-12-01$" transcript | tail -1 >>actual &&
+	echo "  commitments: '\''name-declaration'\'' (企业名称自主申报告知书) is a core material and cannot be deferred" >>expect &&
+	grep -A1 "premises-proof@2027-03-01$" transcript | tail -1 >>actual &&
+	echo "  commitments: '\''premises-proof'\'': due date 2027-03-01 is more than 30 days after acceptance" >>expect &&
+	grep -A1 "premises-proof@2026-12-23$" transcript | tail -1 >>actual &&
+	echo "承诺 commitments 2 (optional, empty to finish): " >>expect &&
+	test_cmp expect actual &&
+	test "$(test_rows "$DB" dossiers)" = 4
+'
+
 test_done
