@@ -4,7 +4,8 @@
  * The result is the column values of libreg/application.h, so the caller goes on exactly as
  * for a CSV row: reg_application_from_fields, then acceptance.  The form never writes to
  * stdout (the dossier stream goes there) and never decides acceptance: it catches typing
- * mistakes early, acceptance still checks everything.
+ * mistakes early and, given acceptance (opt->apply), asks acceptance's own checks before the
+ * clerk confirms (see "Acceptance's checks"); acceptance still checks everything.
  *
  * Order of the questions.  组织形式 form and 行政区划 division come first, because the name is
  * checked against both (reg_name_check); then 企业名称 name, capital, address, scope,
@@ -115,7 +116,8 @@
  * does not let anyone restore stays: its one-time initialization (it reads ~/.inputrc or
  * $INPUTRC and sets LC_CTYPE from the environment, once per process).  On a terminal,
  * readline's default signal handling is left as the caller set it: Ctrl-C restores the
- * terminal and the process gets SIGINT, so nothing is recorded either.  Not thread-safe: one
+ * terminal and the process gets SIGINT, so nothing is recorded either (the draft keeps what
+ * was answered).  Not thread-safe: one
  * form at a time per process, and no other readline use while it runs.
  */
 #ifndef REG_APPFORM_H
