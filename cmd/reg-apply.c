@@ -29,6 +29,8 @@ static void usage(void)
 	       "  -c, --csv             read the inputs as CSV whatever their names\n"
 	       "  -e, --encoding ENC    CSV encoding: utf-8 (default) or gbk\n"
 	       "  -i, --interactive     fill in one application at the counter (readline form)\n"
+	       "      --draft FILE      keep the form's answers in FILE until it is accepted\n"
+	       "                        (default $XDG_STATE_HOME/regkit/draft)\n"
 	       "  -o, --output FILE     write accepted dossiers to FILE instead of standard output\n"
 	       "  -r, --rejects FILE    write rejected applications to FILE in their input format\n"
 	       "                        (CSV: the same columns plus line and reason)\n%s\n%s\n"
@@ -45,6 +47,7 @@ typedef struct run {
 	reg_csv_encoding encoding;
 	const char *output;
 	const char *rejects;
+	const char *draft;      /* --draft, else the standard one (appform.h) */
 	char **inputs;
 	int n_inputs;
 } run;
@@ -65,9 +68,11 @@ static char *folder_of(const char *path)
 	return dir;
 }
 
-/* The counter: one application through the readline form, then the same acceptance as a file.
- * Abandoning (Ctrl-D, "abandon") records nothing and is the answer "no". */
-static int accept_form(run *r, const reg_catalog *cat, reg_intake *in, reg_err **errp)
+/* The counter: one application through the readline form — checked by acceptance as it is
+ * typed — then the same acceptance as a file.  Abandoning ("abandon") or interrupting (Ctrl-D,
+ * the answers kept in the draft) records nothing and is the answer "no". */
+static int accept_form(run *r, const reg_catalog *cat, reg_apply *apply, reg_intake *in,
+		       reg_err **errp)
 {
 	size_t n_mat = reg_catalog_material_count(cat), n_items = reg_catalog_item_count(cat);
 	const char **materials = calloc(n_mat + 1, sizeof *materials);
@@ -88,6 +93,7 @@ static int accept_form(run *r, const reg_catalog *cat, reg_intake *in, reg_err *
 	reg_form_options opt = {
 		.in = stdin, .out = stderr, .history = history, .material_ids = materials,
 		.item_ids = items, .division = reg_authority_division(reg_config_authority(r->cfg, NULL)),
+		.apply = apply, .base_dir = ".", .draft = r->draft,
 	};
 	reg_time_civil(now, offset, &opt.today_year, &opt.today_month, &opt.today_day);
 	int answered = reg_form_run(&opt, values, errp);
@@ -95,6 +101,12 @@ static int accept_form(run *r, const reg_catalog *cat, reg_intake *in, reg_err *
 		goto out;
 	if (answered == 0) {
 		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "abandoned: nothing recorded");
+		goto out;
+	}
+	if (answered == 2) {
+		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL,
+				 "interrupted: nothing recorded; reg-apply -i resumes from %s",
+				 r->draft);
 		goto out;
 	}
 	reg_dossier *d = reg_application_from_fields((const char *const *)values, "-", 0, errp);
@@ -158,7 +170,7 @@ static int accept_all(run *r, reg_err **errp)
 			break;
 	}
 	if (rc == 0 && r->interactive)
-		rc = accept_form(r, cat, in, errp);
+		rc = accept_form(r, cat, apply, in, errp);
 	/* Whatever was accepted before a failure is recorded: its dossiers must reach the output. */
 	/* After a failure its message is the one that counts: what finishing finds, not. */
 	reg_err *late = NULL;
@@ -169,6 +181,11 @@ static int accept_all(run *r, reg_err **errp)
 		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu of %zu applications rejected",
 				 reg_intake_rejected(in),
 				 reg_intake_rejected(in) + reg_intake_accepted(in));
+	/* The form's dossier recorded (and written out): its draft has done its work.  Refused,
+	 * the draft stays for the next -i to resume and correct. */
+	if (rc == 0 && r->interactive && reg_intake_accepted(in) == 1 &&
+	    reg_form_draft_remove(r->draft, errp) < 0)
+		rc = -1;
 out:
 	if (reg_cli_close(out, r->output, errp) < 0 ||
 	    (rejects && reg_cli_close(rejects, r->rejects, errp) < 0))
@@ -184,6 +201,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"csv", no_argument, NULL, 'c'},
+		{"draft", required_argument, NULL, 'D'},
 		{"encoding", required_argument, NULL, 'e'},
 		{"interactive", no_argument, NULL, 'i'},
 		{"output", required_argument, NULL, 'o'},
@@ -193,6 +211,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	run r = {.cfg = reg_config_new(), .encoding = REG_CSV_UTF8};
+	char *default_draft = NULL;
 	/* For the form: character widths and input of Chinese at the counter. */
 	setlocale(LC_CTYPE, "");
 	reg_err *err = NULL;
@@ -200,6 +219,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "ce:io:r:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': r.csv = true; break;
+		case 'D': r.draft = optarg; break;
 		case 'e':
 			if (reg_csv_encoding_parse(optarg, &r.encoding, &err) < 0) {
 				code = reg_cli_usage_error(prog, "%s", reg_err_message(err));
@@ -224,11 +244,18 @@ int main(int argc, char **argv)
 		code = reg_cli_usage_error(prog, "-i reads the form, not files");
 		goto out;
 	}
+	if (r.draft && !r.interactive) {
+		code = reg_cli_usage_error(prog, "--draft is the form's (-i)");
+		goto out;
+	}
+	if (r.interactive && !r.draft)
+		r.draft = default_draft = reg_form_draft_path();
 	if (accept_all(&r, &err) < 0)
 		code = reg_err_exit_code(err);
 	if (err)
 		reg_err_print(err, prog, stderr);
 out:
+	free(default_draft);
 	reg_err_free(err);
 	reg_config_free(r.cfg);
 	reg_xml_cleanup();

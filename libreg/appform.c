@@ -14,8 +14,10 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "apply.h"
 #include "clock.h"
 #include "decimal.h"
+#include "files.h"
 #include "ids.h"
 #include "names.h"
 
@@ -27,6 +29,9 @@
 #define HISTORY_FILE_MAX (1024 * 1024)
 /* Completion lists longer than this are cut: type more to narrow them. */
 #define SHOW_MAX 40
+/* A draft larger than this is no draft of ours. */
+#define DRAFT_FILE_MAX (1024 * 1024)
+static const char draft_magic[] = "regkit form draft 1\n";
 
 /* Tables ------------------------------------------------------------------------------------ */
 
@@ -154,6 +159,11 @@ typedef struct form {
 	size_t n_taken;
 	bool history_on;         /* opt->history is usable */
 	int history_added;       /* lines this session added to the history list */
+	bool done[REG_COL__COUNT]; /* the question of the column answered (or resumed) */
+	bool draft_on;           /* opt->draft is written */
+	bool draft_written;      /* and holds this form's answers */
+	bool interrupted;        /* end of input (not "abandon") */
+	reg_err *failure;        /* what stopped the form other than memory (the registry) */
 } form;
 
 /* readline calls the completion hooks without user data: this is how they find the form.  Set
@@ -162,6 +172,13 @@ static form *current;
 
 static int oom(void)
 {
+	return -1;
+}
+
+/* A failure of the checks themselves (the registry busy or gone): the form stops. */
+static int fail(form *f, reg_err **err)
+{
+	reg_err_append(&f->failure, err);
 	return -1;
 }
 
@@ -720,6 +737,7 @@ static int ask(form *f, const char *prompt, enum complete kind, bool remember, c
 			const char *paste = rl_variable_value("enable-bracketed-paste");
 			if (!f->tty || !paste || strcmp(paste, "on") != 0)
 				fputc('\n', f->out);
+			f->interrupted = true;
 			return 0;
 		}
 		char *t = trim(line);
@@ -797,14 +815,42 @@ static int check_scope(form *f, reg_column c, const char *answer, char **value)
 	return check_text(f, c, answer, value, 4000);
 }
 
-static int print_name_problems(form *f, const char *what, reg_err *err)
+/* The column a problem's field names (a CSV column name), or -1. */
+static int column_of_field(const char *field)
 {
-	for (const reg_err *e = err; e; e = reg_err_next(e)) {
-		if (reg_err_code(e) == REG_EINTERNAL)
-			return oom();
-		refuse(f, what, "%s", reg_err_message(e));
+	for (int c = 0; field && c < REG_COL__COUNT; c++)
+		if (strcmp(field, reg_column_name((reg_column)c)) == 0)
+			return c;
+	return -1;
+}
+
+/* Print every problem of a chain as "  FIELD: message" (`what` when it names no column);
+ * 0 (refused), or -1 when the chain holds a failure rather than problems.  *concerned, when
+ * not NULL, is the first problem's column (-1: none). */
+static int print_problems(form *f, const char *what, reg_err **err, int *concerned)
+{
+	if (concerned)
+		*concerned = -1;
+	for (const reg_err *e = *err; e; e = reg_err_next(e))
+		if (reg_err_code(e) != REG_ENO)
+			return fail(f, err);
+	for (const reg_err *e = *err; e; e = reg_err_next(e)) {
+		int c = column_of_field(reg_err_field(e));
+		if (concerned && *concerned < 0)
+			*concerned = c;
+		if (reg_err_more(e))
+			refuse(f, what, "and %zu more problems", reg_err_more(e));
+		else
+			refuse(f, c >= 0 ? reg_column_name((reg_column)c) : what, "%s",
+			       reg_err_message(e));
 	}
+	reg_err_clear(err);
 	return 0;
+}
+
+static int print_name_problems(form *f, const char *what, reg_err **err)
+{
+	return print_problems(f, what, err, NULL);
 }
 
 /* A person's (or, for shareholders, a company's) name: the list syntax reserves ':' and ';'. */
@@ -825,7 +871,7 @@ static int check_person_name(form *f, reg_column c, const char *answer, char **v
 {
 	reg_err *err = NULL;
 	int r = reg_person_name_check(answer, &err) < 0
-		? print_name_problems(f, reg_column_name(c), err)
+		? print_name_problems(f, reg_column_name(c), &err)
 		: check_person(f, reg_column_name(c), answer, value, REG_PERSON_NAME_MAX_CHARS);
 	reg_err_free(err);
 	return r;
@@ -845,12 +891,21 @@ static int check_form(form *f, reg_column c, const char *answer, char **value)
 	return 0;
 }
 
+/* A division of the table: within the authority's area too, when acceptance checks with us. */
+static int give_division(form *f, const char *code, char **value)
+{
+	reg_err *err = NULL;
+	if (f->opt->apply && reg_apply_check_division(f->opt->apply, code, &err) < 0)
+		return print_problems(f, "division", &err, NULL);
+	return give(value, code);
+}
+
 static int check_division(form *f, reg_column c, const char *answer, char **value)
 {
 	size_t n = strlen(answer);
 	if (n == 6 && all_digits(answer, 6)) {
 		if (reg_division_known(answer))
-			return give(value, answer);
+			return give_division(f, answer, value);
 		return refuse(f, reg_column_name(c), "division '%s' is not in the GB/T 2260 table",
 			      answer);
 	}
@@ -872,7 +927,7 @@ static int check_division(form *f, reg_column c, const char *answer, char **valu
 	char *q = shorten(answer, 40);
 	if (hits == 1) {
 		free(q);
-		return give(value, found);
+		return give_division(f, found, value);
 	}
 	if (hits > 1)
 		refuse(f, reg_column_name(c), "'%s' names %d divisions: type the code (TAB lists them)",
@@ -884,6 +939,16 @@ static int check_division(form *f, reg_column c, const char *answer, char **valu
 	return 0;
 }
 
+/* The name rules for the form and division answered, and — when acceptance checks with us —
+ * the registry: a name taken is refused at its question.  0 passes, -1 with *err set. */
+static int name_check(form *f, const char *name, reg_err **err)
+{
+	if (f->opt->apply)
+		return reg_apply_check_name(f->opt->apply, name, f->v[REG_COL_FORM],
+					    f->v[REG_COL_DIVISION], err);
+	return reg_name_check(name, f->v[REG_COL_FORM], f->v[REG_COL_DIVISION], err);
+}
+
 static int check_name(form *f, reg_column c, const char *answer, char **value)
 {
 	(void)c;
@@ -891,11 +956,11 @@ static int check_name(form *f, reg_column c, const char *answer, char **value)
 	char *name = reg_name_normalize(answer, &err);
 	int r = 0;
 	if (!name) {
-		r = print_name_problems(f, "name", err);
+		r = print_name_problems(f, "name", &err);
 		goto out;
 	}
-	if (reg_name_check(name, f->v[REG_COL_FORM], f->v[REG_COL_DIVISION], &err) < 0) {
-		r = print_name_problems(f, "name", err);
+	if (name_check(f, name, &err) < 0) {
+		r = print_name_problems(f, "name", &err);
 		goto out;
 	}
 	if (strcmp(name, answer) != 0)
@@ -1584,6 +1649,17 @@ static int ask_commitments(form *f)
 				due = NULL;
 			}
 		}
+		/* The catalog's word: a core material is never deferred, the others within their
+		 * limit. */
+		reg_err *err = NULL;
+		if (f->opt->apply &&
+		    reg_apply_check_commitment(f->opt->apply, answer, due, &err) < 0) {
+			if (print_problems(f, "commitments", &err, NULL) < 0) {
+				r = -1;
+				goto out;
+			}
+			continue;
+		}
 		if (append(&text, ';', answer) < 0 || append(&text, '@', due) < 0 ||
 		    take(f, answer) < 0) {
 			r = -1;
@@ -1651,9 +1727,8 @@ static int recheck_name(form *f)
 		return 1;
 	reg_err *err = NULL;
 	int r = 1;
-	if (reg_name_check(f->v[REG_COL_NAME], f->v[REG_COL_FORM], f->v[REG_COL_DIVISION],
-			   &err) < 0) {
-		r = print_name_problems(f, "name", err);
+	if (name_check(f, f->v[REG_COL_NAME], &err) < 0) {
+		r = print_name_problems(f, "name", &err);
 		if (r == 0)
 			r = ask_value(f, REG_COL_NAME, true, NULL);
 	}
@@ -1787,21 +1862,78 @@ static const char *const yes_words[] = {"y", "yes", "是", NULL};
 static const char *const no_words[] = {"n", "no", "否", NULL};
 static const char *const abandon_words[] = {"abandon", "q", "quit", "放弃", NULL};
 
-/* 1 confirmed, 0 abandoned, -1 out of memory. */
+/* Acceptance's checks on the whole application, nothing recorded (reg_apply_check): 1 it
+ * passes, 0 refused (every problem printed, *concerned the first one's column or -1), -1
+ * failure.  Without opt->apply only the form's own checks ran: 1. */
+static int check_record(form *f, int *concerned)
+{
+	*concerned = -1;
+	if (!f->opt->apply)
+		return 1;
+	reg_err *err = NULL;
+	reg_dossier *d = reg_application_from_fields((const char *const *)f->v, "-", 0, &err);
+	int rc = d ? reg_apply_check(f->opt->apply, d, f->opt->base_dir ? f->opt->base_dir : ".",
+				     true, &err)
+		   : -1;
+	reg_dossier_free(d);
+	if (rc == 0) {
+		reg_err_free(err);
+		return 1;
+	}
+	fprintf(f->out, "\n  acceptance would refuse it:\n");
+	return print_problems(f, "application", &err, concerned);
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void draft_save(form *f);
+
+/* 1 confirmed, 0 abandoned or interrupted, -1 failure.  What acceptance would refuse is
+ * checked before the question: the field concerned is asked again (its current value the
+ * default); when it comes back unchanged, or the problem names no field, the clerk picks the
+ * field to change, and y is not offered until the application passes. */
 static int confirm(form *f)
 {
 	char *answer = NULL;
 	int r;
+	bool pick = false;
 	for (;;) {
-		summary(f);
-		do {
-			free(answer);
-			r = ask(f, "确认 confirm? [y/n]: ", C_NONE, false, &answer);
+		int concerned = -1;
+		bool passes;
+		r = check_record(f, &concerned);
+		if (r < 0)
+			goto out;
+		passes = r == 1;
+		if (!passes && concerned >= 0 && !pick) {
+			char *before = f->v[concerned] ? strdup(f->v[concerned]) : NULL;
+			if (f->v[concerned] && !before) {
+				r = oom();
+				goto out;
+			}
+			r = ask_column(f, (reg_column)concerned, true);
+			pick = r > 0 && same_text(before, f->v[concerned]);
+			free(before);
 			if (r <= 0)
 				goto out;
-		} while (!word_in(answer, yes_words) && !word_in(answer, no_words));
-		if (word_in(answer, yes_words))
-			goto out;
+			draft_save(f);
+			continue;
+		}
+		summary(f);
+		if (passes) {
+			do {
+				free(answer);
+				r = ask(f, "确认 confirm? [y/n]: ", C_NONE, false, &answer);
+				if (r <= 0)
+					goto out;
+			} while (!word_in(answer, yes_words) && !word_in(answer, no_words));
+			if (word_in(answer, yes_words))
+				goto out;
+		} else {
+			fprintf(f->out, "  not acceptable as it is: change a field (or abandon)\n");
+		}
 		for (;;) {
 			free(answer);
 			r = ask(f, "修改 change which field? (number or name; empty = summary; abandon): ",
@@ -1823,6 +1955,8 @@ static int confirm(form *f)
 			r = ask_column(f, (reg_column)c, true);
 			if (r <= 0)
 				goto out;
+			draft_save(f);
+			pick = false;
 			break;
 		}
 	}
@@ -1831,14 +1965,206 @@ out:
 	return r;
 }
 
+/* Draft ------------------------------------------------------------------------------------- */
+
+char *reg_form_draft_path(void)
+{
+	char *history = reg_form_history_path(), *path = NULL;
+	if (!history)
+		return NULL;
+	char *slash = strrchr(history, '/');
+	*slash = '\0';
+	if (asprintf(&path, "%s/draft", history) < 0)
+		path = NULL;
+	free(history);
+	return path;
+}
+
+/* The answered questions' columns, "COLUMN=VALUE" a line (empty: left empty), after the magic
+ * line; an answer never holds a line break (text_chars refuses control characters). */
+static char *draft_text(const form *f, size_t *len)
+{
+	char *text = NULL;
+	FILE *fp = open_memstream(&text, len);
+	if (!fp)
+		return NULL;
+	fputs(draft_magic, fp);
+	for (int c = 0; c < REG_COL__COUNT; c++)
+		if (f->done[c])
+			fprintf(fp, "%s=%s\n", reg_column_name((reg_column)c), f->v[c] ? f->v[c] : "");
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* After each answer: the whole draft, written atomically (libreg/files.h), 0600 in a 0700
+ * directory.  A draft that cannot be written is said once and the form goes on without. */
+static void draft_save(form *f)
+{
+	if (!f->draft_on)
+		return;
+	const char *path = f->opt->draft;
+	size_t len = 0;
+	char *text = draft_text(f, &len), *copy = strdup(path);
+	char *slash = copy ? strrchr(copy, '/') : NULL;
+	const char *dir = ".", *name = copy;
+	reg_err *err = NULL;
+	if (slash) {
+		*slash = '\0';
+		dir = slash == copy ? "/" : copy;
+		name = slash + 1;
+	}
+	if (!text || !copy) {
+		fprintf(f->out, "draft not kept: out of memory\n");
+		f->draft_on = false;
+	} else if (make_parents(path) < 0) {
+		fprintf(f->out, "draft not kept: cannot create the directory of '%s': %s\n", path,
+			strerror(errno));
+		f->draft_on = false;
+	} else if (reg_file_write_atomic(dir, name, text, len, 0600, &err) < 0) {
+		fprintf(f->out, "draft not kept: %s\n", reg_err_message(err));
+		f->draft_on = false;
+	} else {
+		f->draft_written = true;
+	}
+	reg_err_free(err);
+	free(copy);
+	free(text);
+}
+
+int reg_form_draft_remove(const char *path, reg_err **errp)
+{
+	if (!path || !*path || unlink(path) == 0 || errno == ENOENT)
+		return 0;
+	return reg_err_set(errp, REG_EIO, path, 0, NULL, "cannot remove the form's draft: %s",
+			   strerror(errno));
+}
+
+/* Read a draft into values/done: 1 read, 0 none there, -1 not a draft of ours (said), -2 out
+ * of memory. */
+static int draft_read(form *f, char *values[REG_COL__COUNT], bool done[REG_COL__COUNT])
+{
+	const char *path = f->opt->draft;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(f->out, "draft not kept: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	char *text = NULL;
+	int r = -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > DRAFT_FILE_MAX)
+		goto bad;
+	if (!(text = calloc(1, (size_t)st.st_size + 1))) {
+		r = -2;
+		goto out;
+	}
+	if (read(fd, text, (size_t)st.st_size) != st.st_size ||
+	    strncmp(text, draft_magic, strlen(draft_magic)) != 0)
+		goto bad;
+	for (char *line = text + strlen(draft_magic), *next; *line; line = next) {
+		next = strchr(line, '\n');
+		if (!next)
+			goto bad;
+		*next++ = '\0';
+		char *eq = strchr(line, '=');
+		if (!eq)
+			goto bad;
+		*eq = '\0';
+		int c = column_of_field(line);
+		if (c < 0 || done[c] || text_chars(eq + 1) < 0 || strlen(eq + 1) > ANSWER_MAX)
+			goto bad;
+		done[c] = true;
+		if (eq[1] && !(values[c] = strdup(eq + 1))) {
+			r = -2;
+			goto out;
+		}
+	}
+	r = 1;
+	goto out;
+bad:
+	fprintf(f->out, "draft not kept: '%s' is not a form draft of this regkit\n", path);
+out:
+	if (r < 0)
+		for (int c = 0; c < REG_COL__COUNT; c++) {
+			free(values[c]);
+			values[c] = NULL;
+			done[c] = false;
+		}
+	free(text);
+	close(fd);
+	return r;
+}
+
+/* A draft left by an interrupted form: offered for resuming; n (or a draft that is not one)
+ * starts afresh.  1 to go on, 0 end of input, -1 out of memory. */
+static int draft_open(form *f)
+{
+	if (!f->opt->draft || !*f->opt->draft)
+		return 1;
+	char *values[REG_COL__COUNT] = {0}, *answer = NULL;
+	bool done[REG_COL__COUNT] = {0};
+	int r = draft_read(f, values, done);
+	if (r == -2)
+		return oom();
+	f->draft_on = r >= 0; /* never overwrite a file that is not our draft */
+	if (r <= 0)
+		return 1;
+	f->draft_written = true; /* on disk: end of input leaves it there */
+	size_t n = 0;
+	for (int c = 0; c < REG_COL__COUNT; c++)
+		n += done[c];
+	fprintf(f->out, "an interrupted form is kept in %s: %zu answers%s%s\n", f->opt->draft, n,
+		values[REG_COL_NAME] ? ", 企业名称 name " : "",
+		values[REG_COL_NAME] ? values[REG_COL_NAME] : "");
+	do {
+		free(answer);
+		r = ask(f, "继续 resume it? [y/n]: ", C_NONE, false, &answer);
+		if (r <= 0)
+			goto out;
+	} while (!word_in(answer, yes_words) && !word_in(answer, no_words));
+	if (word_in(answer, yes_words)) {
+		memcpy(f->v, values, sizeof values);
+		memcpy(f->done, done, sizeof done);
+		memset(values, 0, sizeof values);
+	} else {
+		reg_err *err = NULL;
+		if (reg_form_draft_remove(f->opt->draft, &err) < 0) {
+			r = fail(f, &err);
+			goto out;
+		}
+		f->draft_written = false;
+		fprintf(f->out, "  draft removed: a new form\n");
+	}
+	r = 1;
+out:
+	free(answer);
+	reg_form_values_free(values);
+	return r;
+}
+
 /* Run --------------------------------------------------------------------------------------- */
 
 static int fill(form *f)
 {
+	int r = draft_open(f);
+	if (r <= 0)
+		return r;
 	for (size_t i = 0; i < sizeof question_order / sizeof *question_order; i++) {
-		int r = ask_column(f, question_order[i], false);
+		reg_column c = question_order[i];
+		if (f->done[c])
+			continue;
+		r = ask_column(f, c, false);
 		if (r <= 0)
 			return r;
+		f->done[c] = true;
+		if (c == REG_COL_FINANCE_OFFICER_NAME)
+			f->done[REG_COL_FINANCE_OFFICER_ID] = true;
+		draft_save(f);
 	}
 	return confirm(f);
 }
@@ -1877,10 +2203,23 @@ int reg_form_run(const reg_form_options *opt, char *values[REG_COL__COUNT], reg_
 		return 1;
 	}
 	reg_form_values_free(f.v);
+	if (r == 0 && f.interrupted && f.draft_written) {
+		fprintf(f.out, "interrupted, nothing recorded: the answers are kept in %s\n",
+			opt->draft);
+		fflush(f.out);
+		return 2;
+	}
 	if (r == 0) {
+		/* Abandoned on purpose (or before a first answer): no draft left behind. */
+		if (f.draft_on && f.draft_written && reg_form_draft_remove(opt->draft, errp) < 0)
+			return -1;
 		fprintf(f.out, "abandoned, nothing recorded\n");
 		fflush(f.out);
 		return 0;
+	}
+	if (f.failure) {
+		reg_err_append(errp, &f.failure);
+		return -1;
 	}
 	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
 }

@@ -4,7 +4,8 @@
  * The result is the column values of libreg/application.h, so the caller goes on exactly as
  * for a CSV row: reg_application_from_fields, then acceptance.  The form never writes to
  * stdout (the dossier stream goes there) and never decides acceptance: it catches typing
- * mistakes early, acceptance still checks everything.
+ * mistakes early and, given acceptance (opt->apply), asks acceptance's own checks before the
+ * clerk confirms (see "Acceptance's checks"); acceptance still checks everything.
  *
  * Order of the questions.  组织形式 form and 行政区划 division come first, because the name is
  * checked against both (reg_name_check); then 企业名称 name, capital, address, scope,
@@ -49,12 +50,37 @@
  * Requests (optional): catalog item numbers or ids separated by ';' or ','.
  * Editing a list from the summary enters it again from the start.
  *
+ * Acceptance's checks.  With opt->apply (a reg_apply, libreg/apply.h) the form checks what
+ * acceptance checks, with acceptance's own code and nothing recorded: at the division question
+ * the authority's area (reg_apply_check_division), at the name question the name rules and the
+ * registry — a name already registered is refused there, and asked again
+ * (reg_apply_check_name); after the last question the whole application
+ * (reg_application_from_fields, then reg_apply_check: catalog items and rules, materials and
+ * their files, commitment limits, every field's syntax).  Whatever acceptance would refuse is
+ * printed "  COLUMN: reason" under "acceptance would refuse it:" and the first problem's field
+ * is asked again, its current value the default; when it comes back unchanged, or the problem
+ * names no field (a catalog rule), the summary is shown and the clerk picks the field to change.
+ * The confirmation question comes only once the application passes: what the clerk confirms is
+ * what acceptance takes (unless the registry changes in between: acceptance still checks).
+ *
  * Summary.  After the last question the form prints every column, numbered 1-18 in column
  * order, and asks "确认 confirm? [y/n]" (y, yes, 是 / n, no, 否).  n asks which field to
  * change, by number, English name or Chinese label; the field is asked again with its current
  * value as the default (empty keeps it, "-" clears an optional one), then the summary comes
- * back.  "abandon" (or 放弃, q) at that question abandons.  End of input (Ctrl-D) at ANY
- * question abandons too: nothing is returned and "abandoned, nothing recorded" is printed.
+ * back.  "abandon" (or 放弃, q) at that question abandons: nothing is returned, the draft is
+ * removed, and "abandoned, nothing recorded" is printed.
+ *
+ * Draft.  With opt->draft, the answers are written to that file after each question (a list —
+ * shareholders, materials, commitments — once it is finished), atomically (libreg/files.h),
+ * mode 0600, missing directories created 0700: it holds citizen ids and phone numbers, unlike
+ * the history.  End of input (Ctrl-D) at any question, a SIGINT (Ctrl-C) or a crash leaves it;
+ * the next form with the same draft prints what it holds and asks "继续 resume it? [y/n]": y
+ * takes its answers and asks only the questions not yet answered (then the checks and the
+ * summary as usual), n removes it and starts afresh.  The caller removes it once the dossier
+ * is accepted (reg_form_draft_remove).  A file there that is not a draft (its first line is
+ * "regkit form draft 1", then COLUMN=VALUE lines) is reported and never overwritten; a draft
+ * that cannot be written is reported once and the form goes on without it.  One form at a time
+ * per draft file.  End of input before any answer, with no draft, abandons.
  *
  * Completion (TAB): form (with the Chinese names), division codes (with their names; typing
  * part of a name also finds the code), industry codes from a small table of common GB/T
@@ -90,7 +116,8 @@
  * does not let anyone restore stays: its one-time initialization (it reads ~/.inputrc or
  * $INPUTRC and sets LC_CTYPE from the environment, once per process).  On a terminal,
  * readline's default signal handling is left as the caller set it: Ctrl-C restores the
- * terminal and the process gets SIGINT, so nothing is recorded either.  Not thread-safe: one
+ * terminal and the process gets SIGINT, so nothing is recorded either (the draft keeps what
+ * was answered).  Not thread-safe: one
  * form at a time per process, and no other readline use while it runs.
  */
 #ifndef REG_APPFORM_H
@@ -100,6 +127,8 @@
 
 #include "application.h"
 #include "errors.h"
+
+typedef struct reg_apply reg_apply;
 
 /* History lines kept in the history file. */
 #define REG_FORM_HISTORY_MAX 1000
@@ -122,16 +151,24 @@ typedef struct reg_form_options {
 	/* Today's civil date in the authority's zone (clock.h reg_time_civil): ages and
 	 * commitment due dates are measured from it.  Required. */
 	int today_year, today_month, today_day;
+	/* Acceptance, for its checks (see above; nothing is recorded), or NULL for the form's
+	 * own checks alone.  base_dir: what material paths are relative to; NULL = ".". */
+	reg_apply *apply;
+	const char *base_dir;
+	/* The draft file (reg_form_draft_path gives the standard one), or NULL for none. */
+	const char *draft;
 } reg_form_options;
 
 /*
  * Run the form.  `values` is indexed by reg_column; every entry is set to NULL on entry.
  *    1  confirmed: values holds the answers (malloc'd strings, NULL for an empty optional
  *       column) in the syntax of the CSV columns; free them with reg_form_values_free
- *    0  abandoned (end of input at any question, or "abandon" after the summary): every
+ *    0  abandoned ("abandon" after the summary, or end of input with no draft kept): every
  *       value NULL, nothing to free
+ *    2  interrupted (end of input) with the answers kept in opt->draft: every value NULL
  *   -1  error, *errp set: REG_EINTERNAL for bad options (no today, an input without a file
- *       descriptor) or out of memory; every value NULL
+ *       descriptor) or out of memory, or the registry's failure during a check; every value
+ *       NULL
  * Problems with the answers are never errors: the form asks again.
  */
 int reg_form_run(const reg_form_options *opt, char *values[REG_COL__COUNT], reg_err **errp);
@@ -144,5 +181,11 @@ void reg_form_values_free(char *values[REG_COL__COUNT]);
  * A malloc'd string; NULL when neither gives an absolute directory (or out of memory): then
  * keep no history. */
 char *reg_form_history_path(void);
+
+/* The standard draft file: "draft" beside the standard history file, or NULL likewise. */
+char *reg_form_draft_path(void);
+/* Remove the draft (the dossier is accepted); a draft that is not there is fine; NULL or "" is
+ * a no-op.  REG_EIO when it cannot be removed. */
+int reg_form_draft_remove(const char *path, reg_err **errp);
 
 #endif

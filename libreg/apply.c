@@ -381,6 +381,58 @@ static void check_shareholders(check *c, xmlNode *ent)
 	free(ids);
 }
 
+/* The division known and within the authority's area. */
+static bool check_division(check *c, const xmlNode *at, const char *division)
+{
+	reg_apply *a = c->a;
+	if (!division || !reg_division_known(division))
+		problem(c, at, "/dossier/enterprise/address/@division",
+			"'%s' is not a known GB/T 2260 division", division ? division : "");
+	else if (!reg_authority_covers(a->auth, division))
+		problem(c, at, "/dossier/enterprise/address/@division",
+			"division %s (%s) is outside the area of %s", division,
+			reg_division_name(division), reg_authority_name(a->auth));
+	else
+		return true;
+	return false;
+}
+
+/* The name registered already, said at its element. */
+static void name_is_taken(check *c, const xmlNode *at, const char *name)
+{
+	problem(c, at, "/dossier/enterprise/name", "'%s' is already registered under %s",
+		name ? name : "", reg_authority_name(c->a->auth));
+}
+
+/* The name rules for a known form and a division of the area, then the registry.  A name taken
+ * is a problem at once only for a single answer (c->d NULL); for a dossier it is said last, as
+ * c->name_taken (see check). */
+static void check_name(check *c, const xmlNode *at, const char *name, const char *form,
+		       const char *division)
+{
+	reg_apply *a = c->a;
+	reg_err *naming = NULL;
+	if (reg_name_check(name, form, division, &naming) < 0)
+		for (const reg_err *e = naming; e; e = reg_err_next(e))
+			problem(c, at, "/dossier/enterprise/name", "%s", reg_err_message(e));
+	reg_err_free(naming);
+	reg_err *lookup = NULL;
+	int taken = rules_name_lookup(a, name, &lookup);
+	if (taken < 0)
+		reg_err_append(&c->problems, &lookup); /* the registry's trouble, not the name's */
+	if (taken == 1) {
+		long line = name_lines_get(&a->batch_names, name);
+		if (line > 0)
+			problem(c, at, "/dossier/enterprise/name",
+				"'%s' was already accepted earlier in this batch (line %ld)", name,
+				line);
+		else if (!c->d)
+			name_is_taken(c, at, name);
+		else
+			c->name_taken = at;
+	}
+}
+
 static void check_enterprise(check *c)
 {
 	reg_apply *a = c->a;
@@ -403,41 +455,12 @@ static void check_enterprise(check *c)
 		problem(c, reg_dossier_node(c->d, "enterprise/form"), "/dossier/enterprise/form",
 			"'%s' is not a legal form (llc, jsc, sole or partnership)", form ? form : "");
 
-	bool division_ok = false;
-	if (!division || !reg_division_known(division))
-		problem(c, reg_dossier_node(c->d, "enterprise/address"),
-			"/dossier/enterprise/address/@division",
-			"'%s' is not a known GB/T 2260 division", division ? division : "");
-	else if (!reg_authority_covers(a->auth, division))
-		problem(c, reg_dossier_node(c->d, "enterprise/address"),
-			"/dossier/enterprise/address/@division",
-			"division %s (%s) is outside the area of %s", division,
-			reg_division_name(division), reg_authority_name(a->auth));
-	else
-		division_ok = true;
-
-	if (!name || !*name) {
+	bool division_ok = check_division(c, reg_dossier_node(c->d, "enterprise/address"),
+					  division);
+	if (!name || !*name)
 		problem(c, name_node, "/dossier/enterprise/name", "missing");
-	} else if (form_known && division_ok) {
-		reg_err *naming = NULL;
-		if (reg_name_check(name, form, division, &naming) < 0)
-			for (const reg_err *e = naming; e; e = reg_err_next(e))
-				problem(c, name_node, "/dossier/enterprise/name", "%s", reg_err_message(e));
-		reg_err_free(naming);
-		reg_err *lookup = NULL;
-		int taken = rules_name_lookup(a, name, &lookup);
-		if (taken < 0)
-			reg_err_append(&c->problems, &lookup); /* the registry's trouble, not the name's */
-		if (taken == 1) {
-			long line = name_lines_get(&a->batch_names, name);
-			if (line > 0)
-				problem(c, name_node, "/dossier/enterprise/name",
-					"'%s' was already accepted earlier in this batch (line %ld)",
-					name, line);
-			else
-				c->name_taken = name_node;
-		}
-	}
+	else if (form_known && division_ok)
+		check_name(c, name_node, name, form, division);
 
 	int64_t hundredths = 0;
 	reg_err *e = NULL;
@@ -594,6 +617,33 @@ static size_t material_index(const reg_catalog *cat, const reg_material *mat)
 	return i;
 }
 
+/* One commitment: a material of the catalog that may be deferred, due on a day from today to
+ * its limit (default 30 days) after acceptance. */
+static void check_commitment(check *c, const xmlNode *at, const char *type, const char *due)
+{
+	static const char cpath[] = "/dossier/commitments/commitment";
+	const reg_material *mat = type ? reg_catalog_find_material(c->a->cat, type) : NULL;
+	int64_t epoch;
+	int y, mo, d;
+	reg_time_civil(c->a->now, c->a->offset, &y, &mo, &d);
+	int64_t today = reg_days_from_civil(y, mo, d);
+	if (!mat) {
+		problem(c, at, cpath, "'%s' is not a material of the catalog", type ? type : "");
+	} else if (reg_material_essential(mat)) {
+		problem(c, at, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
+			reg_material_zh(mat));
+	} else if (!due || strlen(due) != 10 || reg_time_parse(due, 0, &epoch, NULL, NULL) < 0) {
+		problem(c, at, cpath, "'%s': due date '%s' is not YYYY-MM-DD", type, due ? due : "");
+	} else {
+		int64_t due_day = epoch / 86400, limit = reg_material_defer(mat) / 86400;
+		if (due_day < today)
+			problem(c, at, cpath, "'%s': due date %s is already past", type, due);
+		else if (due_day - today > limit)
+			problem(c, at, cpath, "'%s': due date %s is more than %lld days after acceptance",
+				type, due, (long long)limit);
+	}
+}
+
 static void check_materials(check *c, const char *base_dir, const bool *applies)
 {
 	static const char mpath[] = "/dossier/materials/material";
@@ -647,33 +697,16 @@ static void check_materials(check *c, const char *base_dir, const bool *applies)
 		free(given);
 	}
 
-	int y, mo, d;
-	reg_time_civil(c->a->now, c->a->offset, &y, &mo, &d);
-	int64_t today = reg_days_from_civil(y, mo, d);
 	reg_xml_for_each_child(k, commitments, REG_NS_DOSSIER, "commitment") {
 		char *type = reg_xml_attr(k, "material"), *due = reg_xml_attr(k, "due");
 		const reg_material *mat = type ? reg_catalog_find_material(cat, type) : NULL;
 		bool twice = mat && deferred[material_index(cat, mat)];
-		int64_t epoch;
 		if (mat)
 			deferred[material_index(cat, mat)] = true;
-		if (!mat) {
-			problem(c, k, cpath, "'%s' is not a material of the catalog", type ? type : "");
-		} else if (twice) {
+		if (twice)
 			problem(c, k, cpath, "'%s' is deferred twice (each material at most once)", type);
-		} else if (reg_material_essential(mat)) {
-			problem(c, k, cpath, "'%s' (%s) is a core material and cannot be deferred", type,
-				reg_material_zh(mat));
-		} else if (!due || strlen(due) != 10 || reg_time_parse(due, 0, &epoch, NULL, NULL) < 0) {
-			problem(c, k, cpath, "'%s': due date '%s' is not YYYY-MM-DD", type, due ? due : "");
-		} else {
-			int64_t due_day = epoch / 86400, limit = reg_material_defer(mat) / 86400;
-			if (due_day < today)
-				problem(c, k, cpath, "'%s': due date %s is already past", type, due);
-			else if (due_day - today > limit)
-				problem(c, k, cpath, "'%s': due date %s is more than %lld days after acceptance",
-					type, due, (long long)limit);
-		}
+		else
+			check_commitment(c, k, type, due);
 		free(type);
 		free(due);
 	}
@@ -746,15 +779,6 @@ static int check_rules(check *c, const bool *applies, reg_err **errp)
 	return 0;
 }
 
-/* The name registered already, said at its element. */
-static void name_is_taken(check *c)
-{
-	char *name = reg_xml_text(c->name_taken);
-	problem(c, c->name_taken, "/dossier/enterprise/name", "'%s' is already registered under %s",
-		name ? name : "", reg_authority_name(c->a->auth));
-	free(name);
-}
-
 static int examine(check *c, const char *base_dir, bool *applies, reg_err **errp)
 {
 	reg_apply *a = c->a;
@@ -789,8 +813,11 @@ static int examine(check *c, const char *base_dir, bool *applies, reg_err **errp
 		if (c->handed_back)
 			return 0;
 	}
-	if (c->name_taken)
-		name_is_taken(c);
+	if (c->name_taken) {
+		char *name = reg_xml_text(c->name_taken);
+		name_is_taken(c, c->name_taken, name);
+		free(name);
+	}
 	if (!c->problems && check_rules(c, applies, errp) < 0)
 		return -1;
 	return 0;
@@ -808,6 +835,40 @@ int reg_apply_check(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv
 	reg_err_append(errp, &c.problems);
 	free(applies);
 	return rc;
+}
+
+/* One answer alone: the CSV column as field, no file or line (the form says where). */
+static int check_one(check *c, reg_err **errp)
+{
+	if (!c->problems)
+		return 0;
+	reg_err_append(errp, &c->problems);
+	return -1;
+}
+
+int reg_apply_check_division(reg_apply *a, const char *division, reg_err **errp)
+{
+	check c = {.a = a, .csv = true};
+	check_division(&c, NULL, division);
+	return check_one(&c, errp);
+}
+
+int reg_apply_check_name(reg_apply *a, const char *name, const char *form, const char *division,
+			 reg_err **errp)
+{
+	check c = {.a = a, .csv = true};
+	if (!check_division(&c, NULL, division))
+		return check_one(&c, errp);
+	check_name(&c, NULL, name, form, division);
+	return check_one(&c, errp);
+}
+
+int reg_apply_check_commitment(reg_apply *a, const char *material, const char *due,
+			       reg_err **errp)
+{
+	check c = {.a = a, .csv = true};
+	check_commitment(&c, NULL, material, due);
+	return check_one(&c, errp);
 }
 
 /* Stage 5: numbering and recording --------------------------------------------------------- */
@@ -900,8 +961,7 @@ static int record(reg_apply *a, check *c, const char *application, reg_err **err
 	if (reg_registry_name_taken(reg, division, name, &taken, errp) < 0)
 		goto out;
 	if (taken) {
-		problem(c, reg_dossier_node(c->d, "enterprise/name"), "/dossier/enterprise/name",
-			"'%s' is already registered under %s", name, reg_authority_name(a->auth));
+		name_is_taken(c, reg_dossier_node(c->d, "enterprise/name"), name);
 		goto out;
 	}
 	reg_time_format_compact_date(a->now, a->offset, date);

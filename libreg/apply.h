@@ -57,9 +57,22 @@ reg_apply *reg_apply_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
  * other code for a failure that should stop the run. */
 int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv,
 		     reg_err **errp);
-/* Stages 1–4 only: nothing is numbered or recorded. */
+/* Stages 1–4 only: nothing is numbered or recorded.  A name already registered is a problem
+ * here (there is no dossier to hand back).  The interactive form's check before its
+ * confirmation question (libreg/appform.h), so the clerk confirms only what acceptance takes. */
 int reg_apply_check(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv,
 		    reg_err **errp);
+/* One answer alone, as the interactive form takes it, with the stages' own code: the division
+ * known and within the authority's area; the name, for its legal form and division, by the name
+ * rules (libreg/names.h) and not registered already (the registry, when there is one); one
+ * commitment, a material that may be deferred due within its limit (stage 3).  0 when it
+ * passes; -1 with every problem (REG_ENO, no file or line, the CSV column as field) or a
+ * failure (any other code). */
+int reg_apply_check_division(reg_apply *a, const char *division, reg_err **errp);
+int reg_apply_check_name(reg_apply *a, const char *name, const char *form, const char *division,
+			 reg_err **errp);
+int reg_apply_check_commitment(reg_apply *a, const char *material, const char *due,
+			       reg_err **errp);
 void reg_apply_free(reg_apply *a);
 /* The registry acceptance records in (the caller's). */
 reg_registry *reg_apply_registry(const reg_apply *a);

@@ -8,8 +8,8 @@
 #   test_done
 #
 # Each test runs in a fresh empty directory below one scratch folder (removed at the end) with
-# the built tools first on PATH, the source tree as REG_DATADIR and no configuration inherited
-# from the caller.  $FIXTURES is the shipped fixtures folder, $SRC the source tree.
+# the built tools first on PATH, the source tree as REG_DATADIR, no configuration inherited
+# from the caller and XDG_STATE_HOME a folder of the case's own (outside its directory).  $FIXTURES is the shipped fixtures folder, $SRC the source tree.
 set -u
 : "${REG_BUILD_DIR:?run me through meson test}" "${REG_SOURCE_DIR:?run me through meson test}"
 PATH="$REG_BUILD_DIR/cmd:$PATH"
@@ -36,7 +36,9 @@ test_expect_success() {
 	# REG_TEST_TRACE=1 shows each command of a failing case in its log — on a descriptor of its
 	# own, so a trace never lands in a file a case greps (2>err).
 	[ -z "${REG_TEST_TRACE:-}" ] || body="exec 9>&1; BASH_XTRACEFD=9; set -x; $body"
-	if (cd "$dir" && test_run_body "$body") >"$dir.log" 2>&1 </dev/null; then
+	# The form's history and draft (reg-apply -i) in a state folder of the case's own.
+	if (export XDG_STATE_HOME=$TRASH/state/$test_count && cd "$dir" &&
+		test_run_body "$body") >"$dir.log" 2>&1 </dev/null; then
 		echo "ok $test_count - $desc"
 	else
 		test_failed=$((test_failed + 1))

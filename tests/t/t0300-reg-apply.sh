@@ -285,12 +285,21 @@ test_expect_success '-i: a legal representative called =1+1 is asked again' '
 	grep -q "<name>张伟</name>" out.xml
 '
 
-test_expect_success '-i: end of input abandons with nothing recorded' '
+test_expect_success '-i: end of input records nothing and keeps the answers in the draft' '
 	form_answers | head -12 >answers &&
+	test_expect_code 1 reg-apply -i --db r.db --now $NOW <answers >out.xml 2>transcript &&
+	grep -q "^reg-apply: interrupted: nothing recorded; reg-apply -i resumes from $XDG_STATE_HOME/regkit/draft$" transcript &&
+	test ! -s out.xml &&
+	test "$(test_rows r.db dossiers)" = 0 &&
+	grep -qx "legal_rep_id=15030219850315609X" "$XDG_STATE_HOME/regkit/draft"
+'
+
+test_expect_success '-i: abandon after the summary records nothing and leaves no draft' '
+	form_answers | sed "\$s/^y$/n\nabandon/" >answers &&
 	test_expect_code 1 reg-apply -i --db r.db --now $NOW <answers >out.xml 2>transcript &&
 	grep -q "^reg-apply: abandoned: nothing recorded$" transcript &&
 	test ! -s out.xml &&
-	test "$(test_rows r.db dossiers)" = 0
+	test ! -e "$XDG_STATE_HOME/regkit/draft"
 '
 
 test_done

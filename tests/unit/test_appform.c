@@ -34,6 +34,7 @@ static const char *const items[] = {
 };
 
 static char material_file[256]; /* a real file for a material, made in main */
+static const char *run_draft;   /* the draft the runs keep (test_draft), or NULL */
 
 typedef struct run {
 	int rc;
@@ -76,6 +77,7 @@ static reg_form_options options(FILE *in, FILE *out, const char *history)
 		.today_year = 2026,
 		.today_month = 11,
 		.today_day = 23,
+		.draft = run_draft,
 	};
 }
 
@@ -578,6 +580,86 @@ static void test_tty(void)
 	close(m);
 }
 
+static char *file_text(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	char *s = slurp(fp);
+	fclose(fp);
+	return s;
+}
+
+static void test_draft(const char *dir)
+{
+	char path[300];
+	run r;
+	struct stat st;
+	snprintf(path, sizeof path, "%s/state/draft", dir);
+	run_draft = path;
+
+	/* End of input after three answers: they are kept, in column order, 0600. */
+	run_form(&r, "llc\n\n乌海市恒泰商贸有限公司\n", NULL);
+	is_int(r.rc, 2, "draft: end of input after answers: interrupted, kept");
+	ok(contains(r.transcript, "interrupted, nothing recorded: the answers are kept in "),
+	   "draft: where the answers are said");
+	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "draft: mode 0600");
+	char *text = file_text(path);
+	is_str(text, "regkit form draft 1\nname=乌海市恒泰商贸有限公司\nform=llc\ndivision=150302\n",
+	       "draft: the answered questions, COLUMN=VALUE");
+	free(text);
+	ok(r.v[REG_COL_NAME] == NULL, "draft: interrupted returns no values");
+	run_free(&r);
+
+	/* Resumed: only the questions not yet answered are asked. */
+	char *full = hengtai(REP_ID, HOLDERS, "y\n");
+	char *a = answers_with("y\n%s", strstr(full, "1000000\n"));
+	run_form(&r, a, NULL);
+	is_int(r.rc, 1, "draft: resumed and confirmed");
+	if (r.rc != 1)
+		show(&r);
+	ok(contains(r.transcript, "an interrupted form is kept in ") &&
+	   contains(r.transcript, ": 3 answers, 企业名称 name 乌海市恒泰商贸有限公司"),
+	   "draft: what it holds is said before resuming");
+	ok(!contains(r.transcript, "行政区划 division [150302]: "),
+	   "draft: an answered question is not asked again");
+	is_str(r.v[REG_COL_NAME], "乌海市恒泰商贸有限公司", "draft: the resumed name");
+	is_str(r.v[REG_COL_CAPITAL], "1000000.00", "draft: the answers after it");
+	ok(access(path, F_OK) == 0, "draft: kept until the caller has the dossier accepted");
+	is_int(reg_form_draft_remove(path, NULL), 0, "draft: removed");
+	ok(access(path, F_OK) != 0, "draft: gone");
+	is_int(reg_form_draft_remove(path, NULL), 0, "draft: removing none is fine");
+	run_free(&r);
+	free(a);
+	free(full);
+
+	/* n: the draft goes and the form starts afresh. */
+	run_form(&r, "llc\n", NULL);
+	is_int(r.rc, 2, "draft: one answer kept");
+	run_free(&r);
+	run_form(&r, "n\n", NULL);
+	is_int(r.rc, 0, "draft: n, then end of input before any answer: abandoned");
+	ok(contains(r.transcript, "draft removed: a new form") && access(path, F_OK) != 0,
+	   "draft: n removes it");
+	ok(contains(r.transcript, "组织形式 form: "), "draft: n asks from the first question");
+	run_free(&r);
+
+	/* A file that is not a draft is never overwritten. */
+	FILE *fp = fopen(path, "w");
+	fputs("not a draft\n", fp);
+	fclose(fp);
+	run_form(&r, "llc\n\n", NULL);
+	is_int(r.rc, 0, "draft: beside a file that is not one, nothing is kept");
+	ok(contains(r.transcript, "is not a form draft of this regkit"), "draft: that is said");
+	text = file_text(path);
+	is_str(text, "not a draft\n", "draft: the file is left as it was");
+	free(text);
+	run_free(&r);
+	unlink(path);
+	run_draft = NULL;
+}
+
 int main(void)
 {
 	/* The user's ~/.inputrc must not change what TAB or Enter do here. */
@@ -600,6 +682,7 @@ int main(void)
 	test_lists();
 	test_help_and_completion_list();
 	test_history(dir);
+	test_draft(dir);
 	test_options_and_globals();
 	test_tty();
 	test_history_path();
