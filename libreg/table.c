@@ -437,8 +437,6 @@ void reg_table_free(reg_table *t)
 {
 	if (!t)
 		return;
-	if (t->phase != PH_DONE)
-		reg_table_finish(t, NULL);
 	if (t->xw)
 		xmlFreeTextWriter(t->xw);
 	free(t);

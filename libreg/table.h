@@ -65,7 +65,8 @@ typedef struct reg_table reg_table;
 /* A writer on fp (which stays the caller's).  `record`: the RECORD shape, else a LISTING. */
 reg_table *reg_table_new(FILE *fp, reg_table_format fmt, const reg_table_doc *doc, bool record,
 			 reg_err **errp);
-/* Free; an unfinished table is finished first, its errors dropped.  NULL is a no-op. */
+/* Free.  An unfinished table stays unfinished (a run that failed half way must not look like
+ * a complete document): what was written stays, nothing is closed.  NULL is a no-op. */
 void reg_table_free(reg_table *t);
 
 /* A scalar of the record (RECORD only, before its first list). */
