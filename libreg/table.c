@@ -400,6 +400,14 @@ void reg_table_row(reg_table *t, const char *const *cells)
 	reg_table_row_len(t, cells, NULL);
 }
 
+void reg_table_flush(reg_table *t)
+{
+	if (t->xw)
+		xml_check(t, xmlTextWriterFlush(t->xw));
+	if (fflush(t->fp) != 0)
+		t->failed = true;
+}
+
 int reg_table_finish(reg_table *t, reg_err **errp)
 {
 	if (t->phase != PH_DONE) {

@@ -81,6 +81,10 @@ void reg_table_row(reg_table *t, const char *const *cells);
 /* The same with the cells' lengths (a cell may then hold NUL bytes); lens NULL: strlen. */
 void reg_table_row_len(reg_table *t, const char *const *cells, const size_t *lens);
 
+/* Push what is written so far out to the FILE and flush it (a row that tells a pipe something
+ * is there: reg-issue's archives). */
+void reg_table_flush(reg_table *t);
+
 /* Close the document.  0, or -1 with REG_EIO (a write failed) or REG_EINTERNAL (a call out of
  * order).  The FILE is flushed, not closed. */
 int reg_table_finish(reg_table *t, reg_err **errp);
