@@ -4,8 +4,6 @@
  * slip once), the export of dossiers and the lookup of one enterprise.  main parses the options
  * and hands the request to libreg/status.h.
  */
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "clock.h"
@@ -59,29 +57,6 @@ static int choose(reg_status_request *rq, int *views, reg_status_view v)
 					   reg_status_view_name(rq->view), reg_status_view_name(v));
 	rq->view = v;
 	return 0;
-}
-
-/* What the options say together; NULL when they make sense. */
-static const char *check(const reg_status_request *rq, int argc, bool within, bool format)
-{
-	bool lookup = rq->view == REG_STATUS_DOSSIERS && argc == 1;
-	if (rq->view == REG_STATUS_EXPORT && !argc)
-		return "--export needs the acceptance NUMBER of a dossier";
-	if (rq->view != REG_STATUS_EXPORT && argc > (rq->view == REG_STATUS_DOSSIERS))
-		return "unexpected argument (a lookup takes one QUERY)";
-	if (rq->view == REG_STATUS_ESCALATE && (!rq->output || strcmp(rq->output, "-") == 0))
-		return "--escalate needs the slip directory: -o DIR";
-	if (within && rq->view != REG_STATUS_COMMITMENTS)
-		return "--within goes with --commitments";
-	if (rq->view == REG_STATUS_ESCALATE && rq->state)
-		return "--escalate chases every open dossier: no --state";
-	if (lookup && rq->state)
-		return "a lookup shows one enterprise: no --state";
-	if (rq->unmask && !lookup)
-		return "--unmask goes with a lookup QUERY";
-	if (format && rq->view == REG_STATUS_EXPORT)
-		return "--export writes dossiers (XML): no --format";
-	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -147,7 +122,7 @@ int main(int argc, char **argv)
 	}
 	if (code)
 		goto out;
-	if ((why = check(&rq, argc - optind, within, format))) {
+	if ((why = reg_status_request_problem(&rq, argc - optind, within, format))) {
 		code = reg_cli_usage_error(prog, "%s", why);
 		goto out;
 	}

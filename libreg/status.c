@@ -26,6 +26,29 @@ const char *reg_status_view_name(reg_status_view v)
 	return (size_t)v < sizeof view_names / sizeof *view_names ? view_names[v] : "?";
 }
 
+const char *reg_status_request_problem(const reg_status_request *rq, int n_args,
+				       bool within_given, bool format_given)
+{
+	bool lookup = rq->view == REG_STATUS_DOSSIERS && n_args == 1;
+	if (rq->view == REG_STATUS_EXPORT && !n_args)
+		return "--export needs the acceptance NUMBER of a dossier";
+	if (rq->view != REG_STATUS_EXPORT && n_args > (rq->view == REG_STATUS_DOSSIERS))
+		return "unexpected argument (a lookup takes one QUERY)";
+	if (rq->view == REG_STATUS_ESCALATE && (!rq->output || strcmp(rq->output, "-") == 0))
+		return "--escalate needs the slip directory: -o DIR";
+	if (within_given && rq->view != REG_STATUS_COMMITMENTS)
+		return "--within goes with --commitments";
+	if (rq->view == REG_STATUS_ESCALATE && rq->state)
+		return "--escalate chases every open dossier: no --state";
+	if (lookup && rq->state)
+		return "a lookup shows one enterprise: no --state";
+	if (rq->unmask && !lookup)
+		return "--unmask goes with a lookup QUERY";
+	if (format_given && rq->view == REG_STATUS_EXPORT)
+		return "--export writes dossiers (XML): no --format";
+	return NULL;
+}
+
 static int oom(reg_err **errp)
 {
 	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");

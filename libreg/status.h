@@ -58,6 +58,13 @@ typedef struct reg_status_request {
 	bool unmask;               /* lookup: citizen ids in full */
 } reg_status_request;
 
+/* What is wrong with a request as a command line gave it, for a usage error; NULL when it makes
+ * sense.  n_args: the arguments left after the options (export: the numbers; a view: none, or
+ * one QUERY, which makes the request a lookup); within_given, format_given: whether those
+ * options were given. */
+const char *reg_status_request_problem(const reg_status_request *rq, int n_args,
+				       bool within_given, bool format_given);
+
 /* Run the request.  A dossier --export does not find is said on stderr and the others go on,
  * REG_ENO at the end; a lookup that finds nothing is REG_ENO. */
 int reg_status_run(reg_config *cfg, const reg_status_request *rq, reg_err **errp);
