@@ -10,6 +10,7 @@
 #include "approve.h"
 #include "catalog.h"
 #include "cli.h"
+#include "table.h"
 #include "xml.h"
 
 static const char prog[] = "reg-approve";
@@ -28,6 +29,7 @@ static void usage(void)
 	       "  -a, --all             every department at once, merged (state set) as reg-merge does\n"
 	       "  -j, --jobs N          with --all: N threads (default: the number of cores)\n"
 	       "  -l, --list-depts      print the catalog's departments: id, Chinese, English (TAB)\n"
+	       "      --format F        ... as a table: tsv (with a header line), json or xml\n"
 	       "      --dossier NUMBER  a clerk's decision on the dossier with this acceptance number\n"
 	       "      --item ID         ... on this item only (default: every applicable item of DEPT)\n"
 	       "      --verdict V       ... approved, rejected or supplement\n"
@@ -45,21 +47,34 @@ static void usage(void)
 }
 
 enum { OPT_DOSSIER = 0x2000, OPT_ITEM, OPT_VERDICT, OPT_REASON, OPT_REVIEWER, OPT_OFFLINE,
-       OPT_KEY };
+       OPT_KEY, OPT_FORMAT };
 
-static int list_depts(reg_config *cfg, reg_err **errp)
+/* fmt NULL: the plain lines; else a table (libreg/table.h) in that format. */
+static int list_depts(reg_config *cfg, const reg_table_format *fmt, reg_err **errp)
 {
+	static const char *const cols[] = {"id", "zh", "en"};
+	reg_table_doc doc = {"departments", "urn:regkit:departments:1", NULL};
+	reg_table *t = NULL;
 	reg_catalog *cat = reg_catalog_load(reg_config_catalog_path(cfg),
 					    reg_config_schema_dir(cfg), errp);
-	if (!cat)
+	if (!cat || (fmt && !(t = reg_table_new(stdout, *fmt, &doc, false, errp)))) {
+		reg_catalog_free(cat);
 		return -1;
+	}
+	if (t)
+		reg_table_list(t, "departments", "department", cols, 3);
 	for (size_t i = 0; i < reg_catalog_department_count(cat); i++) {
 		const reg_department *d = reg_catalog_department(cat, i);
-		printf("%s\t%s\t%s\n", reg_department_id(d), reg_department_zh(d),
-		       reg_department_en(d));
+		const char *cells[] = {reg_department_id(d), reg_department_zh(d), reg_department_en(d)};
+		if (t)
+			reg_table_row(t, cells);
+		else
+			printf("%s\t%s\t%s\n", cells[0], cells[1], cells[2]);
 	}
+	int rc = t ? reg_table_finish(t, errp) : 0;
+	reg_table_free(t);
 	reg_catalog_free(cat);
-	return reg_cli_close(stdout, "-", errp);
+	return reg_cli_close(stdout, "-", errp) < 0 ? -1 : rc;
 }
 
 static unsigned cores(void)
@@ -110,6 +125,7 @@ int main(int argc, char **argv)
 		{"offline", no_argument, NULL, OPT_OFFLINE},
 		{"key", required_argument, NULL, OPT_KEY},
 		REG_CLI_PROGRESS_OPTIONS,
+		{"format", required_argument, NULL, OPT_FORMAT},
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -118,7 +134,8 @@ int main(int argc, char **argv)
 	const char **reasons = calloc((size_t)argc + 1, sizeof *reasons);
 	const char *output = NULL;
 	reg_err *err = NULL;
-	bool all = false, list = false, jobs_given = false, has_verdict = false;
+	bool all = false, list = false, jobs_given = false, has_verdict = false, formatted = false;
+	reg_table_format fmt = REG_TABLE_TSV;
 	int opt, code = 0;
 	if (!cfg || !reasons) {
 		fprintf(stderr, "%s: out of memory\n", prog);
@@ -154,6 +171,14 @@ int main(int argc, char **argv)
 		case OPT_REVIEWER: rq.reviewer = optarg; break;
 		case OPT_OFFLINE: rq.offline = true; break;
 		case OPT_KEY: rq.key = optarg; break;
+		case OPT_FORMAT:
+			if (reg_table_format_parse(optarg, &fmt) < 0) {
+				code = reg_cli_usage_error(prog, "--format is " REG_TABLE_FORMATS
+							   ", not '%s'", optarg);
+				goto out;
+			}
+			formatted = true;
+			break;
 		case REG_OPT_HELP: usage(); goto out;
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
@@ -167,6 +192,8 @@ int main(int argc, char **argv)
 	rq.mode = all ? REG_APPROVE_ALL : rq.dossier ? REG_APPROVE_DECISION : REG_APPROVE_DEPT;
 	size_t n_inputs = (size_t)(argc - optind);
 	const char *why = check_modes(&rq, all, list, jobs_given, has_verdict, n_inputs, output);
+	if (!why && formatted && !list)
+		why = "--format goes with --list-depts";
 	if (why) {
 		code = reg_cli_usage_error(prog, "%s", why);
 		goto out;
@@ -177,7 +204,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	reg_xml_init(reg_config_schema_dir(cfg));
-	if ((list ? list_depts(cfg, &err) : reg_approve_run(cfg, &rq, argv + optind, n_inputs,
+	if ((list ? list_depts(cfg, formatted ? &fmt : NULL, &err) : reg_approve_run(cfg, &rq, argv + optind, n_inputs,
 							    output, &err)) < 0)
 		code = reg_err_exit_code(err);
 	if (err)

@@ -7,6 +7,7 @@
 #include "files.h"
 #include "issue.h"
 #include "registry.h"
+#include "table.h"
 #include "xml.h"
 
 static const char prog[] = "reg-issue";
@@ -22,7 +23,9 @@ static void usage(void)
 	       "      --new-edition     give issued dossiers a new edition of their archive\n"
 	       "                        (DIR/<USCC>-N.tar.gz) instead of writing the recorded one\n"
 	       "  -j, --jobs N          build archives on N threads (default: the cores); the\n"
-	       "                        archives are the same bytes whatever N\n%s\n%s\n"
+	       "                        archives are the same bytes whatever N\n"
+	       "      --format F        the lines as a table: tsv (with a header line), json or\n"
+	       "                        xml (urn:regkit:issued:1)\n%s\n%s\n"
 	       "Exit status: 0 all issued, 1 some dossiers not issued (not approved, changed since\n"
 	       "acceptance), 64 usage, 65 input not XML, 66 input missing, 73 cannot create an\n"
 	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n",
@@ -34,14 +37,23 @@ typedef struct run {
 	const char *out_dir;
 	bool new_edition;
 	unsigned threads;
+	bool formatted;          /* --format: a table instead of the plain lines */
+	reg_table_format format;
 	char **inputs;
 	int n_inputs;
 } run;
 
+static const char *const issued_cols[] = {"uscc", "path", "sha256"};
+
 static void print_line(const reg_issued *done, void *ctx)
 {
-	(void)ctx;
+	reg_table *t = ctx;
 	/* Each line out at once: it says the archive is there, and a pipe may wait for it. */
+	if (t) {
+		reg_table_row(t, (const char *const[]){done->uscc, done->path, done->sha256});
+		reg_table_flush(t);
+		return;
+	}
 	printf("%s\t%s\t%s\n", done->uscc, done->path, done->sha256);
 	fflush(stdout);
 }
@@ -50,12 +62,18 @@ static int issue_all(run *r, reg_err **errp)
 {
 	reg_catalog *cat = NULL;
 	reg_issue *is = NULL;
+	reg_table *t = NULL;
 	int rc = -1;
 	size_t refused = 0;
 	reg_issue_options opt = {.out_dir = r->out_dir, .new_edition = r->new_edition, .prog = prog,
 				 .threads = r->threads, .on_issued = print_line};
-	if (reg_mkdir(r->out_dir, errp) < 0)
+	reg_table_doc doc = {"issued", "urn:regkit:issued:1", NULL};
+	if (reg_mkdir(r->out_dir, errp) < 0 ||
+	    (r->formatted && !(t = reg_table_new(stdout, r->format, &doc, false, errp))))
 		return -1;
+	opt.on_issued_ctx = t;
+	if (t)
+		reg_table_list(t, "archives", "archive", issued_cols, 3);
 	reg_xml_init(reg_config_schema_dir(r->cfg));
 	if (!(cat = reg_catalog_load(reg_config_catalog_path(r->cfg), reg_config_schema_dir(r->cfg),
 				     errp)) ||
@@ -71,11 +89,14 @@ static int issue_all(run *r, reg_err **errp)
 		if (rc < 0)
 			break;
 	}
+	if (t && rc == 0 && reg_table_finish(t, errp) < 0)
+		rc = -1;
 	if (reg_cli_close(stdout, "-", errp) < 0)
 		rc = -1;
 	if (rc == 0 && refused)
 		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu dossiers not issued", refused);
 out:
+	reg_table_free(t);
 	reg_issue_free(is);
 	reg_catalog_free(cat);
 	return rc;
@@ -88,6 +109,7 @@ int main(int argc, char **argv)
 		{"new-edition", no_argument, NULL, 'E'},
 		{"jobs", required_argument, NULL, 'j'},
 		REG_CLI_PROGRESS_OPTIONS,
+		{"format", required_argument, NULL, 'F'},
 		REG_CLI_CONFIG_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -102,6 +124,14 @@ int main(int argc, char **argv)
 			if (reg_cli_parse_count(optarg, 1, REG_ISSUE_MAX_THREADS, &r.threads) < 0) {
 				code = reg_cli_usage_error(prog, "-j needs a number of threads from 1 "
 							   "to %d", REG_ISSUE_MAX_THREADS);
+				goto out;
+			}
+			break;
+		case 'F':
+			r.formatted = true;
+			if (reg_table_format_parse(optarg, &r.format) < 0) {
+				code = reg_cli_usage_error(prog, "--format is " REG_TABLE_FORMATS
+							   ", not '%s'", optarg);
 				goto out;
 			}
 			break;

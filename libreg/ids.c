@@ -618,3 +618,17 @@ void reg_citizen_id_explain(const char *id, char *buf, size_t size)
 	append(buf, size, "; birth date %.4s-%.2s-%.2s; order %.3s; sex %s; check %c", id + 6,
 	       id + 10, id + 12, id + 14, order % 2 ? "male" : "female", id[17]);
 }
+
+void reg_citizen_id_mask(const char *id, char out[REG_CITIZEN_ID_MASK_MAX])
+{
+	size_t n = id ? strlen(id) : 0;
+	bool plain = n >= 11 && n < REG_CITIZEN_ID_MASK_MAX;
+	for (size_t i = 0; plain && i < n; i++)
+		plain = (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'A' && id[i] <= 'Z') ||
+			(id[i] >= 'a' && id[i] <= 'z');
+	if (n >= REG_CITIZEN_ID_MASK_MAX)
+		n = REG_CITIZEN_ID_MASK_MAX - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = plain && (i < 6 || i >= n - 4) ? id[i] : '*';
+	out[n] = '\0';
+}

@@ -122,4 +122,11 @@ int reg_citizen_id_birth(const char *id, int *year, int *month, int *day);
  * 1 March in a common year. */
 int reg_citizen_id_age(const char *id, int year, int month, int day);
 
+/* A citizen id as listings show it on screen (docs/decisions.md): the first 6 and last 4
+ * characters kept, each one between as '*' (150302********0104).  Anything that is not 11 to
+ * REG_CITIZEN_ID_MASK_MAX-1 ASCII letters and digits is all stars, one per byte up to the
+ * buffer; NULL gives "". */
+#define REG_CITIZEN_ID_MASK_MAX 64
+void reg_citizen_id_mask(const char *id, char out[REG_CITIZEN_ID_MASK_MAX]);
+
 #endif

@@ -1252,6 +1252,29 @@ int reg_registry_each_archive(reg_registry *reg, const char *uscc, reg_registry_
 		       visit_archive, &v, errp, "t", uscc);
 }
 
+static int visit_edition(reg_registry *reg, db_rows *r, void *p)
+{
+	visit *v = p;
+	reg_registry_archive a = {
+		.uscc = col_text(reg, r, 0),
+		.edition = col_int(reg, r, 1),
+		.number = col_text(reg, r, 2),
+		.made_at = col_int(reg, r, 3),
+		.sha256 = col_text(reg, r, 4),
+		.len = (size_t)col_int(reg, r, 5),
+	};
+	return v->fn.archive(&a, v->ctx);
+}
+
+int reg_registry_each_edition(reg_registry *reg, const char *uscc, reg_registry_archive_fn fn,
+			      void *ctx, reg_err **errp)
+{
+	visit v = {.fn.archive = fn, .ctx = ctx};
+	return iterate(reg, "SELECT uscc, edition, number, made_at, sha256, length(bytes) "
+		       "FROM archives WHERE uscc = ?1 ORDER BY edition",
+		       visit_edition, &v, errp, "t", uscc);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Seals
  */

@@ -389,6 +389,10 @@ int reg_registry_get_archive(reg_registry *reg, const char *uscc, int64_t editio
 /* The editions of one USCC in order, with their bytes. */
 int reg_registry_each_archive(reg_registry *reg, const char *uscc, reg_registry_archive_fn fn,
 			      void *ctx, reg_err **errp);
+/* The editions of one USCC in order without their bytes: bytes is NULL, len their count (a
+ * lookup's listing, reg-status). */
+int reg_registry_each_edition(reg_registry *reg, const char *uscc, reg_registry_archive_fn fn,
+			      void *ctx, reg_err **errp);
 /* The edition whose bytes have this digest, if any (reg-verify --db). */
 int reg_registry_find_archive(reg_registry *reg, const char *sha256, reg_registry_archive *out,
 			      bool *found, reg_err **errp);

@@ -190,7 +190,8 @@ test_expect_success 'views never change the registry; --escalate needs a directo
 	grep -q "different views" err &&
 	test_expect_code 64 reg-status --db r.db --commitments --within 3days 2>/dev/null &&
 	test_expect_code 64 reg-status --db r.db --overdue --within P1D 2>/dev/null &&
-	test_expect_code 64 reg-status --db r.db extra 2>/dev/null &&
+	test_expect_code 64 reg-status --db r.db one two 2>/dev/null &&
+	test_expect_code 64 reg-status --db r.db --overdue extra 2>/dev/null &&
 	echo not a directory >file &&
 	test_expect_code 73 reg-status --db r.db --now "$(at 20:00:00)" --escalate -o file \
 		>/dev/null 2>err &&

@@ -682,6 +682,19 @@ static void test_age(void)
 	ok(reg_citizen_id_birth("11010519491231002", &y, &m, &d) == -1, "birth of an invalid id: -1");
 }
 
+static void test_mask(void)
+{
+	char buf[REG_CITIZEN_ID_MASK_MAX];
+	reg_citizen_id_mask("15030219850315609X", buf);
+	is_str(buf, "150302********609X", "a citizen id masked: first 6 and last 4 kept");
+	reg_citizen_id_mask("1503021985", buf);
+	is_str(buf, "**********", "too short to show any part: all stars");
+	reg_citizen_id_mask("150302 98503156091", buf);
+	is_str(buf, "******************", "not letters and digits only: all stars");
+	reg_citizen_id_mask(NULL, buf);
+	is_str(buf, "", "NULL is empty");
+}
+
 int main(void)
 {
 	test_known_codes();
@@ -695,5 +708,6 @@ int main(void)
 	test_divisions();
 	test_explain();
 	test_age();
+	test_mask();
 	return tap_done();
 }

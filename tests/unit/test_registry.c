@@ -1098,6 +1098,16 @@ static int collect_edition(const reg_registry_archive *a, void *ctx)
 	return 0;
 }
 
+/* As collect_edition, and the bytes must not come (a non-zero return stops and fails). */
+static int list_edition(const reg_registry_archive *a, void *ctx)
+{
+	int64_t *seen = ctx;
+	seen[0]++;
+	seen[1] = seen[1] * 10 + a->edition;
+	seen[2] += (int64_t)a->len;
+	return a->bytes ? -1 : 0;
+}
+
 static void test_archives(void)
 {
 	reg_err *err = NULL;
@@ -1143,6 +1153,16 @@ static void test_archives(void)
 	succeeds(reg_registry_each_archive(reg, u, collect_edition, seen, &err), &err, "editions");
 	ok(seen[0] == 2 && seen[1] == 12 && seen[2] == (int64_t)sizeof bytes + 50,
 	   "every edition in order, with its bytes");
+
+	int64_t listed[3] = {0, 0, 0};
+	succeeds(reg_registry_each_edition(reg, u, list_edition, listed, &err), &err,
+		 "editions without bytes");
+	ok(listed[0] == 2 && listed[1] == 12 && listed[2] == (int64_t)sizeof bytes + 50,
+	   "every edition in order, with its byte count and no bytes");
+	listed[0] = 0;
+	succeeds(reg_registry_each_edition(reg, "91150302MA00000XXX", list_edition, listed, &err),
+		 &err, "editions of an unknown USCC");
+	is_int(listed[0], 0, "none");
 
 	ok(database_refuses(path, "UPDATE archives SET made_at = 1", "never changed"),
 	   "the database refuses to change a recorded archive");
