@@ -16,7 +16,7 @@ static const char prog[] = "reg-approve";
 
 static void usage(void)
 {
-	printf("usage: %s --dept DEPT [options] [FILE...]\n"
+	printf(_("usage: %s --dept DEPT [options] [FILE...]\n"
 	       "       %s --dept DEPT --dossier NUMBER [--item ID] --verdict VERDICT\n"
 	       "                   --reason TEXT --reviewer NAME [options] [FILE...]\n"
 	       "       %s --all [-j N] [options] [FILE...]\n"
@@ -40,7 +40,7 @@ static void usage(void)
 	       "  -o, --output FILE     write the dossiers to FILE instead of standard output\n\n%s\n"
 	       "Exit status: 0 all reviewed, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
-	       "configuration.\n",
+	       "configuration.\n"),
 	       prog, prog, prog, prog, reg_cli_config_help);
 }
 
@@ -96,6 +96,7 @@ static const char *check_modes(const reg_approve_request *rq, bool all, bool lis
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"dept", required_argument, NULL, 'd'},
 		{"all", no_argument, NULL, 'a'},
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
 	bool all = false, list = false, jobs_given = false, has_verdict = false;
 	int opt, code = 0;
 	if (!cfg || !reasons) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fprintf(stderr, _("%s: out of memory\n"), prog);
 		code = REG_EINTERNAL;
 		goto out;
 	}

@@ -15,6 +15,7 @@
 
 #include "configuration.h"
 #include "errors.h"
+#include "i18n.h"
 
 enum reg_cli_option {
 	REG_OPT_DB = 0x1000,
@@ -37,8 +38,13 @@ enum reg_cli_option {
 	{"help", no_argument, NULL, REG_OPT_HELP},                                       \
 	{"version", no_argument, NULL, REG_OPT_VERSION}
 
-/* Text for --help listing the shared options, to print after a tool's own. */
-extern const char reg_cli_config_help[];
+/* Call first thing in main: the locale and the translations (libreg/i18n.h). */
+void reg_cli_init(void);
+
+/* Text for --help listing the shared options, to print after a tool's own, in the reader's
+ * language. */
+const char *reg_cli_config_help_text(void);
+#define reg_cli_config_help (reg_cli_config_help_text())
 
 /* Handle a shared option: 1 = handled, 0 = not one of ours. */
 int reg_cli_config_option(reg_config *cfg, int opt, const char *arg);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 struct reg_err {
 	reg_code code;
 	char *file;
@@ -33,7 +35,8 @@ static reg_err *make(reg_code code, const char *file, long line, const char *fie
 	e->file = dup_or_null(file);
 	e->line = line;
 	e->field = dup_or_null(field);
-	if (vasprintf(&e->message, fmt, ap) < 0)
+	/* The message in the reader's language (i18n.h): the callers' formats are msgids. */
+	if (vasprintf(&e->message, _(fmt), ap) < 0)
 		e->message = NULL;
 	return e;
 }
@@ -72,12 +75,15 @@ static void link_tail(reg_err **errp, reg_err *e)
 	head->kept++;
 }
 
+/* Room for "and N more problems" in any language. */
+#define MORE_SIZE 128
+
 /* Count n more problems in the chain's summary, made at its end the first time. */
 static void count_more(reg_err **errp, reg_code code, const char *file, long line, size_t n)
 {
 	reg_err *head = *errp, *s = head ? head->summary : NULL;
 	if (!s) {
-		if (!(s = calloc(1, sizeof *s)) || !(s->message = malloc(48))) {
+		if (!(s = calloc(1, sizeof *s)) || !(s->message = malloc(MORE_SIZE))) {
 			free(s);
 			return;
 		}
@@ -96,7 +102,9 @@ static void count_more(reg_err **errp, reg_code code, const char *file, long lin
 	if (severity(code) > severity(s->code))
 		s->code = code;
 	s->more += n;
-	snprintf(s->message, 48, "and %zu more problem%s", s->more, s->more == 1 ? "" : "s");
+	snprintf(s->message, MORE_SIZE,
+		 dngettext(REG_TEXTDOMAIN, "and %zu more problem", "and %zu more problems", s->more),
+		 s->more);
 }
 
 static bool at_cap(const reg_err *head, reg_code code)
@@ -182,7 +190,7 @@ void reg_err_prefix(reg_err *err, const char *fmt, ...)
 	char *prefix = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&prefix, fmt, ap);
+	int n = vasprintf(&prefix, _(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		return;
