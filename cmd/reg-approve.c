@@ -76,21 +76,21 @@ static const char *check_modes(const reg_approve_request *rq, bool all, bool lis
 	int modes = (rq->dept != NULL) + all + list;
 	bool manual_bits = rq->item || has_verdict || rq->n_reasons;
 	if (modes == 0)
-		return "say which department (--dept), --all or --list-depts";
+		return _("say which department (--dept), --all or --list-depts");
 	if (modes > 1)
-		return "--dept, --all and --list-depts exclude each other";
+		return _("--dept, --all and --list-depts exclude each other");
 	if (jobs_given && !all)
-		return "-j goes with --all";
+		return _("-j goes with --all");
 	if (manual_bits && !rq->dossier)
-		return "--item, --verdict and --reason go with --dossier";
+		return _("--item, --verdict and --reason go with --dossier");
 	if (rq->dossier && !rq->dept)
-		return "--dossier is a department's decision: give --dept";
+		return _("--dossier is a department's decision: give --dept");
 	if (rq->dossier && (!has_verdict || !rq->n_reasons || !rq->reviewer))
-		return "a decision needs --verdict, --reason and --reviewer";
+		return _("a decision needs --verdict, --reason and --reviewer");
 	if (rq->key && !rq->dept)
-		return "--key signs as one department: give --dept";
+		return _("--key signs as one department: give --dept");
 	if (list && (n_inputs || output))
-		return "--list-depts reads no input";
+		return _("--list-depts reads no input");
 	return NULL;
 }
 

@@ -136,15 +136,15 @@ out:
 static const char *check(const run *r, int mode)
 {
 	if (!mode)
-		return "say what to do: new, keygen, import or show";
+		return _("say what to do: new, keygen, import or show");
 	if (mode == NEW && (!r->spec.division || r->n_args != 1))
-		return "new wants --division CODE and one DIR";
+		return _("new wants --division CODE and one DIR");
 	if (mode == KEYGEN && (!r->imp.dept || !r->output || r->n_args))
-		return "keygen wants --dept DEPT and -o FILE.key";
+		return _("keygen wants --dept DEPT and -o FILE.key");
 	if (mode == IMPORT && (!r->imp.dept || !r->imp.from || r->n_args != 1))
-		return "import wants --dept DEPT, --from TIME and one PUBKEY";
+		return _("import wants --dept DEPT, --from TIME and one PUBKEY");
 	if (mode == SHOW && r->n_args)
-		return "show takes no argument (--authority FILE says which)";
+		return _("show takes no argument (--authority FILE says which)");
 	return NULL;
 }
 

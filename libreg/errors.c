@@ -20,6 +20,13 @@ struct reg_err {
 	size_t kept;    /* errors in the chain but the summary */
 };
 
+/* A format in the reader's language (i18n.h): the callers' formats are msgids, all but "",
+ * which gettext keeps for its catalogue's header. */
+static const char *translated(const char *fmt)
+{
+	return fmt && *fmt ? _(fmt) : fmt;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -35,8 +42,7 @@ static reg_err *make(reg_code code, const char *file, long line, const char *fie
 	e->file = dup_or_null(file);
 	e->line = line;
 	e->field = dup_or_null(field);
-	/* The message in the reader's language (i18n.h): the callers' formats are msgids. */
-	if (vasprintf(&e->message, _(fmt), ap) < 0)
+	if (vasprintf(&e->message, translated(fmt), ap) < 0)
 		e->message = NULL;
 	return e;
 }
@@ -190,7 +196,7 @@ void reg_err_prefix(reg_err *err, const char *fmt, ...)
 	char *prefix = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&prefix, _(fmt), ap);
+	int n = vasprintf(&prefix, translated(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		return;

@@ -73,7 +73,7 @@ static reg_id_result fail(reg_id_rule rule, const char *fmt, ...)
 	va_list ap;
 	r.rule = rule;
 	va_start(ap, fmt);
-	vsnprintf(r.message, sizeof r.message, _(fmt), ap);
+	vsnprintf(r.message, sizeof r.message, *fmt ? _(fmt) : fmt, ap);
 	va_end(ap);
 	return r;
 }

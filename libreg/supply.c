@@ -21,10 +21,10 @@ static int oom(reg_err **errp)
 const char *reg_supply_kind_name(reg_supply_kind k)
 {
 	switch (k) {
-	case REG_SUPPLY_SUPPLEMENT: return "supplied";
-	case REG_SUPPLY_FULFILMENT: return "fulfilled";
-	case REG_SUPPLY_BOTH: return "supplied, fulfilling its commitment";
-	case REG_SUPPLY_ALREADY: return "already recorded";
+	case REG_SUPPLY_SUPPLEMENT: return N_("supplied");
+	case REG_SUPPLY_FULFILMENT: return N_("fulfilled");
+	case REG_SUPPLY_BOTH: return N_("supplied, fulfilling its commitment");
+	case REG_SUPPLY_ALREADY: return N_("already recorded");
 	}
 	return "?";
 }
@@ -62,7 +62,7 @@ void reg_supply_report_print(const reg_supply_report *r, const char *prog, FILE 
 			snprintf(version, sizeof version, _(" (body version %lld)"),
 				 (long long)r->version);
 		fprintf(fp, "%s: %s: %s: %s%s\n", prog, r->number, l->material,
-			reg_supply_kind_name(l->kind), version);
+			_(reg_supply_kind_name(l->kind)), version);
 	}
 	if (r->n_again) {
 		fprintf(fp, "%s: %s: %s", prog, r->number, _("reviews again:"));
