@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ids.h"
 
 /* ---- tables ------------------------------------------------------------------------------- */
@@ -101,7 +102,7 @@ static const char *const uninc_words[] = {
 static const char *const partnership_qualifiers[] = {
 	"（普通合伙）", "（特殊普通合伙）", "（有限合伙）",
 };
-#define QUALIFIERS_TEXT "（普通合伙）, （特殊普通合伙） or （有限合伙）"
+static const char qualifiers_text[] = N_("（普通合伙）, （特殊普通合伙） or （有限合伙）");
 
 /* Level suffixes left out where customary (names.h), longest first; the ethnic qualifier goes
  * with 自治区: 广西壮族自治区 → 广西. */
@@ -440,8 +441,8 @@ static void check_characters(struct ctx *c, const char *name, size_t len)
 			name_problem(c, "space (U+%04X) not allowed in an enterprise name", (unsigned)cp);
 			break;
 		case K_HALF_PAREN:
-			name_problem(c, "half-width parenthesis '%s' not allowed: use full-width "
-				   OPEN_PAREN " " CLOSE_PAREN, ch);
+			name_problem(c, "half-width parenthesis '%s' not allowed: use full-width %s %s",
+				     ch, OPEN_PAREN, CLOSE_PAREN);
 			break;
 		case K_RARE:
 			name_problem(c, "character '%s' (U+%04X) not allowed: only the basic CJK block "
@@ -529,7 +530,7 @@ static void check_form(struct ctx *c, const struct analysis *a, enum legal_form 
 		break;
 	case LF_PARTNERSHIP:
 		if (a->kind == FK_UNINC) {
-			name_problem(c, "partnership name must end in " QUALIFIERS_TEXT);
+			name_problem(c, "partnership name must end in %s", _(qualifiers_text));
 			return;
 		}
 		mismatch = a->kind != FK_PARTNERSHIP ||
@@ -560,8 +561,8 @@ static void check_parentheses(struct ctx *c, const struct analysis *a)
 {
 	size_t end = a->kind == FK_PARTNERSHIP ? a->qual_start : a->len;
 	if (contains(a->name, end, OPEN_PAREN) || contains(a->name, end, CLOSE_PAREN))
-		name_problem(c, "full-width parentheses are allowed only around a trailing "
-			   QUALIFIERS_TEXT);
+		name_problem(c, "full-width parentheses are allowed only around a trailing %s",
+			     _(qualifiers_text));
 }
 
 static void check_division(struct ctx *c, struct analysis *a, const char *division)
