@@ -110,4 +110,23 @@ test_expect_success 'data is never translated: reg-approve --list-depts is the c
 	test_cmp c.tsv zh.tsv &&
 	test -s zh.tsv
 '
+
+test_expect_success 'data is never translated: the pipeline in Chinese issues the same archives, byte for byte' '
+	export SOURCE_DATE_EPOCH=1795395600 &&
+	for lang in C zh_CN.UTF-8; do
+		mkdir "$lang" &&
+		(cd "$lang" &&
+		 export LANG=$lang && unset LC_ALL &&
+		 reg-apply --db r.db "$FIXTURES/apps.csv" 2>apply.err |
+			reg-approve --all --db r.db 2>approve.err |
+			reg-merge --db r.db >merged.xml 2>merge.err &&
+		 reg-issue --db r.db -o out merged.xml >issued.tsv) || return 1
+	done &&
+	test "$(wc -l <C/issued.tsv)" -gt 0 &&
+	test_cmp C/merged.xml zh_CN.UTF-8/merged.xml &&
+	test_cmp C/issued.tsv zh_CN.UTF-8/issued.tsv &&
+	(cd C/out && sha256sum *.tar.gz) >C.sums &&
+	(cd zh_CN.UTF-8/out && sha256sum *.tar.gz) >zh.sums &&
+	test_cmp C.sums zh.sums
+'
 test_done
