@@ -17,7 +17,7 @@ static const char prog[] = "reg-approve";
 
 static void usage(void)
 {
-	printf("usage: %s --dept DEPT [options] [FILE...]\n"
+	printf(_("usage: %s --dept DEPT [options] [FILE...]\n"
 	       "       %s --dept DEPT --dossier NUMBER [--item ID] --verdict VERDICT\n"
 	       "                   --reason TEXT --reviewer NAME [options] [FILE...]\n"
 	       "       %s --all [-j N] [options] [FILE...]\n"
@@ -42,7 +42,7 @@ static void usage(void)
 	       "  -o, --output FILE     write the dossiers to FILE instead of standard output\n%s\n%s\n"
 	       "Exit status: 0 all reviewed, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
-	       "configuration.\n",
+	       "configuration.\n"),
 	       prog, prog, prog, prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
@@ -91,26 +91,27 @@ static const char *check_modes(const reg_approve_request *rq, bool all, bool lis
 	int modes = (rq->dept != NULL) + all + list;
 	bool manual_bits = rq->item || has_verdict || rq->n_reasons;
 	if (modes == 0)
-		return "say which department (--dept), --all or --list-depts";
+		return _("say which department (--dept), --all or --list-depts");
 	if (modes > 1)
-		return "--dept, --all and --list-depts exclude each other";
+		return _("--dept, --all and --list-depts exclude each other");
 	if (jobs_given && !all)
-		return "-j goes with --all";
+		return _("-j goes with --all");
 	if (manual_bits && !rq->dossier)
-		return "--item, --verdict and --reason go with --dossier";
+		return _("--item, --verdict and --reason go with --dossier");
 	if (rq->dossier && !rq->dept)
-		return "--dossier is a department's decision: give --dept";
+		return _("--dossier is a department's decision: give --dept");
 	if (rq->dossier && (!has_verdict || !rq->n_reasons || !rq->reviewer))
-		return "a decision needs --verdict, --reason and --reviewer";
+		return _("a decision needs --verdict, --reason and --reviewer");
 	if (rq->key && !rq->dept)
-		return "--key signs as one department: give --dept";
+		return _("--key signs as one department: give --dept");
 	if (list && (n_inputs || output))
-		return "--list-depts reads no input";
+		return _("--list-depts reads no input");
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"dept", required_argument, NULL, 'd'},
 		{"all", no_argument, NULL, 'a'},
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 	reg_table_format fmt = REG_TABLE_TSV;
 	int opt, code = 0;
 	if (!cfg || !reasons) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fprintf(stderr, _("%s: out of memory\n"), prog);
 		code = REG_EINTERNAL;
 		goto out;
 	}

@@ -16,7 +16,7 @@ static const char prog[] = "reg-authority";
 
 static void usage(void)
 {
-	printf("usage: %s new --division CODE [--name NAME] [--area CODE]... [--time-zone +HH:MM]\n"
+	printf(_("usage: %s new --division CODE [--name NAME] [--area CODE]... [--time-zone +HH:MM]\n"
 	       "              [--supervisor NAME] [--external DEPT]... [options] DIR\n"
 	       "       %s keygen --dept DEPT -o FILE.key [options]\n"
 	       "       %s import --dept DEPT --from TIME [--private FILE.key] [options] PUBKEY\n"
@@ -35,7 +35,7 @@ static void usage(void)
 	       "      --private FILE    import: where this host keeps its private half\n\n%s\n"
 	       "Exit status: 0 done, 1 import refused, 64 usage, 66 no authority file, 73 a file\n"
 	       "exists or cannot be made, 74 I/O, 75 authority file changed meanwhile (run again),\n"
-	       "78 bad catalog, authority or key.\n",
+	       "78 bad catalog, authority or key.\n"),
 	       prog, prog, prog, prog, reg_cli_config_help);
 }
 
@@ -71,8 +71,8 @@ static int cmd_new(run *r, reg_err **errp)
 			 asprintf(&path, "%s/authority.xml", r->args[0]) < 0
 		 ? -1 : show_file(path, r->spec.now, NULL, errp);
 	if (rc == 0 && !r->spec.supervisor)
-		fprintf(stderr, "%s: note: %s names no <supervisor> yet: fill it in, and each <year> "
-			"of its calendar, before the first transfer letter falls due\n", prog, path);
+		fprintf(stderr, _("%s: note: %s names no <supervisor> yet: fill it in, and each <year> "
+			"of its calendar, before the first transfer letter falls due\n"), prog, path);
 	free(path);
 	return rc;
 }
@@ -85,8 +85,8 @@ static int cmd_keygen(run *r, reg_err **errp)
 		return -1;
 	fwrite(pem, 1, len, stdout);
 	reg_sign_pem_free(pem, len);
-	fprintf(stderr, "%s: %s: private key in %s (mode 0600: it stays on this host); public key "
-		"fingerprint %s\n", prog, r->imp.dept, r->output, fp);
+	fprintf(stderr, _("%s: %s: private key in %s (mode 0600: it stays on this host); public key "
+		"fingerprint %s\n"), prog, r->imp.dept, r->output, fp);
 	return 0;
 }
 
@@ -136,20 +136,21 @@ out:
 static const char *check(const run *r, int mode)
 {
 	if (!mode)
-		return "say what to do: new, keygen, import or show";
+		return _("say what to do: new, keygen, import or show");
 	if (mode == NEW && (!r->spec.division || r->n_args != 1))
-		return "new wants --division CODE and one DIR";
+		return _("new wants --division CODE and one DIR");
 	if (mode == KEYGEN && (!r->imp.dept || !r->output || r->n_args))
-		return "keygen wants --dept DEPT and -o FILE.key";
+		return _("keygen wants --dept DEPT and -o FILE.key");
 	if (mode == IMPORT && (!r->imp.dept || !r->imp.from || r->n_args != 1))
-		return "import wants --dept DEPT, --from TIME and one PUBKEY";
+		return _("import wants --dept DEPT, --from TIME and one PUBKEY");
 	if (mode == SHOW && r->n_args)
-		return "show takes no argument (--authority FILE says which)";
+		return _("show takes no argument (--authority FILE says which)");
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"division", required_argument, NULL, OPT_DIVISION},
 		{"name", required_argument, NULL, OPT_NAME},
@@ -171,7 +172,7 @@ int main(int argc, char **argv)
 	reg_err *err = NULL;
 	int opt, code = 0, mode = 0;
 	if (!area || !external || !r.cfg) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fprintf(stderr, _("%s: out of memory\n"), prog);
 		code = REG_EINTERNAL;
 		goto out;
 	}

@@ -29,7 +29,7 @@ enum { OPT_BRIEF = 'q' };
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: %s [--brief] A B\n"
+		_("usage: %s [--brief] A B\n"
 		"Compare two issued archives (<USCC>.tar.gz) entry by entry, or two dossier files\n"
 		"(<dossier> or <batch>), XML structurally: formatting never counts.  One line per\n"
 		"difference: '+ ENTRY', '- ENTRY', '~ ENTRY', '~ ENTRY /path: OLD -> NEW',\n"
@@ -38,7 +38,7 @@ static void usage(FILE *fp)
 		"Exit status: 0 the same, 1 different, 2 trouble (usage, unreadable or refused input).\n"
 		"\n"
 		"  -q, --brief           name the entries that differ, nothing more\n"
-		"\n",
+		"\n"),
 		prog);
 	fputs(reg_cli_config_help, fp);
 }
@@ -200,9 +200,10 @@ static int run(reg_config *cfg, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	reg_config *cfg = reg_config_new();
 	if (!cfg) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fprintf(stderr, _("%s: out of memory\n"), prog);
 		return EXIT_TROUBLE;
 	}
 	int rc = run(cfg, argc, argv);

@@ -14,7 +14,7 @@ static const char prog[] = "reg-issue";
 
 static void usage(void)
 {
-	printf("usage: %s -o DIR [options] [FILE...]\n"
+	printf(_("usage: %s -o DIR [options] [FILE...]\n"
 	       "Issue approved dossiers (一窗出件): for each, the USCC, the business license, the\n"
 	       "twenty registration records and the free seal set in one signed archive\n"
 	       "DIR/<USCC>.tar.gz.  FILE is a dossier or batch from reg-merge; none or '-' reads\n"
@@ -28,7 +28,7 @@ static void usage(void)
 	       "                        xml (urn:regkit:issued:1)\n%s\n%s\n"
 	       "Exit status: 0 all issued, 1 some dossiers not issued (not approved, changed since\n"
 	       "acceptance), 64 usage, 65 input not XML, 66 input missing, 73 cannot create an\n"
-	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n",
+	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n"),
 	       prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
@@ -104,6 +104,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"new-edition", no_argument, NULL, 'E'},

@@ -13,7 +13,7 @@ static const char prog[] = "reg-merge";
 
 static void usage(void)
 {
-	printf("usage: %s [options] [FILE...]\n"
+	printf(_("usage: %s [options] [FILE...]\n"
 	       "Merge the approvals of the same dossiers coming from several department streams\n"
 	       "(reg-approve --dept, or files from departments' own hosts), record every verdict\n"
 	       "its department's signature proves, and write each dossier as the registry holds it:\n"
@@ -23,12 +23,13 @@ static void usage(void)
 	       "%s\n%s\n"
 	       "Exit status: 0 all merged, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
-	       "configuration.\n",
+	       "configuration.\n"),
 	       prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		REG_CLI_PROGRESS_OPTIONS,

@@ -19,7 +19,7 @@ enum { OPT_FROM = 1, OPT_TO };
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: %s init [--db TARGET]\n"
+		_("usage: %s init [--db TARGET]\n"
 		"       %s copy [--from SOURCE] --to TARGET\n"
 		"Create a registry, or copy one.  A registry is an SQLite file or a PostgreSQL\n"
 		"database named by a libpq URI (postgresql://… or postgres://…).\n"
@@ -36,7 +36,7 @@ static void usage(FILE *fp)
 		"Exit status: 0 success, 64 usage, 66 no such registry, 70 internal, 73 the target\n"
 		"cannot be created or is not empty, 74 I/O or the server went away, 75 registry busy,\n"
 		"78 not a registry or a newer one.\n"
-		"\n",
+		"\n"),
 		prog, prog);
 	fputs(reg_cli_config_help, fp);
 }
@@ -49,7 +49,7 @@ static int init(reg_config *cfg, reg_err **errp)
 		reg_registry_free(reg);
 		return -1;
 	}
-	printf("%s: registry schema version %d (%s)\n", reg_registry_path(reg), version,
+	printf(_("%s: registry schema version %d (%s)\n"), reg_registry_path(reg), version,
 	       reg_registry_backend(reg));
 	reg_registry_free(reg);
 	return 0;
@@ -79,6 +79,7 @@ static int copy(const char *from, const char *to, reg_err **errp)
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"from", required_argument, NULL, OPT_FROM},
 		{"to", required_argument, NULL, OPT_TO},

@@ -18,7 +18,7 @@ enum { OPT_NAME = 1, OPT_USCC, OPT_LEGAL_REP, OPT_FORM };
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: %s [-o DIR] [--specimen] [FILE]\n"
+		_("usage: %s [-o DIR] [--specimen] [FILE]\n"
 		"       %s [-o DIR] [--specimen] --name NAME --uscc USCC --legal-rep NAME [--form FORM]\n"
 		"Draw the free seal set of each enterprise as true-size SVG and write its public-security\n"
 		"filing record: DIR/USCC/seals/NN-ID.svg and DIR/USCC/seals/filing.xml.  FILE is a\n"
@@ -39,7 +39,7 @@ static void usage(FILE *fp)
 		"the registry's name or person), 64 usage, 65 input not XML dossiers, 66 no input,\n"
 		"73 cannot create output, 74 I/O error, 75 registry busy, 78 bad catalog or\n"
 		"configuration.\n"
-		"\n",
+		"\n"),
 		prog, prog);
 	fputs(reg_cli_config_help, fp);
 }
@@ -118,10 +118,11 @@ static int parse(reg_config *cfg, reg_sealset_request *rq, int argc, char **argv
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	reg_config *cfg = reg_config_new();
 	reg_sealset_request rq = {.dir = ".", .prog = prog};
 	if (!cfg) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fprintf(stderr, _("%s: out of memory\n"), prog);
 		return REG_EINTERNAL;
 	}
 	int rc = parse(cfg, &rq, argc, argv);
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
 		rc = REG_OK; /* --help, --version */
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: -: write failed: %s\n", prog, strerror(errno));
+		fprintf(stderr, _("%s: -: write failed: %s\n"), prog, strerror(errno));
 		if (rc == REG_OK)
 			rc = REG_EIO;
 	}

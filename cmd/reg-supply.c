@@ -13,7 +13,7 @@ static const char prog[] = "reg-supply";
 
 static void usage(void)
 {
-	printf("usage: %s [options] NUMBER MATERIAL=FILE...\n"
+	printf(_("usage: %s [options] NUMBER MATERIAL=FILE...\n"
 	       "Record materials handed in after acceptance for dossier NUMBER.  A material the\n"
 	       "dossier owes under a commitment fulfils it (no verdict changes); any other is a\n"
 	       "supplement: a new body version, and the departments whose items use it review\n"
@@ -23,7 +23,7 @@ static void usage(void)
 	       "  -o, --output FILE     where the dossier goes (default: standard output)\n\n%s\n"
 	       "Exit status: 0 recorded, 1 refused (unknown dossier or material, a file refused,\n"
 	       "the dossier issued or rejected), 64 usage, 70 internal, 74 I/O error, 75 registry\n"
-	       "busy, 78 bad catalog or configuration.\n",
+	       "busy, 78 bad catalog or configuration.\n"),
 	       prog, reg_cli_config_help);
 }
 
@@ -63,6 +63,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"folder", required_argument, NULL, 'C'},
 		{"output", required_argument, NULL, 'o'},

@@ -149,7 +149,7 @@ static const char *value(const row *r, reg_column c)
 	return v && *v ? v : NULL;
 }
 
-static int problem(row *r, reg_column c, const char *fmt, const char *subject)
+static int row_problem(row *r, reg_column c, const char *fmt, const char *subject)
 {
 	return reg_err_add(&r->err, REG_ENO, r->file, r->line, columns[c].name, fmt, subject);
 }
@@ -171,7 +171,7 @@ static char *decimal_text(row *r, reg_column c, const char *text)
 	int64_t hundredths;
 	reg_err *e = NULL;
 	if (reg_decimal_parse(text, &hundredths, &e) < 0) {
-		problem(r, c, "%s", reg_err_message(e));
+		row_problem(r, c, "%s", reg_err_message(e));
 		reg_err_free(e);
 		return NULL;
 	}
@@ -208,7 +208,7 @@ static int split_list(row *r, reg_column c, const char *text, char sep, list *l)
 	if ((l->copy = strdup(text)))
 		n = reg_split(l->copy, sep, l->items, REG_APPLICATION_MAX_ITEMS, &e);
 	if (n < 0) {
-		problem(r, c, "%s", e ? reg_err_message(e) : "out of memory");
+		row_problem(r, c, "%s", e ? reg_err_message(e) : "out of memory");
 		reg_err_free(e);
 		free(l->copy);
 		*l = (list){0};
@@ -247,12 +247,12 @@ static void add_shareholders(row *r, xmlNode *ent)
 	if (split_list(r, REG_COL_SHAREHOLDERS, value(r, REG_COL_SHAREHOLDERS), ';', &l) < 0)
 		return;
 	if (l.n == 0)
-		problem(r, REG_COL_SHAREHOLDERS, "at least one shareholder is required%s", "");
+		row_problem(r, REG_COL_SHAREHOLDERS, "at least one shareholder is required%s", "");
 	for (size_t i = 0; i < l.n; i++) {
 		char *whole = strdup(l.items[i]), *f[3];
 		int k = whole ? reg_split(l.items[i], ':', f, 3, NULL) : -1;
 		if (k != 3 || !*f[0] || !*f[1] || !*f[2]) {
-			problem(r, REG_COL_SHAREHOLDERS, "'%s' is not name:identifier:share",
+			row_problem(r, REG_COL_SHAREHOLDERS, "'%s' is not name:identifier:share",
 				whole ? whole : "");
 		} else {
 			xmlNode *s = xmlNewChild(list_node, list_node->ns, BAD_CAST "shareholder",
@@ -304,7 +304,7 @@ static void add_commitments(row *r, xmlNode *root)
 	for (size_t i = 0; i < l.n; i++) {
 		char *at = strchr(l.items[i], '@');
 		if (!at || at == l.items[i] || !at[1]) {
-			problem(r, REG_COL_COMMITMENTS, "'%s' is not material@YYYY-MM-DD",
+			row_problem(r, REG_COL_COMMITMENTS, "'%s' is not material@YYYY-MM-DD",
 				l.items[i]);
 			continue;
 		}
@@ -359,7 +359,7 @@ static reg_dossier *build(row *r, reg_err **errp)
 		add_text(ent, "capital", capital ? capital : value(r, REG_COL_CAPITAL));
 		free(capital);
 	} else {
-		problem(r, REG_COL_CAPITAL, "required%s", "");
+		row_problem(r, REG_COL_CAPITAL, "required%s", "");
 		add_text(ent, "capital", "");
 	}
 	xmlNode *addr = add_text(ent, "address", value(r, REG_COL_ADDRESS) ? value(r, REG_COL_ADDRESS) : "");

@@ -14,6 +14,7 @@
 
 #include "application.h"
 #include "clock.h"
+#include "i18n.h"
 #include "decimal.h"
 #include "files.h"
 #include "ids.h"
@@ -336,7 +337,7 @@ static void check_shareholders(check *c, xmlNode *ent)
 			reg_id_result r = reg_citizen_id_check(id);
 			if (r.rule != REG_ID_OK)
 				problem(c, person, path, "shareholder '%s': %s", name ? name : "", r.message);
-			snprintf(who, sizeof who, "shareholder %zu: ", count);
+			snprintf(who, sizeof who, _("shareholder %zu: "), count);
 			check_person_name(c, reg_xml_child(s, REG_NS_DOSSIER, "name"),
 					  "/dossier/enterprise/shareholders/shareholder/name", who);
 			if (id && *id)

@@ -4,22 +4,38 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "regkit-config.h"
 
-const char reg_cli_config_help[] =
+static const char config_help[] = N_(
 	"Configuration (an option beats the environment beats the default):\n"
 	"      --db FILE         registry database (REG_DB, default ./registry.db)\n"
 	"      --catalog FILE    item catalog (REG_CATALOG, default the shipped catalog.xml)\n"
-	"      --authority FILE  authority.xml (REG_AUTHORITY, default the shipped test authority)\n"
+	"      --authority FILE  authority.xml (REG_AUTHORITY; default: see regkit(7))\n"
 	"      --now TIME        the current time, ISO 8601 (default SOURCE_DATE_EPOCH, else the clock)\n"
 	"      --window ID       acceptance window (REG_WINDOW, default 01)\n"
 	"      --clerk NAME      clerk on duty (REG_CLERK, default the login name)\n"
 	"      --help            show this help and exit\n"
-	"      --version         show the version and exit\n";
+	"      --version         show the version and exit\n");
 
-const char reg_cli_progress_help[] =
+const char *reg_cli_config_help_text(void)
+{
+	return _(config_help);
+}
+
+void reg_cli_init(void)
+{
+	reg_i18n_init();
+}
+
+static const char progress_help[] = N_(
 	"      --progress        show the progress line even when standard error is no terminal\n"
-	"      --quiet           no progress line (SIGUSR1 still prints one status line)\n";
+	"      --quiet           no progress line (SIGUSR1 still prints one status line)\n");
+
+const char *reg_cli_progress_help_text(void)
+{
+	return _(progress_help);
+}
 
 int reg_cli_config_option(reg_config *cfg, int opt, const char *arg)
 {
@@ -46,9 +62,10 @@ int reg_cli_usage_error(const char *prog, const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	fputc('\n', stderr);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
 	return REG_EUSAGE;
 }
 
@@ -120,8 +137,9 @@ void reg_cli_note_test_authority(const char *prog, const reg_authority *a)
 {
 	if (!a || !reg_authority_test_only(a))
 		return;
-	fprintf(stderr, "%s: note: signing as the TEST authority %s (%s), whose keys are public: "
-		"what this signs proves nothing\n", prog, reg_authority_name(a),
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, _("note: signing as the TEST authority %s (%s), whose keys are public: "
+			  "what this signs proves nothing\n"), reg_authority_name(a),
 		reg_authority_path(a));
 }
 

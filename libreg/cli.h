@@ -15,6 +15,7 @@
 
 #include "configuration.h"
 #include "errors.h"
+#include "i18n.h"
 
 enum reg_cli_option {
 	REG_OPT_DB = 0x1000,
@@ -44,10 +45,16 @@ enum reg_cli_option {
 #define REG_CLI_PROGRESS_OPTIONS                                                        \
 	{"progress", no_argument, NULL, REG_OPT_PROGRESS},                               \
 	{"quiet", no_argument, NULL, REG_OPT_QUIET}
-extern const char reg_cli_progress_help[];
+const char *reg_cli_progress_help_text(void);
+#define reg_cli_progress_help (reg_cli_progress_help_text())
 
-/* Text for --help listing the shared options, to print after a tool's own. */
-extern const char reg_cli_config_help[];
+/* Call first thing in main: the locale and the translations (libreg/i18n.h). */
+void reg_cli_init(void);
+
+/* Text for --help listing the shared options, to print after a tool's own, in the reader's
+ * language. */
+const char *reg_cli_config_help_text(void);
+#define reg_cli_config_help (reg_cli_config_help_text())
 
 /* Handle a shared option: 1 = handled, 0 = not one of ours. */
 int reg_cli_config_option(reg_config *cfg, int opt, const char *arg);

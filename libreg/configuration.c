@@ -114,6 +114,24 @@ static char *source_tree(const char *dir)
 	return out;
 }
 
+char *reg_prefix_path(const char *rel)
+{
+	char *dir = exe_dir(), *prefix = dir ? installed_prefix(dir) : NULL;
+	char *out = prefix ? (rel[0] == '/' ? strdup(rel) : join(prefix, rel)) : NULL;
+	free(prefix);
+	free(dir);
+	return out;
+}
+
+char *reg_build_path(const char *rel)
+{
+	char *dir = exe_dir(), *up = dir ? join(dir, "..") : NULL;
+	char *out = up ? join(up, rel) : NULL;
+	free(up);
+	free(dir);
+	return out;
+}
+
 /* Where the data is when REG_DATADIR does not say: beside the installed executable, else the
  * source tree of an uninstalled one, else (nothing found) the current folder, which then lacks
  * the catalog and says so by name.  *installed tells which. */

@@ -60,6 +60,14 @@ int reg_config_now(reg_config *cfg, int64_t *epoch, reg_err **errp);
 /* The authority's offset (minutes) — the zone dates are printed in. */
 int reg_config_offset(reg_config *cfg, int *offset_min, reg_err **errp);
 
+/* An installed tool's folder: `rel` ("share/locale", as meson's options give it) below the prefix
+ * the running executable is installed in (<prefix>/<bindir>/reg-x), or `rel` itself when it is
+ * absolute; NULL when the executable is not installed (docs/install.md).  Caller frees. */
+char *reg_prefix_path(const char *rel);
+/* An uninstalled tool's build-tree folder: `rel` beside the folder of the running executable
+ * (<build>/cmd/reg-x: <build>/rel).  Caller frees; NULL when out of memory. */
+char *reg_build_path(const char *rel);
+
 /* The run's progress line (libreg/progress.h), made at the first call with `unit` and the mode
  * REG_CFG_PROGRESS says, named after the program; the configuration's, ended and freed by
  * reg_config_free.  NULL (no progress) when out of memory. */

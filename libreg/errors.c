@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 struct reg_err {
 	reg_code code;
 	char *file;
@@ -17,6 +19,13 @@ struct reg_err {
 	reg_err *summary; /* the chain's "and N more problems", once the cap was reached */
 	size_t kept;    /* errors in the chain but the summary */
 };
+
+/* A format in the reader's language (i18n.h): the callers' formats are msgids, all but "",
+ * which gettext keeps for its catalogue's header. */
+static const char *translated(const char *fmt)
+{
+	return fmt && *fmt ? _(fmt) : fmt;
+}
 
 static char *dup_or_null(const char *s)
 {
@@ -33,7 +42,7 @@ static reg_err *make(reg_code code, const char *file, long line, const char *fie
 	e->file = dup_or_null(file);
 	e->line = line;
 	e->field = dup_or_null(field);
-	if (vasprintf(&e->message, fmt, ap) < 0)
+	if (vasprintf(&e->message, translated(fmt), ap) < 0)
 		e->message = NULL;
 	return e;
 }
@@ -72,12 +81,15 @@ static void link_tail(reg_err **errp, reg_err *e)
 	head->kept++;
 }
 
+/* Room for "and N more problems" in any language. */
+#define MORE_SIZE 128
+
 /* Count n more problems in the chain's summary, made at its end the first time. */
 static void count_more(reg_err **errp, reg_code code, const char *file, long line, size_t n)
 {
 	reg_err *head = *errp, *s = head ? head->summary : NULL;
 	if (!s) {
-		if (!(s = calloc(1, sizeof *s)) || !(s->message = malloc(48))) {
+		if (!(s = calloc(1, sizeof *s)) || !(s->message = malloc(MORE_SIZE))) {
 			free(s);
 			return;
 		}
@@ -96,7 +108,9 @@ static void count_more(reg_err **errp, reg_code code, const char *file, long lin
 	if (severity(code) > severity(s->code))
 		s->code = code;
 	s->more += n;
-	snprintf(s->message, 48, "and %zu more problem%s", s->more, s->more == 1 ? "" : "s");
+	snprintf(s->message, MORE_SIZE,
+		 dngettext(REG_TEXTDOMAIN, "and %zu more problem", "and %zu more problems", s->more),
+		 s->more);
 }
 
 static bool at_cap(const reg_err *head, reg_code code)
@@ -182,7 +196,7 @@ void reg_err_prefix(reg_err *err, const char *fmt, ...)
 	char *prefix = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&prefix, fmt, ap);
+	int n = vasprintf(&prefix, translated(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		return;

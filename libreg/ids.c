@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "divisions.h"
+#include "i18n.h"
 
 /* ---- characters ------------------------------------------------------------------------ */
 
@@ -72,7 +73,7 @@ static reg_id_result fail(reg_id_rule rule, const char *fmt, ...)
 	va_list ap;
 	r.rule = rule;
 	va_start(ap, fmt);
-	vsnprintf(r.message, sizeof r.message, fmt, ap);
+	vsnprintf(r.message, sizeof r.message, *fmt ? _(fmt) : fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -82,8 +83,8 @@ static reg_id_result length_failure(const char *code, size_t want)
 	size_t n = utf8_length(code);
 	if (n == 0)
 		return fail(REG_ID_LENGTH, "empty, should have %zu characters", want);
-	return fail(REG_ID_LENGTH, "has %zu character%s, should have %zu", n, n == 1 ? "" : "s",
-		    want);
+	return fail(REG_ID_LENGTH, dngettext(REG_TEXTDOMAIN, "has %zu character, should have %zu",
+					     "has %zu characters, should have %zu", n), n, want);
 }
 
 /* Which characters a position allows: `allowed(c)` decides; `what` says it in words for the
@@ -284,8 +285,8 @@ static char_class uscc_class(size_t pos)
 
 static const char *uscc_what(size_t pos)
 {
-	return pos >= 3 && pos <= 8 ? "a digit (division code)"
-				    : "one of " REG_USCC_CHARSET " (no I O S V Z)";
+	return pos >= 3 && pos <= 8 ? _("a digit (division code)")
+				    : _("one of 0123456789ABCDEFGHJKLMNPQRTUWXY (no I O S V Z)");
 }
 
 reg_id_result reg_uscc_check(const char *code)
@@ -329,7 +330,7 @@ static char_class org_class(size_t pos)
 
 static const char *org_what(size_t pos)
 {
-	return pos == REG_ORG_CODE_LEN ? "a digit or X" : "a digit or a letter A-Z";
+	return pos == REG_ORG_CODE_LEN ? _("a digit or X") : _("a digit or a letter A-Z");
 }
 
 reg_id_result reg_org_code_check(const char *code)
@@ -364,7 +365,7 @@ static char_class citizen_class(size_t pos)
 
 static const char *citizen_what(size_t pos)
 {
-	return pos == REG_CITIZEN_ID_LEN ? "a digit or X" : "a digit";
+	return pos == REG_CITIZEN_ID_LEN ? _("a digit or X") : _("a digit");
 }
 
 static int digits_value(const char *s, size_t n)

@@ -6,6 +6,7 @@
 
 #include "apply.h"
 #include "clock.h"
+#include "i18n.h"
 #include "verdict.h"
 #include "xml.h"
 
@@ -783,8 +784,8 @@ static int check_statements(reg_ledger *l, reg_ledger_record *rec, candidate *ca
 			if (kv != REG_KEY_VALID) {
 				char why[160];
 				if (head->signature && !l->keys)
-					snprintf(why, sizeof why, "cannot be verified here: no "
-						 "department keys were loaded");
+					snprintf(why, sizeof why, _("cannot be verified here: no "
+						 "department keys were loaded"));
 				else
 					reg_key_verdict_text(kv, head->dept, other, !head->signature, why,
 							     sizeof why);
@@ -884,7 +885,7 @@ int reg_ledger_admit(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
 			reg_err_add(&problems, REG_ENO, NULL, cand[i].a->line, approval_field,
 				    "dossier '%s' is %s: a new verdict on '%s' changes nothing%s",
 				    rec->row.number, reg_state_name(rec->state), cand[i].a->item,
-				    rec->state == REG_STATE_REJECTED ? " (a rejection is final)" : "");
+				    rec->state == REG_STATE_REJECTED ? _(" (a rejection is final)") : "");
 			break;
 		}
 	if (problems) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ids.h"
 
 /* ---- tables ------------------------------------------------------------------------------- */
@@ -101,7 +102,7 @@ static const char *const uninc_words[] = {
 static const char *const partnership_qualifiers[] = {
 	"（普通合伙）", "（特殊普通合伙）", "（有限合伙）",
 };
-#define QUALIFIERS_TEXT "（普通合伙）, （特殊普通合伙） or （有限合伙）"
+static const char qualifiers_text[] = N_("（普通合伙）, （特殊普通合伙） or （有限合伙）");
 
 /* Level suffixes left out where customary (names.h), longest first; the ethnic qualifier goes
  * with 自治区: 广西壮族自治区 → 广西. */
@@ -273,9 +274,9 @@ struct analysis {
 	enum form_kind kind;
 };
 
-static void problem(struct ctx *c, const char *fmt, ...) REG_PRINTF(2, 3);
+static void name_problem(struct ctx *c, const char *fmt, ...) REG_PRINTF(2, 3);
 
-static void problem(struct ctx *c, const char *fmt, ...)
+static void name_problem(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	c->problems++;
@@ -429,30 +430,30 @@ static void check_characters(struct ctx *c, const char *name, size_t len)
 		seen |= kind;
 		switch (kind) {
 		case K_LETTER:
-			problem(c, "latin letter '%s' not allowed: an enterprise name uses Chinese "
+			name_problem(c, "latin letter '%s' not allowed: an enterprise name uses Chinese "
 				   "characters only", ch);
 			break;
 		case K_DIGIT:
-			problem(c, "digit '%s' not allowed: an enterprise name uses Chinese "
+			name_problem(c, "digit '%s' not allowed: an enterprise name uses Chinese "
 				   "characters only", ch);
 			break;
 		case K_SPACE:
-			problem(c, "space (U+%04X) not allowed in an enterprise name", (unsigned)cp);
+			name_problem(c, "space (U+%04X) not allowed in an enterprise name", (unsigned)cp);
 			break;
 		case K_HALF_PAREN:
-			problem(c, "half-width parenthesis '%s' not allowed: use full-width "
-				   OPEN_PAREN " " CLOSE_PAREN, ch);
+			name_problem(c, "half-width parenthesis '%s' not allowed: use full-width %s %s",
+				     ch, OPEN_PAREN, CLOSE_PAREN);
 			break;
 		case K_RARE:
-			problem(c, "character '%s' (U+%04X) not allowed: only the basic CJK block "
+			name_problem(c, "character '%s' (U+%04X) not allowed: only the basic CJK block "
 				   "U+4E00-U+9FFF is accepted", ch, (unsigned)cp);
 			break;
 		default:
 			if (printable(cp))
-				problem(c, "character '%s' (U+%04X) not allowed in an enterprise name",
+				name_problem(c, "character '%s' (U+%04X) not allowed in an enterprise name",
 					ch, (unsigned)cp);
 			else
-				problem(c, "character U+%04X not allowed in an enterprise name",
+				name_problem(c, "character U+%04X not allowed in an enterprise name",
 					(unsigned)cp);
 			break;
 		}
@@ -501,10 +502,10 @@ static void form_mismatch(struct ctx *c, const struct analysis *a, const char *l
 			  const char *expected)
 {
 	if (a->kind == FK_NONE)
-		problem(c, "name does not end in an organization form: legal form %s needs %s",
+		name_problem(c, "name does not end in an organization form: legal form %s needs %s",
 			lf_id, expected);
 	else
-		problem(c, "organization form '%s' does not match legal form %s (%s)",
+		name_problem(c, "organization form '%s' does not match legal form %s (%s)",
 			a->name + a->form_start, lf_id, expected);
 }
 
@@ -529,7 +530,7 @@ static void check_form(struct ctx *c, const struct analysis *a, enum legal_form 
 		break;
 	case LF_PARTNERSHIP:
 		if (a->kind == FK_UNINC) {
-			problem(c, "partnership name must end in " QUALIFIERS_TEXT);
+			name_problem(c, "partnership name must end in %s", _(qualifiers_text));
 			return;
 		}
 		mismatch = a->kind != FK_PARTNERSHIP ||
@@ -542,16 +543,16 @@ static void check_form(struct ctx *c, const struct analysis *a, enum legal_form 
 	}
 	if (lf == LF_SOLE) {
 		if (contains(s, a->len, "有限"))
-			problem(c, "sole proprietorship name must not contain '有限'");
+			name_problem(c, "sole proprietorship name must not contain '有限'");
 		if (contains(s, a->len, "公司"))
-			problem(c, "sole proprietorship name must not contain '公司'");
+			name_problem(c, "sole proprietorship name must not contain '公司'");
 	}
 	if (lf == LF_PARTNERSHIP) {
 		if (a->form_start == a->qual_start)
-			problem(c, "partnership name needs an organization form such as 合伙企业 or "
+			name_problem(c, "partnership name needs an organization form such as 合伙企业 or "
 				   "中心 before '%s'", s + a->qual_start);
 		if (contains(s, a->len, "公司"))
-			problem(c, "partnership name must not contain '公司'");
+			name_problem(c, "partnership name must not contain '公司'");
 	}
 }
 
@@ -560,8 +561,8 @@ static void check_parentheses(struct ctx *c, const struct analysis *a)
 {
 	size_t end = a->kind == FK_PARTNERSHIP ? a->qual_start : a->len;
 	if (contains(a->name, end, OPEN_PAREN) || contains(a->name, end, CLOSE_PAREN))
-		problem(c, "full-width parentheses are allowed only around a trailing "
-			   QUALIFIERS_TEXT);
+		name_problem(c, "full-width parentheses are allowed only around a trailing %s",
+			     _(qualifiers_text));
 }
 
 static void check_division(struct ctx *c, struct analysis *a, const char *division)
@@ -571,7 +572,7 @@ static void check_division(struct ctx *c, struct analysis *a, const char *divisi
 	a->prefix_end = 0;
 	if (build_candidates(division, &cs) < 0) {
 		quote_ascii(q, sizeof q, division ? division : "");
-		problem(c, "unknown division '%s': the division prefix cannot be checked", q);
+		name_problem(c, "unknown division '%s': the division prefix cannot be checked", q);
 		return;
 	}
 	size_t best = 0;
@@ -585,7 +586,7 @@ static void check_division(struct ctx *c, struct analysis *a, const char *divisi
 		return;
 	}
 	if (cs.district[0] && starts_with(a->name, a->len, cs.district)) {
-		problem(c, "district '%s' must be preceded by its city, as in '%s'", cs.district,
+		name_problem(c, "district '%s' must be preceded by its city, as in '%s'", cs.district,
 			cs.district_with_city);
 		return;
 	}
@@ -599,7 +600,7 @@ static void check_division(struct ctx *c, struct analysis *a, const char *divisi
 			break;
 		o += (size_t)k;
 	}
-	problem(c, "name does not start with the division of the address or one it lies in: "
+	name_problem(c, "name does not start with the division of the address or one it lies in: "
 		   "expected %s", list);
 }
 
@@ -665,26 +666,26 @@ static void check_middle(struct ctx *c, struct analysis *a, enum legal_form lf)
 
 	if (trade_chars == 0) {
 		if (known)
-			problem(c, "no trade name before the industry '%s'", industry_words[w]);
+			name_problem(c, "no trade name before the industry '%s'", industry_words[w]);
 		else if (a->prefix_end > 0)
-			problem(c, "no trade name after the division '%.*s'", (int)a->prefix_end,
+			name_problem(c, "no trade name after the division '%.*s'", (int)a->prefix_end,
 				a->name);
 		else
-			problem(c, "no trade name");
+			name_problem(c, "no trade name");
 	} else if (trade_chars < 2) {
-		problem(c, "trade name '%s' is shorter than 2 characters", qt);
+		name_problem(c, "trade name '%s' is shorter than 2 characters", qt);
 	}
 	bool company = lf == LF_LLC || lf == LF_JSC ||
 		       (lf == LF_UNKNOWN && a->kind != FK_UNINC && a->kind != FK_PARTNERSHIP);
 	if (!known && company && trade_chars > 0 && trade_chars < 3)
-		problem(c, "no industry wording after the trade name '%s'", qt);
+		name_problem(c, "no industry wording after the trade name '%s'", qt);
 	const char *lead;
 	if (known && trade_chars >= 2 && is_industry_word(mid, trade_len))
-		problem(c, "trade name '%s' is an industry word", qt);
+		name_problem(c, "trade name '%s' is an industry word", qt);
 	else if (known && trade_chars >= 2 && is_division_name(mid, trade_len))
-		problem(c, "trade name '%s' is a division name", qt);
+		name_problem(c, "trade name '%s' is a division name", qt);
 	else if (a->prefix_end > 0 && (lead = leading_division_name(mid, trade_len)))
-		problem(c, "trade name '%s' starts with the division name '%s'", qt, lead);
+		name_problem(c, "trade name '%s' starts with the division name '%s'", qt, lead);
 
 	/* Restricted words: the national ones outside the industry wording, the others anywhere
 	 * after the division.  Each word once. */
@@ -693,12 +694,12 @@ static void check_middle(struct ctx *c, struct analysis *a, enum legal_form lf)
 		if (r->industry_ok) {
 			if (!contains(mid, trade_len, r->word))
 				continue;
-			problem(c, "restricted word '%s' in the %s '%s': it may only qualify a listed "
+			name_problem(c, "restricted word '%s' in the %s '%s': it may only qualify a listed "
 				   "industry, as in 国际贸易", r->word,
 				known ? "trade name" : "trade name and industry", qt);
 		} else if (contains(mid, a->len - a->prefix_end, r->word)) {
 			quote(qi, sizeof qi, mid, a->len - a->prefix_end);
-			problem(c, "restricted word '%s' in '%s'", r->word, qi);
+			name_problem(c, "restricted word '%s' in '%s'", r->word, qi);
 		}
 	}
 }
@@ -708,12 +709,12 @@ static void check_middle(struct ctx *c, struct analysis *a, enum legal_form lf)
 static int sized(struct ctx *c, const char *name, size_t max_chars, size_t *len)
 {
 	if (!name || !*name) {
-		problem(c, "name is empty");
+		name_problem(c, "name is empty");
 		return -1;
 	}
 	*len = strnlen(name, 4 * max_chars + 1);
 	if (*len > 4 * max_chars) {
-		problem(c, "name is longer than %zu characters", max_chars);
+		name_problem(c, "name is longer than %zu characters", max_chars);
 		return -1;
 	}
 	size_t count = 0;
@@ -721,13 +722,13 @@ static int sized(struct ctx *c, const char *name, size_t max_chars, size_t *len)
 		uint32_t cp;
 		size_t k = utf8_next((const unsigned char *)name + i, *len - i, &cp);
 		if (k == 0) {
-			problem(c, "name is not valid UTF-8 (byte %zu)", i + 1);
+			name_problem(c, "name is not valid UTF-8 (byte %zu)", i + 1);
 			return -1;
 		}
 		i += k;
 	}
 	if (count > max_chars) {
-		problem(c, "name is longer than %zu characters", max_chars);
+		name_problem(c, "name is longer than %zu characters", max_chars);
 		return -1;
 	}
 	return 0;
@@ -756,7 +757,7 @@ static int analyze(const char *name, const char *legal_form, const char *divisio
 	check_division(&c, a, division);
 	if (lf == LF_UNKNOWN) {
 		quote_ascii(q, sizeof q, legal_form ? legal_form : "");
-		problem(&c, "unknown legal form '%s': the organization form cannot be checked", q);
+		name_problem(&c, "unknown legal form '%s': the organization form cannot be checked", q);
 	}
 	check_form(&c, a, lf, legal_form, expected);
 	check_middle(&c, a, lf);
@@ -810,11 +811,11 @@ int reg_person_name_check(const char *name, reg_err **errp)
 			if (i == len && !first)
 				where |= DOT_LAST;
 			if (where & ~seen & DOT_FIRST)
-				problem(&c, "name must not start with the middle dot '·'");
+				name_problem(&c, "name must not start with the middle dot '·'");
 			if (where & ~seen & DOT_TWICE)
-				problem(&c, "two middle dots '··' in a row: one joins two parts of a name");
+				name_problem(&c, "two middle dots '··' in a row: one joins two parts of a name");
 			if (where & ~seen & DOT_LAST)
-				problem(&c, "name must not end with the middle dot '·'");
+				name_problem(&c, "name must not end with the middle dot '·'");
 			seen |= where;
 			after_dot = true;
 			continue;
@@ -828,31 +829,31 @@ int reg_person_name_check(const char *name, reg_err **errp)
 		seen |= kind;
 		switch (kind) {
 		case K_LETTER:
-			problem(&c, "latin letter '%s' not allowed: a person's name is written in "
+			name_problem(&c, "latin letter '%s' not allowed: a person's name is written in "
 				    "Chinese characters", ch);
 			break;
 		case K_DIGIT:
-			problem(&c, "digit '%s' not allowed in a person's name", ch);
+			name_problem(&c, "digit '%s' not allowed in a person's name", ch);
 			break;
 		case K_SPACE:
-			problem(&c, "space (U+%04X) not allowed in a person's name: the parts of a "
+			name_problem(&c, "space (U+%04X) not allowed in a person's name: the parts of a "
 				    "name are joined by the middle dot '·' (U+00B7)", (unsigned)cp);
 			break;
 		case K_DOT:
-			problem(&c, "'%s' (U+%04X) is not the middle dot: the parts of a name are "
+			name_problem(&c, "'%s' (U+%04X) is not the middle dot: the parts of a name are "
 				    "joined by '·' (U+00B7)", ch, (unsigned)cp);
 			break;
 		case K_RARE:
-			problem(&c, "character '%s' (U+%04X) not allowed: a person's name uses the CJK "
+			name_problem(&c, "character '%s' (U+%04X) not allowed: a person's name uses the CJK "
 				    "unified ideographs (extensions A to G) and the compatibility "
 				    "ideographs", ch, (unsigned)cp);
 			break;
 		default:
 			if (printable(cp))
-				problem(&c, "character '%s' (U+%04X) not allowed in a person's name", ch,
+				name_problem(&c, "character '%s' (U+%04X) not allowed in a person's name", ch,
 					(unsigned)cp);
 			else
-				problem(&c, "character U+%04X not allowed in a person's name",
+				name_problem(&c, "character U+%04X not allowed in a person's name",
 					(unsigned)cp);
 			break;
 		}

@@ -42,6 +42,7 @@
 
 #include <libpq-fe.h>
 
+#include "i18n.h"
 #include "registry.h"
 
 /* Type OIDs of the parameters (fixed in every PostgreSQL: src/include/catalog/pg_type.dat). */
@@ -374,18 +375,18 @@ static int failed_as(db *d, PGresult *res, bool constraints, const char *what, r
 	else if (state_is(state, "55P03") || state_is(state, "40001") || state_is(state, "40P01"))
 		rc = reg_err_set(errp, REG_EBUSY, d->display, 0, NULL, "registry busy, try again");
 	else if (state_is(state, "42501"))
-		rc = reg_err_set(errp, REG_ECANTCREAT, d->display, 0, NULL, "%s: %s", what,
+		rc = reg_err_set(errp, REG_ECANTCREAT, d->display, 0, NULL, "%s: %s", _(what),
 				 msg ? msg : "");
 	else if (state_is(state, "25006"))
 		/* Writing through a read-only handle is the caller's bug; a server that is a
 		 * read-only standby is not. */
 		rc = reg_err_set(errp, d->readonly ? REG_EINTERNAL : REG_ECANTCREAT, d->display, 0,
-				 NULL, "%s: %s", what, msg ? msg : "");
+				 NULL, "%s: %s", _(what), msg ? msg : "");
 	else if (state_class(state, "53") || state_class(state, "58") || state_is(state, "XX001") ||
 		 state_is(state, "XX002"))
-		rc = reg_err_set(errp, REG_EIO, d->display, 0, NULL, "%s: %s", what, msg ? msg : "");
+		rc = reg_err_set(errp, REG_EIO, d->display, 0, NULL, "%s: %s", _(what), msg ? msg : "");
 	else
-		rc = reg_err_set(errp, REG_EINTERNAL, d->display, 0, NULL, "%s: %s", what,
+		rc = reg_err_set(errp, REG_EINTERNAL, d->display, 0, NULL, "%s: %s", _(what),
 				 msg ? msg : "");
 	free(msg);
 	PQclear(res);

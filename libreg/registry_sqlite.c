@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "i18n.h"
 #include "registry.h"
 
 /*
@@ -213,7 +214,7 @@ static reg_code code_of(const db *d, int rc)
 }
 
 /* Report a failed SQLite call: "WHAT: sqlite's message", at the registry file. */
-static int fail(db *d, int rc, const char *what, reg_err **errp)
+static int sql_fail(db *d, int rc, const char *what, reg_err **errp)
 {
 	reg_code code = code_of(d, rc);
 	if (code == REG_EBUSY)
@@ -222,7 +223,7 @@ static int fail(db *d, int rc, const char *what, reg_err **errp)
 		return reg_err_set(errp, code, d->path, 0, NULL,
 				   "not a registry: not an SQLite database");
 	const char *msg = d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc);
-	return reg_err_set(errp, code, d->path, 0, NULL, "%s: %s", what, msg);
+	return reg_err_set(errp, code, d->path, 0, NULL, "%s: %s", _(what), msg);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -315,9 +316,9 @@ static int sq_run(db *d, int id, const char *sql, const char *types, const db_ar
 		ret = rc == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_FOREIGN
 		    : rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE
 			? DB_UNIQUE
-			: fail(d, rc, "registry refused a write", errp);
+			: sql_fail(d, rc, "registry refused a write", errp);
 	} else {
-		ret = fail(d, rc, "registry statement failed", errp);
+		ret = sql_fail(d, rc, "registry statement failed", errp);
 	}
 	reset(st);
 	if (id == DB_ONCE)
@@ -338,7 +339,7 @@ static int sq_next(db_rows *r, reg_err **errp)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return fail(r->d, rc, "cannot read registry", errp);
+	return sql_fail(r->d, rc, "cannot read registry", errp);
 }
 
 static const char *sq_text(db_rows *r, int col)
@@ -379,12 +380,12 @@ static int tx(db *d, int which, const char *what, reg_err **errp)
 		int rc = sqlite3_prepare_v3(d->conn, tx_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
 					    &d->tx[which], NULL);
 		if (rc != SQLITE_OK)
-			return fail(d, rc, what, errp);
+			return sql_fail(d, rc, what, errp);
 	}
 	int rc = sqlite3_step(d->tx[which]);
 	sqlite3_reset(d->tx[which]);
 	if (rc != SQLITE_DONE)
-		return fail(d, rc, what, errp);
+		return sql_fail(d, rc, what, errp);
 	return 0;
 }
 
@@ -411,7 +412,7 @@ static int exec_sql(db *d, const char *sql, const char *what, reg_err **errp)
 {
 	int rc = sqlite3_exec(d->conn, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		return fail(d, rc, what, errp);
+		return sql_fail(d, rc, what, errp);
 	return 0;
 }
 
@@ -454,7 +455,7 @@ static int read_identity(db *d, struct identity *id, reg_err **errp)
 	}
 	int ret = 0;
 	if (rc != SQLITE_ROW)
-		ret = fail(d, rc, "cannot read registry", errp);
+		ret = sql_fail(d, rc, "cannot read registry", errp);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -541,7 +542,7 @@ static int set_wal(db *d, reg_err **errp)
 			return ret;
 		}
 		if ((rc & 0xff) != SQLITE_BUSY || waited >= d->busy_ms) {
-			fail(d, rc, "cannot switch registry to WAL mode", errp);
+			sql_fail(d, rc, "cannot switch registry to WAL mode", errp);
 			sqlite3_finalize(st);
 			return -1;
 		}

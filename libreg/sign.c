@@ -57,9 +57,13 @@ reg_sign_key *reg_sign_key_from_pem(const void *pem, size_t len, bool private_ke
 				     : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	if (!pkey) {
-		reg_err_set(errp, REG_ECONFIG, name, 0, NULL, "'%s' is not a%s %s key in PEM: %s",
-			    what, private_key ? "n unencrypted" : "", private_key ? "private" : "public",
-			    ossl_reason());
+		if (private_key)
+			reg_err_set(errp, REG_ECONFIG, name, 0, NULL,
+				    "'%s' is not an unencrypted private key in PEM: %s", what,
+				    ossl_reason());
+		else
+			reg_err_set(errp, REG_ECONFIG, name, 0, NULL,
+				    "'%s' is not a public key in PEM: %s", what, ossl_reason());
 		return NULL;
 	}
 	if (!EVP_PKEY_is_a(pkey, "ED25519")) {

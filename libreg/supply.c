@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "apply.h"
 #include "catalog.h"
 #include "clock.h"
@@ -20,10 +21,10 @@ static int oom(reg_err **errp)
 const char *reg_supply_kind_name(reg_supply_kind k)
 {
 	switch (k) {
-	case REG_SUPPLY_SUPPLEMENT: return "supplied";
-	case REG_SUPPLY_FULFILMENT: return "fulfilled";
-	case REG_SUPPLY_BOTH: return "supplied, fulfilling its commitment";
-	case REG_SUPPLY_ALREADY: return "already recorded";
+	case REG_SUPPLY_SUPPLEMENT: return N_("supplied");
+	case REG_SUPPLY_FULFILMENT: return N_("fulfilled");
+	case REG_SUPPLY_BOTH: return N_("supplied, fulfilling its commitment");
+	case REG_SUPPLY_ALREADY: return N_("already recorded");
 	}
 	return "?";
 }
@@ -56,14 +57,15 @@ void reg_supply_report_print(const reg_supply_report *r, const char *prog, FILE 
 {
 	for (size_t i = 0; i < r->n_lines; i++) {
 		const reg_supply_line *l = &r->lines[i];
-		fprintf(fp, "%s: %s: %s: %s", prog, r->number, l->material,
-			reg_supply_kind_name(l->kind));
+		char version[96] = "";
 		if ((l->kind == REG_SUPPLY_SUPPLEMENT || l->kind == REG_SUPPLY_BOTH) && r->version)
-			fprintf(fp, " (body version %lld)", (long long)r->version);
-		fputc('\n', fp);
+			snprintf(version, sizeof version, _(" (body version %lld)"),
+				 (long long)r->version);
+		fprintf(fp, "%s: %s: %s: %s%s\n", prog, r->number, l->material,
+			_(reg_supply_kind_name(l->kind)), version);
 	}
 	if (r->n_again) {
-		fprintf(fp, "%s: %s: reviews again:", prog, r->number);
+		fprintf(fp, "%s: %s: %s", prog, r->number, _("reviews again:"));
 		for (size_t i = 0; i < r->n_again; i++)
 			fprintf(fp, "%s %s", i ? "," : "", r->again[i]);
 		fputc('\n', fp);

@@ -5,6 +5,7 @@
 #include <archive_entry.h>
 
 #include "files.h"
+#include "i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -60,24 +61,24 @@ static bool portable(unsigned char c)
 static const char *relpath_problem(const char *p)
 {
 	if (!*p)
-		return "empty name";
+		return _("empty name");
 	if (*p == '/')
-		return "absolute path";
+		return _("absolute path");
 	const char *comp = p;
 	for (const char *c = p;; c++) {
 		if (*c == '/' || *c == '\0') {
 			size_t n = (size_t)(c - comp);
 			if (n == 0)
-				return "empty component in path";
+				return _("empty component in path");
 			if (n == 1 && comp[0] == '.')
-				return "'.' in path";
+				return _("'.' in path");
 			if (n == 2 && comp[0] == '.' && comp[1] == '.')
-				return "'..' in path";
+				return _("'..' in path");
 			if (*c == '\0')
 				return NULL;
 			comp = c + 1;
 		} else if (!portable((unsigned char)*c)) {
-			return "character not allowed in a name (only A-Z a-z 0-9 . _ -)";
+			return _("character not allowed in a name (only A-Z a-z 0-9 . _ -)");
 		}
 	}
 }
@@ -574,7 +575,7 @@ void reg_archive_entries_free(reg_archive_entries *e)
 static const char *expansion_problem(uint64_t expanded, uint64_t compressed)
 {
 	if (expanded > MAX_STREAM)
-		return "expands beyond the archive size cap (a decompression bomb)";
+		return _("expands beyond the archive size cap (a decompression bomb)");
 	if (expanded > REG_ARCHIVE_RATIO_FLOOR && expanded / REG_ARCHIVE_MAX_RATIO > compressed)
 		return "compresses more than " STR(REG_ARCHIVE_MAX_RATIO) ":1 (a decompression bomb)";
 	return NULL;
@@ -679,12 +680,12 @@ static int add_entry(reg_archive_entries *r, char *name, unsigned char *data, si
 static const char *type_name(mode_t type)
 {
 	switch (type) {
-	case AE_IFLNK: return "symbolic link";
-	case AE_IFCHR: return "character device";
-	case AE_IFBLK: return "block device";
+	case AE_IFLNK: return _("symbolic link");
+	case AE_IFCHR: return _("character device");
+	case AE_IFBLK: return _("block device");
 	case AE_IFIFO: return "fifo";
 	case AE_IFSOCK: return "socket";
-	default: return "not a regular file or directory";
+	default: return _("not a regular file or directory");
 	}
 }
 

@@ -1,6 +1,7 @@
 #include "verdict.h"
 
 #include "clock.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,17 +240,17 @@ void reg_key_verdict_text(reg_key_verdict v, const char *dept, const char *other
 			  char *buf, size_t size)
 {
 	if (unsigned_)
-		snprintf(buf, size, "is not signed");
+		snprintf(buf, size, _("is not signed"));
 	else if (v == REG_KEY_NO_KEY)
-		snprintf(buf, size, "is signed at a time for which the authority lists no key of '%s'",
+		snprintf(buf, size, _("is signed at a time for which the authority lists no key of '%s'"),
 			 dept);
 	else if (v == REG_KEY_OTHER_DEPT)
-		snprintf(buf, size, "is signed with the key of '%s', not of '%s'", other, dept);
+		snprintf(buf, size, _("is signed with the key of '%s', not of '%s'"), other, dept);
 	else if (v == REG_KEY_MISMATCH)
-		snprintf(buf, size, "has a signature that does not match: altered, or signed for "
-			 "another dossier or body");
+		snprintf(buf, size, _("has a signature that does not match: altered, or signed for "
+			 "another dossier or body"));
 	else
-		snprintf(buf, size, "is signed by '%s'", dept);
+		snprintf(buf, size, _("is signed by '%s'"), dept);
 }
 
 /* Statements in the order of their files: time as an instant, then what groups them. */

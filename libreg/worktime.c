@@ -578,10 +578,10 @@ struct reader {
 	bool oom;
 };
 
-static void problem(struct reader *rd, const xmlNode *node, const char *fmt, ...)
+static void calendar_problem(struct reader *rd, const xmlNode *node, const char *fmt, ...)
 	REG_PRINTF(3, 4);
 
-static void problem(struct reader *rd, const xmlNode *node, const char *fmt, ...)
+static void calendar_problem(struct reader *rd, const xmlNode *node, const char *fmt, ...)
 {
 	char *path = reg_xml_path(node);
 	va_list ap;
@@ -605,7 +605,7 @@ static bool named(const xmlNode *n, const char *name)
 
 static void unknown(struct reader *rd, const xmlNode *n, const char *where)
 {
-	problem(rd, n, "unknown element <%s> in <%s>", (const char *)n->name, where);
+	calendar_problem(rd, n, "unknown element <%s> in <%s>", (const char *)n->name, where);
 }
 
 static void read_week(struct reader *rd, const xmlNode *node)
@@ -622,15 +622,15 @@ static void read_week(struct reader *rd, const xmlNode *node)
 		while (i < WEEK_WORDS && strcmp(w, day_ids[i]) != 0)
 			i++;
 		if (i == WEEK_WORDS)
-			problem(rd, node, "unknown day '%s' (expected mon tue wed thu fri sat sun)", w);
+			calendar_problem(rd, node, "unknown day '%s' (expected mon tue wed thu fri sat sun)", w);
 		else if (week >> i & 1)
-			problem(rd, node, "day '%s' is listed twice", w);
+			calendar_problem(rd, node, "day '%s' is listed twice", w);
 		else
 			week |= 1u << i;
 	}
 	free(text);
 	if (!week)
-		problem(rd, node, "no working day in the week");
+		calendar_problem(rd, node, "no working day in the week");
 	else
 		rd->cal->week = week;
 }
@@ -666,17 +666,17 @@ static void read_hours(struct reader *rd, const xmlNode *node)
 		char *from = reg_xml_attr(c, "from"), *to = reg_xml_attr(c, "to");
 		struct period p;
 		if (!parse_clock(from, &p.from) || !parse_clock(to, &p.to)) {
-			problem(rd, c, "period '%s'–'%s': times must be HH:MM from 00:00 to 24:00",
+			calendar_problem(rd, c, "period '%s'–'%s': times must be HH:MM from 00:00 to 24:00",
 				from ? from : "", to ? to : "");
 			bad = true;
 		} else if (p.from >= p.to) {
-			problem(rd, c, "period %s–%s ends before it starts", from, to);
+			calendar_problem(rd, c, "period %s–%s ends before it starts", from, to);
 			bad = true;
 		} else if (n > 0 && p.from < got[n - 1].to) {
-			problem(rd, c, "period %s–%s begins before the one before it ends", from, to);
+			calendar_problem(rd, c, "period %s–%s begins before the one before it ends", from, to);
 			bad = true;
 		} else if (n == MAX_PERIODS) {
-			problem(rd, c, "more than %d periods in a day", MAX_PERIODS);
+			calendar_problem(rd, c, "more than %d periods in a day", MAX_PERIODS);
 			bad = true;
 		} else {
 			got[n++] = p;
@@ -685,7 +685,7 @@ static void read_hours(struct reader *rd, const xmlNode *node)
 		free(to);
 	}
 	if (n == 0 && !bad)
-		problem(rd, node, "no working period in the day");
+		calendar_problem(rd, node, "no working period in the day");
 	if (!bad && n > 0)
 		set_periods(rd->cal, got, n);
 }
@@ -710,11 +710,11 @@ static bool date_attr(struct reader *rd, const xmlNode *node, const char *name, 
 	int y = 0;
 	bool ok = false;
 	if (!s)
-		problem(rd, node, "<%s> needs %s=\"YYYY-MM-DD\"", (const char *)node->name, name);
+		calendar_problem(rd, node, "<%s> needs %s=\"YYYY-MM-DD\"", (const char *)node->name, name);
 	else if (!parse_day(s, &y, z))
-		problem(rd, node, "%s '%s' is not a date (YYYY-MM-DD)", name, s);
+		calendar_problem(rd, node, "%s '%s' is not a date (YYYY-MM-DD)", name, s);
 	else if (y != number)
-		problem(rd, node, "%s '%s' is not in year %d", name, s, number);
+		calendar_problem(rd, node, "%s '%s' is not in year %d", name, s, number);
 	else
 		ok = true;
 	free(s);
@@ -737,7 +737,7 @@ static bool read_year(struct reader *rd, const xmlNode *node, struct year *yr)
 	char *end = NULL;
 	long number = num && isdigit((unsigned char)num[0]) ? strtol(num, &end, 10) : 0;
 	if (!end || *end || number < MIN_YEAR || number > MAX_YEAR) {
-		problem(rd, node, "year number '%s' is not a year from %d to %d", num ? num : "",
+		calendar_problem(rd, node, "year number '%s' is not a year from %d to %d", num ? num : "",
 			MIN_YEAR, MAX_YEAR);
 		free(num);
 		return false;
@@ -774,7 +774,7 @@ static bool read_year(struct reader *rd, const xmlNode *node, struct year *yr)
 			continue;
 		}
 		if (to < from) {
-			problem(rd, c, "holiday ends before it begins");
+			calendar_problem(rd, c, "holiday ends before it begins");
 			bad = true;
 			continue;
 		}
@@ -794,10 +794,10 @@ static bool read_year(struct reader *rd, const xmlNode *node, struct year *yr)
 		}
 		char *date = reg_xml_attr(c, "date");
 		if (bit(off, z - start)) {
-			problem(rd, c, "workday '%s' is also a holiday", date);
+			calendar_problem(rd, c, "workday '%s' is also a holiday", date);
 			bad = true;
 		} else if (rd->cal->week >> weekday(z) & 1) {
-			problem(rd, c, "workday '%s' is a %s, already a working day", date,
+			calendar_problem(rd, c, "workday '%s' is a %s, already a working day", date,
 				day_words[weekday(z)]);
 			bad = true;
 		} else {
@@ -831,7 +831,7 @@ reg_calendar *reg_calendar_parse(const xmlNode *calendar, int offset_min, const 
 		if (named(c, "week") || named(c, "hours")) {
 			const xmlNode **slot = named(c, "week") ? &week : &hours;
 			if (*slot)
-				problem(&rd, c, "<%s> is given twice", (const char *)c->name);
+				calendar_problem(&rd, c, "<%s> is given twice", (const char *)c->name);
 			*slot = c;
 		} else if (named(c, "year")) {
 			n_years++;
@@ -854,7 +854,7 @@ reg_calendar *reg_calendar_parse(const xmlNode *calendar, int offset_min, const 
 			continue;
 		for (size_t i = 0; i < rd.cal->n_years; i++)
 			if (rd.cal->years[i].number == yr->number)
-				problem(&rd, c, "year %d is given twice", yr->number);
+				calendar_problem(&rd, c, "year %d is given twice", yr->number);
 		rd.cal->n_years++;
 	}
 	if (rd.cal->years)

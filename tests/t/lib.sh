@@ -15,8 +15,10 @@ set -u
 PATH="$REG_BUILD_DIR/cmd:$PATH"
 SRC=$REG_SOURCE_DIR
 FIXTURES=$SRC/fixtures
-export PATH REG_DATADIR="$SRC" LC_ALL=C.UTF-8 TZ=UTC
-unset REG_DB REG_CATALOG REG_AUTHORITY REG_WINDOW REG_CLERK SOURCE_DATE_EPOCH
+# The tools speak English here whatever the caller's locale (LC_ALL beats LANG), and find their
+# translations in the build tree (docs/i18n.md) for the tests that ask for another language.
+export PATH REG_DATADIR="$SRC" REG_LOCALEDIR="$REG_BUILD_DIR/po" LC_ALL=C.UTF-8 TZ=UTC
+unset LANGUAGE REG_DB REG_CATALOG REG_AUTHORITY REG_WINDOW REG_CLERK SOURCE_DATE_EPOCH
 test_count=0
 test_failed=0
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/regkit-t.XXXXXX") || exit 1
