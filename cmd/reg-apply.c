@@ -199,6 +199,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"csv", no_argument, NULL, 'c'},
 		{"draft", required_argument, NULL, 'D'},
@@ -216,7 +217,7 @@ int main(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	reg_err *err = NULL;
 	int opt, code = 0;
-	while ((opt = getopt_long(argc, argv, "ce:io:r:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":ce:io:r:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': r.csv = true; break;
 		case 'D': r.draft = optarg; break;
@@ -233,7 +234,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(r.cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

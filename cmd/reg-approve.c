@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 		code = REG_EINTERNAL;
 		goto out;
 	}
-	while ((opt = getopt_long(argc, argv, "d:aj:lo:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:aj:lo:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': rq.dept = optarg; break;
 		case 'a': all = true; break;
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	while ((opt = getopt_long(argc, argv, "d:o:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:o:", longopts, NULL)) != -1) {
 		if (opt == 'd' || opt == 'o')
 			opt = opt == 'd' ? OPT_DEPT : OPT_OUTPUT;
 		if (mode && opt >= OPT_DIVISION && opt < OPT_END &&
@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(r.cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

@@ -147,17 +147,14 @@ static int run(reg_config *cfg, int argc, char **argv)
 	unsigned flags = 0;
 	int opt;
 
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":q", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_BRIEF: flags |= REG_DIFF_BRIEF; break;
 		case REG_OPT_HELP: usage(stdout); return EXIT_SAME;
 		case REG_OPT_VERSION: reg_cli_version(prog); return EXIT_SAME;
 		case ':':
-			reg_cli_usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
-			return EXIT_TROUBLE;
 		case '?':
-			reg_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+			reg_cli_option_error(prog, opt, argv);
 			return EXIT_TROUBLE;
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg)) {

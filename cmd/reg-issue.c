@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	run r = {.cfg = reg_config_new()};
 	reg_err *err = NULL;
 	int opt, code = 0;
-	while ((opt = getopt_long(argc, argv, "o:j:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:j:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': r.out_dir = optarg; break;
 		case 'E': r.new_edition = true; break;
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(r.cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

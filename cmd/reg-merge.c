@@ -40,14 +40,14 @@ int main(int argc, char **argv)
 	const char *output = NULL;
 	reg_err *err = NULL;
 	int opt, code = 0;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case REG_OPT_HELP: usage(); goto out;
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

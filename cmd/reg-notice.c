@@ -58,6 +58,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"item", required_argument, NULL, 'I'},
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
 	const char *dir = NULL;
 	reg_err *err = NULL;
 	int opt, code = 0;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': dir = optarg; break;
 		case 'I': rq.item = optarg; break;
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

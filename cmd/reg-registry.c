@@ -90,7 +90,6 @@ int main(int argc, char **argv)
 	const char *from = NULL, *to = NULL;
 	reg_err *err = NULL;
 	int opt, code = 0;
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FROM: from = optarg; break;
@@ -98,10 +97,11 @@ int main(int argc, char **argv)
 		case REG_OPT_HELP: usage(stdout); goto out;
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		case ':':
-			code = reg_cli_usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
+		case '?':
+			code = reg_cli_option_error(prog, opt, argv);
 			goto out;
 		default:
-			if (opt == '?' || !reg_cli_config_option(cfg, opt, optarg)) {
+			if (!reg_cli_config_option(cfg, opt, optarg)) {
 				code = reg_cli_usage_error(prog, "unknown option '%s'",
 							   argv[optind - 1]);
 				goto out;

@@ -44,16 +44,6 @@ static void usage(FILE *fp)
 	fputs(reg_cli_config_help, fp);
 }
 
-static int bad_option(const char *arg)
-{
-	if (optopt > ' ' && optopt < 0x7F)
-		return reg_cli_usage_error(prog, "unknown option '-%c'", optopt);
-	const char *eq = strchr(arg, '=');
-	if (optopt != 0 && strncmp(arg, "--", 2) == 0 && eq)
-		return reg_cli_usage_error(prog, "option '%.*s' takes no value", (int)(eq - arg), arg);
-	return reg_cli_usage_error(prog, "unknown option '%s'", arg);
-}
-
 /* 0 to run, -1 for --help or --version (done), or an exit status. */
 static int parse(reg_config *cfg, reg_sealset_request *rq, int argc, char **argv)
 {
@@ -68,7 +58,6 @@ static int parse(reg_config *cfg, reg_sealset_request *rq, int argc, char **argv
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:s", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': rq->dir = optarg; break;
@@ -80,9 +69,9 @@ static int parse(reg_config *cfg, reg_sealset_request *rq, int argc, char **argv
 		case REG_OPT_HELP: usage(stdout); return -1;
 		case REG_OPT_VERSION: reg_cli_version(prog); return -1;
 		case ':':
-			return reg_cli_usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
+			return reg_cli_option_error(prog, opt, argv);
 		case '?':
-			return bad_option(argv[optind - 1]);
+			return reg_cli_option_error(prog, opt, argv);
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg))
 				return reg_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);

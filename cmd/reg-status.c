@@ -61,6 +61,7 @@ static int choose(reg_status_request *rq, int *views, reg_status_view v)
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"state", required_argument, NULL, OPT_STATE},
 		{"overdue", no_argument, NULL, OPT_OVERDUE},
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
 	const char *why;
 	bool within = false, format = false;
 	int opt, views = 0, code = 0;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1 && !code) {
+	while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1 && !code) {
 		switch (opt) {
 		case OPT_STATE:
 			if (reg_state_parse(optarg, &state) < 0 || state == REG_STATE_NONE)
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg))
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 		}
 	}
 	if (code)

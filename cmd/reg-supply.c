@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	const char *output = "-";
 	reg_err *err = NULL;
 	int opt, code = 0;
-	while ((opt = getopt_long(argc, argv, "C:o:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":C:o:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'C': rq.folder = optarg; break;
 		case 'o': output = optarg; break;
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		case REG_OPT_VERSION: reg_cli_version(prog); goto out;
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg)) {
-				code = reg_cli_usage_error(prog, "unknown option");
+				code = reg_cli_option_error(prog, opt, argv);
 				goto out;
 			}
 		}

@@ -53,18 +53,6 @@ static int choose_mode(reg_audit_request *rq, reg_audit_mode mode)
 	return 0;
 }
 
-/* getopt has refused an option: say why in our own words (opterr is off).  A short option
- * leaves its letter in optopt; a long one given a value it does not take leaves its own code. */
-static int bad_option(const char *arg)
-{
-	if (optopt > ' ' && optopt < 0x7F)
-		return reg_cli_usage_error(prog, "unknown option '-%c'", optopt);
-	const char *eq = strchr(arg, '=');
-	if (optopt != 0 && strncmp(arg, "--", 2) == 0 && eq)
-		return reg_cli_usage_error(prog, "option '%.*s' takes no value", (int)(eq - arg), arg);
-	return reg_cli_usage_error(prog, "unknown option '%s'", arg);
-}
-
 /* An argument that names no file and is letters and digits only is an identifier given
  * without its kind flag, not a missing archive. */
 static bool looks_like_code(const char *arg)
@@ -92,7 +80,6 @@ static int run(reg_config *cfg, int argc, char **argv)
 	const char *env_db = getenv("REG_DB");
 	reg_audit_request rq = {.prog = prog, .db = env_db && *env_db};
 	int opt, rc = 0;
-	opterr = 0;
 	while (!rc && (opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_USCC: rc = choose_mode(&rq, REG_AUDIT_USCC); break;
@@ -112,8 +99,9 @@ static int run(reg_config *cfg, int argc, char **argv)
 			break;
 		case REG_OPT_HELP: usage(stdout); return REG_OK;
 		case REG_OPT_VERSION: reg_cli_version(prog); return REG_OK;
-		case ':': return reg_cli_usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
-		case '?': return bad_option(argv[optind - 1]);
+		case ':':
+			return reg_cli_option_error(prog, opt, argv);
+		case '?': return reg_cli_option_error(prog, opt, argv);
 		default:
 			if (!reg_cli_config_option(cfg, opt, optarg))
 				return reg_cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
@@ -143,6 +131,7 @@ static int run(reg_config *cfg, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	reg_config *cfg = reg_config_new();
 	if (!cfg) {
 		fprintf(stderr, "%s: out of memory\n", prog);

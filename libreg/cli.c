@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -26,6 +27,25 @@ const char *reg_cli_config_help_text(void)
 void reg_cli_init(void)
 {
 	reg_i18n_init();
+	/* Refused options are said once, by reg_cli_option_error, not also by getopt. */
+	opterr = 0;
+}
+
+int reg_cli_option_error(const char *prog, int got, char *const *argv)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	bool is_long = strncmp(word, "--", 2) == 0;
+	if (got == ':')
+		return is_long ? reg_cli_usage_error(prog, "option '%s' needs a value", word)
+			       : reg_cli_usage_error(prog, "option '-%c' needs a value", optopt);
+	if (!is_long && optopt > ' ' && optopt < 0x7F)
+		return reg_cli_usage_error(prog, "unknown option '-%c'", optopt);
+	const char *eq = strchr(word, '=');
+	if (is_long && optopt != 0 && eq)
+		return reg_cli_usage_error(prog, "option '%.*s' takes no value", (int)(eq - word),
+					   word);
+	return reg_cli_usage_error(prog, "unknown option '%.*s'",
+				   (int)(eq ? (size_t)(eq - word) : strlen(word)), word);
 }
 
 static const char progress_help[] = N_(

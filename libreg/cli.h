@@ -66,6 +66,11 @@ void reg_cli_version(const char *prog);
 int reg_cli_parse_count(const char *arg, unsigned min, unsigned max, unsigned *out);
 /* Print `prog: message` and a pointer to --help on stderr; returns REG_EUSAGE (64). */
 int reg_cli_usage_error(const char *prog, const char *fmt, ...) REG_PRINTF(2, 3);
+/* getopt_long refused an option: `got` is what it returned (':' a missing value, when the
+ * option string starts with ':', as every tool's does; '?' anything else), argv the command
+ * line.  Says why once, in our words (reg_cli_init turns getopt's own messages off), naming
+ * the option; returns REG_EUSAGE (64). */
+int reg_cli_option_error(const char *prog, int got, char *const *argv);
 /* Print the error chain to stderr, free it, return its exit status. */
 int reg_cli_fail(const char *prog, reg_err *err);
 

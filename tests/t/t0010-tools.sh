@@ -53,7 +53,14 @@ for tool in $tools; do
 	"
 	test_expect_success "$tool: an unknown option is a usage error ($usage_code) on stderr" "
 		test_expect_code $usage_code $tool --no-such-option >out 2>err &&
-		test ! -s out && grep -q '^$tool: ' err
+		test ! -s out && grep -q '^$tool: ' err &&
+		: one message naming the option, then the pointer to --help, nothing else &&
+		printf '%s\\n' \"$tool: unknown option '--no-such-option'\" \"Try '$tool --help' for more information.\" >expect &&
+		test_cmp expect err &&
+		test_expect_code $usage_code $tool --help=x >out 2>err &&
+		test \"\$(head -1 err)\" = \"$tool: option '--help' takes no value\" &&
+		test_expect_code $usage_code $tool -Z >out 2>err &&
+		test \"\$(head -1 err)\" = \"$tool: unknown option '-Z'\" && test \"\$(wc -l <err)\" = 2
 	"
 	test_expect_success "$tool: man page exists, is installed and is lint-clean" "
 		test -f '$SRC/man/$tool.1' &&
