@@ -4,8 +4,6 @@
  * once on a pool of threads (--all, merged as reg-merge would).
  */
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "approve.h"
 #include "catalog.h"
@@ -49,66 +47,6 @@ static void usage(void)
 enum { OPT_DOSSIER = 0x2000, OPT_ITEM, OPT_VERDICT, OPT_REASON, OPT_REVIEWER, OPT_OFFLINE,
        OPT_KEY, OPT_FORMAT };
 
-/* fmt NULL: the plain lines; else a table (libreg/table.h) in that format. */
-static int list_depts(reg_config *cfg, const reg_table_format *fmt, reg_err **errp)
-{
-	static const char *const cols[] = {"id", "zh", "en"};
-	reg_table_doc doc = {"departments", "urn:regkit:departments:1", NULL};
-	reg_table *t = NULL;
-	reg_catalog *cat = reg_catalog_load(reg_config_catalog_path(cfg),
-					    reg_config_schema_dir(cfg), errp);
-	if (!cat || (fmt && !(t = reg_table_new(stdout, *fmt, &doc, false, errp)))) {
-		reg_catalog_free(cat);
-		return -1;
-	}
-	if (t)
-		reg_table_list(t, "departments", "department", cols, 3);
-	for (size_t i = 0; i < reg_catalog_department_count(cat); i++) {
-		const reg_department *d = reg_catalog_department(cat, i);
-		const char *cells[] = {reg_department_id(d), reg_department_zh(d), reg_department_en(d)};
-		if (t)
-			reg_table_row(t, cells);
-		else
-			printf("%s\t%s\t%s\n", cells[0], cells[1], cells[2]);
-	}
-	int rc = t ? reg_table_finish(t, errp) : 0;
-	reg_table_free(t);
-	reg_catalog_free(cat);
-	return reg_cli_close(stdout, "-", errp) < 0 ? -1 : rc;
-}
-
-static unsigned cores(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > REG_APPROVE_MAX_THREADS ? REG_APPROVE_MAX_THREADS : (unsigned)n;
-}
-
-/* Which options go together; NULL when the command line makes sense. */
-static const char *check_modes(const reg_approve_request *rq, bool all, bool list,
-			       bool jobs_given, bool has_verdict, size_t n_inputs,
-			       const char *output)
-{
-	int modes = (rq->dept != NULL) + all + list;
-	bool manual_bits = rq->item || has_verdict || rq->n_reasons;
-	if (modes == 0)
-		return _("say which department (--dept), --all or --list-depts");
-	if (modes > 1)
-		return _("--dept, --all and --list-depts exclude each other");
-	if (jobs_given && !all)
-		return _("-j goes with --all");
-	if (manual_bits && !rq->dossier)
-		return _("--item, --verdict and --reason go with --dossier");
-	if (rq->dossier && !rq->dept)
-		return _("--dossier is a department's decision: give --dept");
-	if (rq->dossier && (!has_verdict || !rq->n_reasons || !rq->reviewer))
-		return _("a decision needs --verdict, --reason and --reviewer");
-	if (rq->key && !rq->dept)
-		return _("--key signs as one department: give --dept");
-	if (list && (n_inputs || output))
-		return _("--list-depts reads no input");
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
 	reg_cli_init();
@@ -131,7 +69,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();
-	reg_approve_request rq = {.jobs = cores(), .prog = prog};
+	reg_approve_request rq = {.prog = prog};
 	const char **reasons = calloc((size_t)argc + 1, sizeof *reasons);
 	const char *output = NULL;
 	reg_err *err = NULL;
@@ -192,21 +130,17 @@ int main(int argc, char **argv)
 	rq.reasons = reasons;
 	rq.mode = all ? REG_APPROVE_ALL : rq.dossier ? REG_APPROVE_DECISION : REG_APPROVE_DEPT;
 	size_t n_inputs = (size_t)(argc - optind);
-	const char *why = check_modes(&rq, all, list, jobs_given, has_verdict, n_inputs, output);
-	if (!why && formatted && !list)
-		why = "--format goes with --list-depts";
+	reg_approve_given given = {.all = all, .list = list, .jobs = jobs_given,
+				   .verdict = has_verdict, .format = formatted,
+				   .n_inputs = n_inputs, .output = output};
+	const char *why = reg_approve_request_problem(&rq, &given);
 	if (why) {
 		code = reg_cli_usage_error(prog, "%s", why);
 		goto out;
 	}
-	if (rq.reviewer && !reg_approve_reviewer_valid(rq.reviewer)) {
-		code = reg_cli_usage_error(prog, "--reviewer wants a name of 1 to 64 characters on "
-					   "one line");
-		goto out;
-	}
 	reg_xml_init(reg_config_schema_dir(cfg));
-	if ((list ? list_depts(cfg, formatted ? &fmt : NULL, &err) : reg_approve_run(cfg, &rq, argv + optind, n_inputs,
-							    output, &err)) < 0)
+	if ((list ? reg_approve_list_depts(cfg, formatted ? &fmt : NULL, &err)
+	          : reg_approve_run(cfg, &rq, argv + optind, n_inputs, output, &err)) < 0)
 		code = reg_err_exit_code(err);
 	if (err)
 		reg_err_print(err, prog, stderr);

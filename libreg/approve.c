@@ -1090,7 +1090,8 @@ int reg_approve_run(reg_config *cfg, const reg_approve_request *rq, char *const 
 	if (!(r.out = reg_cli_open_output(output_path, errp)))
 		goto out;
 	if (rq->mode == REG_APPROVE_ALL) {
-		if (!(r.queue = queue_new(r.cat, r.keys, rq->jobs, r.reviewer, r.time, r.now, r.offset,
+		if (!(r.queue = queue_new(r.cat, r.keys,
+					  rq->jobs ? rq->jobs : reg_cores(REG_APPROVE_MAX_THREADS), r.reviewer, r.time, r.now, r.offset,
 					  errp)))
 			goto out;
 		r.group_max = r.queue->window;
@@ -1130,4 +1131,63 @@ out:
 	reg_keyring_free(r.keys);
 	reg_catalog_free(r.cat);
 	return rc;
+}
+
+/* ---- the command line's requests --------------------------------------------------------- */
+
+const char *reg_approve_request_problem(const reg_approve_request *rq, const reg_approve_given *g)
+{
+	bool all = g->all, list = g->list, jobs_given = g->jobs, has_verdict = g->verdict;
+	size_t n_inputs = g->n_inputs;
+	const char *output = g->output;
+	int modes = (rq->dept != NULL) + all + list;
+	bool manual_bits = rq->item || has_verdict || rq->n_reasons;
+	if (modes == 0)
+		return _("say which department (--dept), --all or --list-depts");
+	if (modes > 1)
+		return _("--dept, --all and --list-depts exclude each other");
+	if (jobs_given && !all)
+		return _("-j goes with --all");
+	if (manual_bits && !rq->dossier)
+		return _("--item, --verdict and --reason go with --dossier");
+	if (rq->dossier && !rq->dept)
+		return _("--dossier is a department's decision: give --dept");
+	if (rq->dossier && (!has_verdict || !rq->n_reasons || !rq->reviewer))
+		return _("a decision needs --verdict, --reason and --reviewer");
+	if (rq->key && !rq->dept)
+		return _("--key signs as one department: give --dept");
+	if (list && (n_inputs || output))
+		return _("--list-depts reads no input");
+	if (g->format && !list)
+		return _("--format goes with --list-depts");
+	if (rq->reviewer && !reg_approve_reviewer_valid(rq->reviewer))
+		return _("--reviewer wants a name of 1 to 64 characters on one line");
+	return NULL;
+}
+
+int reg_approve_list_depts(reg_config *cfg, const reg_table_format *fmt, reg_err **errp)
+{
+	static const char *const cols[] = {"id", "zh", "en"};
+	reg_table_doc doc = {"departments", "urn:regkit:departments:1", NULL};
+	reg_table *t = NULL;
+	reg_catalog *cat = reg_catalog_load(reg_config_catalog_path(cfg),
+					    reg_config_schema_dir(cfg), errp);
+	if (!cat || (fmt && !(t = reg_table_new(stdout, *fmt, &doc, false, errp)))) {
+		reg_catalog_free(cat);
+		return -1;
+	}
+	if (t)
+		reg_table_list(t, "departments", "department", cols, 3);
+	for (size_t i = 0; i < reg_catalog_department_count(cat); i++) {
+		const reg_department *d = reg_catalog_department(cat, i);
+		const char *cells[] = {reg_department_id(d), reg_department_zh(d), reg_department_en(d)};
+		if (t)
+			reg_table_row(t, cells);
+		else
+			printf("%s\t%s\t%s\n", cells[0], cells[1], cells[2]);
+	}
+	int rc = t ? reg_table_finish(t, errp) : 0;
+	reg_table_free(t);
+	reg_catalog_free(cat);
+	return reg_cli_close(stdout, "-", errp) < 0 ? -1 : rc;
 }

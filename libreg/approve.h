@@ -60,6 +60,7 @@
 #include "configuration.h"
 #include "dossier.h"
 #include "errors.h"
+#include "table.h"
 #include "keyring.h"
 #include "ledger.h"
 #include "rules.h"
@@ -152,7 +153,7 @@ typedef struct reg_approve_request {
 	const char *const *reasons;   /* DECISION */
 	size_t n_reasons;
 	const char *reviewer;         /* NULL: REG_APPROVE_REVIEWER */
-	unsigned jobs;                /* ALL: threads (1: none at all) */
+	unsigned jobs;                /* ALL: threads (1: none at all; 0: the cores) */
 	bool offline;                 /* review and sign only: no registry (a department's host) */
 	const char *key;              /* a private key file for dept, instead of the authority's */
 	const char *prog;             /* for the refusals printed as the run goes on */
@@ -168,5 +169,23 @@ typedef struct reg_approve_request {
  */
 int reg_approve_run(reg_config *cfg, const reg_approve_request *rq, char *const *inputs,
 		    size_t n_inputs, const char *output, reg_err **errp);
+
+/* What a command line gave besides the request itself, for reg_approve_request_problem. */
+typedef struct reg_approve_given {
+	bool all, list;       /* --all, --list-depts */
+	bool jobs;            /* -j */
+	bool verdict;         /* --verdict */
+	bool format;          /* --format */
+	size_t n_inputs;
+	const char *output;   /* -o, or NULL */
+} reg_approve_given;
+
+/* Which options go together: NULL when the command line makes sense, else what is wrong (in
+ * the reader's language, for reg_cli_usage_error). */
+const char *reg_approve_request_problem(const reg_approve_request *rq, const reg_approve_given *g);
+
+/* reg-approve --list-depts: the catalog's departments, id, zh and en, on stdout — the plain
+ * lines when fmt is NULL, else a table (libreg/table.h) in that format. */
+int reg_approve_list_depts(reg_config *cfg, const reg_table_format *fmt, reg_err **errp);
 
 #endif

@@ -284,6 +284,12 @@ int reg_config_now(reg_config *cfg, int64_t *epoch, reg_err **errp)
 	return 0;
 }
 
+unsigned reg_cores(unsigned max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : (unsigned long)n > max ? max : (unsigned)n;
+}
+
 reg_progress *reg_config_progress(reg_config *cfg, const char *unit)
 {
 	if (!cfg->progress) {

@@ -68,6 +68,10 @@ char *reg_prefix_path(const char *rel);
  * (<build>/cmd/reg-x: <build>/rel).  Caller frees; NULL when out of memory. */
 char *reg_build_path(const char *rel);
 
+/* The processors online, at least 1 and at most `max`: the default number of threads of the
+ * tools that take -j. */
+unsigned reg_cores(unsigned max);
+
 /* The run's progress line (libreg/progress.h), made at the first call with `unit` and the mode
  * REG_CFG_PROGRESS says, named after the program; the configuration's, ended and freed by
  * reg_config_free.  NULL (no progress) when out of memory. */

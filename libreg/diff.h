@@ -66,6 +66,7 @@
 #include <libxml/tree.h>
 
 #include "tarball.h"
+#include "configuration.h"
 #include "errors.h"
 #include "verify.h"
 
@@ -94,5 +95,13 @@ int reg_diff_say_genuine(const reg_archive_entries *e, const char *name,
 			 const reg_verify_options *opt, FILE *out, bool *genuine, reg_err **errp);
 int reg_diff_dossiers(const xmlDoc *a, const char *name_a, const xmlDoc *b, const char *name_b,
 		      unsigned flags, FILE *out, size_t *ndiff, reg_err **errp);
+
+/* reg-diff's whole job: load `a` and `b` ("-" is standard input; an archive by its name, .tar.gz
+ * or .tgz, or by the gzip magic, through the hostile-safe reader; anything else a dossier file),
+ * say first of each archive that is not genuine (the configuration's authority and catalog),
+ * then write their differences to `out`; *ndiff counts them.  An archive against a dossier file
+ * is REG_EUSAGE. */
+int reg_diff_inputs(reg_config *cfg, const char *a, const char *b, unsigned flags, FILE *out,
+		    size_t *ndiff, reg_err **errp);
 
 #endif

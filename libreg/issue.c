@@ -86,8 +86,7 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 	is->prog = opt->prog;
 	is->on_issued = opt->on_issued;
 	is->on_issued_ctx = opt->on_issued_ctx;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	is->threads = opt->threads ? opt->threads : cores > 0 ? (unsigned)cores : 1;
+	is->threads = opt->threads ? opt->threads : reg_cores(REG_ISSUE_MAX_THREADS);
 	if (is->threads > REG_ISSUE_MAX_THREADS)
 		is->threads = REG_ISSUE_MAX_THREADS;
 	is->group_max = opt->group ? opt->group : REG_ISSUE_GROUP;
