@@ -1,5 +1,7 @@
 #include "authority_setup.h"
 
+#include "i18n.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -967,4 +969,98 @@ keys:
 	if (ferror(out))
 		return reg_err_set(errp, REG_EIO, "-", 0, NULL, "write failed: %s", strerror(errno));
 	return 0;
+}
+
+/* ---- reg-authority's modes ------------------------------------------------------------------ */
+
+/* The facts of the authority file at `path` (dept: only that department's keys). */
+static int show_file(const char *path, int64_t now, const char *dept, reg_err **errp)
+{
+	reg_authority *a = reg_authority_load(path, errp);
+	int rc = a ? reg_authority_describe(a, now, dept, stdout, errp) : -1;
+	reg_authority_free(a);
+	return rc;
+}
+
+static int cmd_new(reg_authority_command *r, reg_err **errp)
+{
+	char *path = NULL;
+	int rc = reg_authority_create(r->args[0], &r->spec, errp) < 0 ||
+			 asprintf(&path, "%s/authority.xml", r->args[0]) < 0
+		 ? -1 : show_file(path, r->spec.now, NULL, errp);
+	if (rc == 0 && !r->spec.supervisor)
+		fprintf(stderr, _("%s: note: %s names no <supervisor> yet: fill it in, and each <year> "
+			"of its calendar, before the first transfer letter falls due\n"), r->prog, path);
+	free(path);
+	return rc;
+}
+
+static int cmd_keygen(reg_authority_command *r, reg_err **errp)
+{
+	char *pem = NULL, fp[65];
+	size_t len = 0;
+	if (reg_authority_keygen(r->output, &pem, &len, fp, errp) < 0)
+		return -1;
+	fwrite(pem, 1, len, stdout);
+	reg_sign_pem_free(pem, len);
+	fprintf(stderr, _("%s: %s: private key in %s (mode 0600: it stays on this host); public key "
+		"fingerprint %s\n"), r->prog, r->imp.dept, r->output, fp);
+	return 0;
+}
+
+static int cmd_import(reg_authority_command *r, reg_err **errp)
+{
+	const char *path = reg_config_authority_path(r->cfg);
+	reg_authority_edit *e = reg_authority_edit_open(path, errp);
+	int rc = e && reg_authority_edit_add_key(e, &r->imp, NULL, errp) == 0 &&
+			 reg_authority_edit_commit(e, errp) == 0
+		 ? show_file(path, r->imp.now, r->imp.dept, errp) : -1;
+	reg_authority_edit_free(e);
+	return rc;
+}
+
+static int cmd_show(reg_authority_command *r, reg_err **errp)
+{
+	const reg_authority *a = reg_config_authority(r->cfg, errp);
+	return a ? reg_authority_describe(a, r->imp.now, NULL, stdout, errp) : -1;
+}
+
+int reg_authority_command_run(reg_authority_command *r, reg_err **errp)
+{
+	int mode = r->mode;
+	reg_catalog *cat = NULL;
+	int rc = -1;
+	reg_xml_init(reg_config_schema_dir(r->cfg));
+	if (reg_config_now(r->cfg, &r->imp.now, errp) < 0 ||
+	    (mode != REG_AUTHORITY_SHOW && !(cat = reg_catalog_load(reg_config_catalog_path(r->cfg),
+						      reg_config_schema_dir(r->cfg), errp))))
+		goto out;
+	r->spec.now = r->imp.now;
+	r->spec.catalog = r->imp.catalog = cat;
+	r->imp.public_path = r->n_args ? r->args[0] : NULL;
+	if (mode == REG_AUTHORITY_KEYGEN && !reg_catalog_find_department(cat, r->imp.dept))
+		rc = reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL, "department '%s' is not in the "
+				 "catalog", r->imp.dept);
+	else
+		rc = mode == REG_AUTHORITY_NEW ? cmd_new(r, errp) : mode == REG_AUTHORITY_KEYGEN ? cmd_keygen(r, errp)
+		   : mode == REG_AUTHORITY_IMPORT ? cmd_import(r, errp) : cmd_show(r, errp);
+out:
+	reg_catalog_free(cat);
+	return rc;
+}
+
+const char *reg_authority_command_problem(const reg_authority_command *r)
+{
+	int mode = r->mode;
+	if (!mode)
+		return _("say what to do: new, keygen, import or show");
+	if (mode == REG_AUTHORITY_NEW && (!r->spec.division || r->n_args != 1))
+		return _("new wants --division CODE and one DIR");
+	if (mode == REG_AUTHORITY_KEYGEN && (!r->imp.dept || !r->output || r->n_args))
+		return _("keygen wants --dept DEPT and -o FILE.key");
+	if (mode == REG_AUTHORITY_IMPORT && (!r->imp.dept || !r->imp.from || r->n_args != 1))
+		return _("import wants --dept DEPT, --from TIME and one PUBKEY");
+	if (mode == REG_AUTHORITY_SHOW && r->n_args)
+		return _("show takes no argument (--authority FILE says which)");
+	return NULL;
 }

@@ -78,6 +78,7 @@
 
 #include "authority.h"
 #include "catalog.h"
+#include "configuration.h"
 #include "errors.h"
 
 /* The bureau's default name: the division's name + 市场监督管理局, the province left out where
@@ -142,5 +143,31 @@ void reg_authority_edit_free(reg_authority_edit *e);
  * key cannot be read, REG_EIO when writing fails. */
 int reg_authority_describe(const reg_authority *a, int64_t now, const char *dept, FILE *out,
 			   reg_err **errp);
+
+/* reg-authority's four modes, as a command line gives them: `new` makes the authority in args[0]
+ * (spec) and shows it, `keygen` a department's key (imp.dept) into `output` with the public key
+ * on stdout, `import` adds imp's key to the configuration's authority file, `show` describes
+ * that file (TSV on stdout).  Notes go to stderr under `prog`. */
+typedef enum reg_authority_mode {
+	REG_AUTHORITY_NEW = 1,
+	REG_AUTHORITY_KEYGEN = 2,
+	REG_AUTHORITY_IMPORT = 4,
+	REG_AUTHORITY_SHOW = 8,
+} reg_authority_mode;
+
+typedef struct reg_authority_command {
+	const char *prog;
+	reg_config *cfg;
+	int mode;                     /* a reg_authority_mode; 0 when none was named */
+	reg_authority_spec spec;      /* new */
+	reg_key_import imp;           /* keygen (dept), import */
+	const char *output;           /* keygen */
+	char **args;
+	int n_args;
+} reg_authority_command;
+
+/* What the mode needs: NULL when the command line makes sense, else what is wrong. */
+const char *reg_authority_command_problem(const reg_authority_command *c);
+int reg_authority_command_run(reg_authority_command *c, reg_err **errp);
 
 #endif
