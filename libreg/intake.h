@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "apply.h"
+#include "configuration.h"
 #include "csv.h"
 #include "errors.h"
 #include "progress.h"
@@ -57,5 +58,25 @@ void reg_intake_free(reg_intake *in);
 
 /* The format of an input by its name: ".csv" (any case) is CSV, anything else XML. */
 reg_intake_format reg_intake_guess(const char *name);
+
+/* reg-apply's run: every input in turn (CSV or XML by its name, or CSV with `csv`; none: standard
+ * input), then with `interactive` one application through the form (libreg/appform.h), each
+ * accepted dossier to `output`, each rejection to `rejects` and said on stderr under `prog`.
+ * Material files are looked up in the folder of the input that names them.  Some applications
+ * rejected is REG_ENO ("N of M applications rejected"), the others accepted. */
+typedef struct reg_intake_request {
+	const char *prog;
+	reg_config *cfg;
+	bool csv;                  /* every input is CSV (-c) */
+	bool interactive;          /* -i */
+	reg_csv_encoding encoding;
+	const char *output;        /* NULL or "-": standard output */
+	const char *rejects;       /* --rejects, or NULL */
+	const char *draft;         /* the form's draft file (appform.h) */
+	char **inputs;
+	int n_inputs;
+} reg_intake_request;
+
+int reg_intake_run(const reg_intake_request *r, reg_err **errp);
 
 #endif
