@@ -1,5 +1,6 @@
 #include "xml.h"
 #include "files.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -345,7 +346,7 @@ static void describe_after_root(const xmlParserCtxt *ctxt, char *out, size_t siz
 		unsigned char c = *p;
 		bool stop = element ? !(isalnum(c) || (c && strchr("_:.-", c)) || c >= 0x80)
 				    : c == '<' || xml_space(c) || c == 0;
-		size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		size_t len = reg_utf8_lead_len(c);
 		if (stop || (size_t)(end - p) < len)
 			break;
 		if (c < 0x20 || c == 0x7F)
