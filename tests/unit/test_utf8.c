@@ -140,7 +140,9 @@ static void exhaustive(void)
 	bad = 0;
 	size_t stream_bad = 0;
 	for (uint32_t v = 0; v < 1u << 24; v++) {
-		b[0] = (unsigned char)(v >> 16), b[1] = (unsigned char)(v >> 8), b[2] = (unsigned char)v;
+		b[0] = (unsigned char)(v >> 16);
+		b[1] = (unsigned char)(v >> 8);
+		b[2] = (unsigned char)v;
 		if (b[0] < 0xC0)
 			continue; /* ASCII and continuation leads are covered above */
 		uint32_t cp;
@@ -151,8 +153,8 @@ static void exhaustive(void)
 		for (size_t k = 2; k <= 3 && !want; k++) {
 			/* the k-byte prefix is a shortest form? */
 			uint32_t c = k == 2 ? (uint32_t)(b[0] & 0x1F) << 6 | (b[1] & 0x3F)
-					    : (uint32_t)(b[0] & 0x0F) << 12 | (uint32_t)(b[1] & 0x3F) << 6 |
-						      (b[2] & 0x3F);
+					    : (uint32_t)(b[0] & 0x0F) << 12 |
+						      (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3F);
 			if ((k == 2 && b[0] >= 0xE0) || (k == 3 && (b[0] < 0xE0 || b[0] >= 0xF0)))
 				continue;
 			if (c >= 0xD800 && c <= 0xDFFF)
@@ -204,7 +206,8 @@ static void stream(void)
 {
 	reg_utf8_stream u = {0};
 	const char *s = "\xE4\xB8\xAD";
-	ok(reg_utf8_step(&u, (unsigned char)s[0]) == 0 && u.need == 2, "stream: a lead byte needs 2");
+	ok(reg_utf8_step(&u, (unsigned char)s[0]) == 0 && u.need == 2,
+	   "stream: a lead byte needs 2");
 	ok(reg_utf8_step(&u, (unsigned char)s[1]) == 0 && u.need == 1, "stream: then 1");
 	ok(reg_utf8_step(&u, (unsigned char)s[2]) == 0 && u.need == 0, "stream: then none");
 	ok(reg_utf8_step(&u, 0xE4) == 0 && reg_utf8_step(&u, 'A') < 0 && u.need == 0,
