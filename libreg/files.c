@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "xml.h"
 
 struct reg_staged {

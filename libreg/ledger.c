@@ -7,6 +7,7 @@
 #include "apply.h"
 #include "clock.h"
 #include "verdict.h"
+#include "hex.h"
 #include "xml.h"
 
 static const char approval_field[] = "/dossier/approvals/approval";

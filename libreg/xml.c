@@ -1522,13 +1522,3 @@ long reg_xml_line(const xmlNode *node)
 	long line = xmlGetLineNo(node);
 	return line > 0 ? line : 0;
 }
-
-void reg_hex(const unsigned char *bytes, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[bytes[i] >> 4];
-		out[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
