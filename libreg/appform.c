@@ -20,6 +20,7 @@
 #include "files.h"
 #include "ids.h"
 #include "names.h"
+#include "utf8.h"
 
 /* Longest answer read, in bytes: the scope's 4000 characters at 3 bytes each, with room. */
 #define ANSWER_MAX 16384
@@ -206,44 +207,14 @@ static void set_value(form *f, reg_column c, char *value)
 /* Number of characters in valid UTF-8 without control characters (C0, DEL, C1), or -1. */
 static long text_chars(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-	while (*p) {
-		unsigned char b = *p;
-		size_t len;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (b < 0x80) {
-			if (b < 0x20 || b == 0x7F)
-				return -1;
-			p++, n++;
-			continue;
-		} else if (b >= 0xC2 && b <= 0xDF) {
-			len = 2;
-			if (b == 0xC2)
-				lo = 0xA0; /* U+0080-U+009F are C1 controls */
-		} else if (b >= 0xE0 && b <= 0xEF) {
-			len = 3;
-			if (b == 0xE0)
-				lo = 0xA0;
-			else if (b == 0xED)
-				hi = 0x9F;
-		} else if (b >= 0xF0 && b <= 0xF4) {
-			len = 4;
-			if (b == 0xF0)
-				lo = 0x90;
-			else if (b == 0xF4)
-				hi = 0x8F;
-		} else {
+	size_t n = strlen(s);
+	long count = 0;
+	for (size_t i = 0, k; i < n; i += k, count++) {
+		uint32_t cp;
+		if (!(k = reg_utf8_next(s + i, n - i, &cp)) || reg_utf8_is_control(cp))
 			return -1;
-		}
-		if (p[1] < lo || p[1] > hi)
-			return -1;
-		for (size_t i = 2; i < len; i++)
-			if (p[i] < 0x80 || p[i] > 0xBF)
-				return -1;
-		p += len, n++;
 	}
-	return n;
+	return count;
 }
 
 static bool is_space_at(const char *s, size_t *len)
@@ -339,8 +310,7 @@ static char *shorten(const char *s, size_t max)
 	size_t n = strlen(s);
 	if (n <= max)
 		return strdup(s);
-	while (max && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
+	max = reg_utf8_cut(s, n, max);
 	char *out = malloc(max + 4);
 	if (out) {
 		memcpy(out, s, max);

@@ -11,6 +11,7 @@
 #include "ledger.h"
 #include "merge.h"
 #include "registry.h"
+#include "utf8.h"
 #include "verdict.h"
 #include "xml.h"
 
@@ -214,15 +215,6 @@ static const reg_department *known_dept(const reg_review *rv, const char *dept, 
 	return dp;
 }
 
-/* Characters of a UTF-8 string (continuation bytes not counted). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static bool has_control(const char *s)
 {
 	for (; *s; s++)
@@ -233,7 +225,8 @@ static bool has_control(const char *s)
 
 bool reg_approve_reviewer_valid(const char *reviewer)
 {
-	return reviewer && *reviewer && utf8_chars(reviewer) <= REVIEWER_MAX_CHARS &&
+	return reviewer && *reviewer &&
+	       reg_utf8_count(reviewer, strlen(reviewer)) <= REVIEWER_MAX_CHARS &&
 	       !has_control(reviewer) && !strchr(reviewer, '\n') && !strchr(reviewer, '\t');
 }
 
@@ -295,7 +288,8 @@ int reg_approve_manual(reg_review *rv, const char *dept, const char *item, reg_v
 	if (n_reasons == 0)
 		return reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL, "a manual verdict needs a reason");
 	for (size_t r = 0; r < n_reasons; r++)
-		if (!reasons[r] || !*reasons[r] || utf8_chars(reasons[r]) > REASON_MAX_CHARS ||
+		if (!reasons[r] || !*reasons[r] ||
+		    reg_utf8_count(reasons[r], strlen(reasons[r])) > REASON_MAX_CHARS ||
 		    has_control(reasons[r]))
 			return reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL,
 					   "a reason must be text of 1 to %d characters",

@@ -14,6 +14,7 @@
 #include "registry.h"
 #include "sign.h"
 #include "tarball.h"
+#include "utf8.h"
 #include "verify.h"
 #include "xml.h"
 
@@ -84,9 +85,7 @@ static bool verify_one(const reg_audit_request *rq, out *o, const char *input, s
 	bool ok = false;
 	if (too_long) {
 		/* Show the start only, cut on a UTF-8 character boundary. */
-		size_t shown = len < INPUT_SHOWN ? len : INPUT_SHOWN;
-		while (shown > 0 && shown < len && ((unsigned char)input[shown] & 0xC0) == 0x80)
-			shown--;
+		size_t shown = reg_utf8_cut(input, len, INPUT_SHOWN);
 		snprintf(why, sizeof why, "longer than %d bytes", REG_AUDIT_INPUT_MAX);
 		put_row(o, input, shown, true, false, why);
 		return false;

@@ -9,6 +9,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "clock.h"
+#include "utf8.h"
 #include "xml.h"
 
 /* Catalogs are configuration, but a runaway one must still not make loading quadratic. */
@@ -366,19 +367,6 @@ static void xpath_error(void *user, xmlError *error)
 	ld->xpath_offset = error ? error->int1 : -1;
 }
 
-/* Length of s[0..n) without a trailing incomplete UTF-8 sequence. */
-static size_t utf8_whole(const char *s, size_t n)
-{
-	size_t i = n;
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0)
-		return 0;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	return n - (i - 1) >= want ? n : i - 1;
-}
-
 /* " near 'foo(('" — up to 24 bytes from where libxml2 stopped, whitespace collapsed, never
  * cutting a UTF-8 character. */
 static void near_text(const char *src, int offset, char *buf, size_t size)
@@ -395,7 +383,7 @@ static void near_text(const char *src, int offset, char *buf, size_t size)
 	char snip[32];
 	size_t o = 0;
 	const char *from = src + offset;
-	while (((unsigned char)*from & 0xC0) == 0x80)
+	while (reg_utf8_continues((unsigned char)*from))
 		from++;
 	for (const char *s = from; *s && o < 24; s++) {
 		if (xml_space(*s)) {
@@ -405,7 +393,7 @@ static void near_text(const char *src, int offset, char *buf, size_t size)
 		}
 		snip[o++] = *s;
 	}
-	o = utf8_whole(snip, o);
+	o = reg_utf8_whole(snip, o);
 	snip[o] = '\0';
 	snprintf(buf, size, " near '%s'", snip);
 }

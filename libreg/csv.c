@@ -1,5 +1,6 @@
 #include "csv.h"
 #include "files.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -14,58 +15,6 @@
 
 /* What the byte source returns besides 0..255. */
 enum { SRC_EOF = -1, SRC_BAD = -2, SRC_IOERR = -3 };
-
-/* Strict UTF-8 (RFC 3629) one byte at a time: `need` continuation bytes still expected, the
- * next one within [lo, hi] (narrowed after E0, ED, F0, F4 to refuse overlongs, surrogates and
- * code points above U+10FFFF). */
-struct u8 {
-	unsigned need;
-	unsigned char lo, hi;
-};
-
-static int u8_step(struct u8 *u, unsigned char c)
-{
-	if (u->need == 0) {
-		u->lo = 0x80;
-		u->hi = 0xBF;
-		if (c < 0x80)
-			return 0;
-		if (c >= 0xC2 && c <= 0xDF)
-			u->need = 1;
-		else if (c == 0xE0)
-			u->need = 2, u->lo = 0xA0;
-		else if (c == 0xED)
-			u->need = 2, u->hi = 0x9F;
-		else if (c >= 0xE1 && c <= 0xEF)
-			u->need = 2;
-		else if (c == 0xF0)
-			u->need = 3, u->lo = 0x90;
-		else if (c == 0xF4)
-			u->need = 3, u->hi = 0x8F;
-		else if (c >= 0xF1 && c <= 0xF3)
-			u->need = 3;
-		else
-			return -1;
-		return 0;
-	}
-	if (c < u->lo || c > u->hi) {
-		u->need = 0;
-		return -1;
-	}
-	u->need--;
-	u->lo = 0x80;
-	u->hi = 0xBF;
-	return 0;
-}
-
-static bool u8_valid(const char *s, size_t n)
-{
-	struct u8 u = {0};
-	for (size_t i = 0; i < n; i++)
-		if (u8_step(&u, (unsigned char)s[i]) < 0)
-			return false;
-	return u.need == 0;
-}
 
 int reg_csv_encoding_parse(const char *text, reg_csv_encoding *enc, reg_err **errp)
 {
@@ -120,7 +69,7 @@ struct reg_csv_reader {
 	size_t off[REG_CSV_MAX_FIELDS + 1];
 	size_t flen[REG_CSV_MAX_FIELDS + 1];
 	long rec_line;
-	struct u8 u8;
+	reg_utf8_stream u8;
 	size_t seq_start;           /* where the UTF-8 sequence being built started in buf */
 	long seq_line, seq_col;     /* and where in the file */
 
@@ -310,7 +259,7 @@ static int take(reg_csv_reader *r)
 		r->col = 0;
 		r->after_cr = false;
 	} else {
-		if ((c & 0xC0) != 0x80)
+		if (!reg_utf8_continues((unsigned char)c))
 			r->col++;
 		r->after_cr = false;
 	}
@@ -381,7 +330,7 @@ static int append(reg_csv_reader *r, const char *p, size_t n, reg_err **errp)
 	return 0;
 }
 
-static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+static const char replacement[] = REG_UTF8_REPLACEMENT;
 
 /* An incomplete UTF-8 sequence at the end of the field so far becomes U+FFFD. */
 static int flush_u8(reg_csv_reader *r, reg_err **errp)
@@ -409,7 +358,7 @@ static int emit(reg_csv_reader *r, unsigned char c, reg_err **errp)
 	if (r->u8.need == 0)
 		seq_begin(r);
 	bool inside = r->u8.need > 0;
-	if (u8_step(&r->u8, c) == 0)
+	if (reg_utf8_step(&r->u8, c) == 0)
 		return append(r, (const char *)&c, 1, errp);
 	if (inside) {
 		/* The sequence broke off: replace what was kept of it, then read c afresh. */
@@ -418,11 +367,11 @@ static int emit(reg_csv_reader *r, unsigned char c, reg_err **errp)
 		if (append(r, replacement, 3, errp) < 0)
 			return -1;
 		seq_begin(r);
-		if (u8_step(&r->u8, c) == 0)
+		if (reg_utf8_step(&r->u8, c) == 0)
 			return append(r, (const char *)&c, 1, errp);
 	}
 	/* take() did not count a continuation byte as a character: standing alone, it is one */
-	if ((c & 0xC0) == 0x80)
+	if (reg_utf8_continues(c))
 		r->col++;
 	mark_bad(r, BAD_UTF8, 0, r->line, r->col);
 	return append(r, replacement, 3, errp);
@@ -732,7 +681,7 @@ int reg_csv_write(reg_csv_writer *w, const char *const *fields, size_t n, reg_er
 				   "a csv record needs at least one field");
 	for (size_t i = 0; i < n; i++) {
 		const char *f = fields[i] ? fields[i] : "";
-		if (!u8_valid(f, strlen(f)))
+		if (!reg_utf8_valid(f, strlen(f)))
 			return reg_err_set(errp, REG_EINTERNAL, w->name, 0, NULL,
 					   "field %zu of a csv record is not valid UTF-8", i + 1);
 	}

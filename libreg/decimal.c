@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* The text for a message: at most 32 bytes (not cutting a UTF-8 character), control characters
  * as '?' so a newline from a quoted CSV field cannot break the one-line message. */
 static void quoted(const char *text, char out[48])
@@ -14,8 +16,7 @@ static void quoted(const char *text, char out[48])
 	if (text[i]) {
 		/* text[n] is the first byte left out: when it continues a character, leave out
 		 * that whole character */
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
+		n = reg_utf8_cut(text, n + strlen(text + n), n);
 		memcpy(out + n, "...", 4);
 	} else {
 		out[n] = '\0';

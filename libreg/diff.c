@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "keyring.h"
 #include "sign.h"
+#include "utf8.h"
 #include "xml.h"
 
 /* One entry being compared.  out NULL: only count (brief mode looks inside an entry to know
@@ -31,11 +32,8 @@ static void put_value(FILE *out, const char *s)
 		return;
 	}
 	size_t n = strlen(s), shown = n;
-	if (n > REG_DIFF_VALUE_MAX) {
-		shown = REG_DIFF_VALUE_MAX;
-		while (shown > 0 && ((unsigned char)s[shown] & 0xC0) == 0x80)
-			shown--;
-	}
+	if (n > REG_DIFF_VALUE_MAX)
+		shown = reg_utf8_cut(s, n, REG_DIFF_VALUE_MAX);
 	for (size_t i = 0; i < shown; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\\')

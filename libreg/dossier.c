@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "hex.h"
 #include "xml.h"
 
 struct reg_dossier {

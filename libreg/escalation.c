@@ -1,16 +1,14 @@
 #include "escalation.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "apply.h"
 #include "clock.h"
+#include "files.h"
 #include "ledger.h"
 #include "rules.h"
 #include "xml.h"
@@ -516,56 +514,6 @@ static int plan_dossier(const reg_registry_dossier *row, void *ctx)
 	return 0;
 }
 
-static int ensure_dir(const char *dir, reg_err **errp)
-{
-	struct stat sb;
-	if (stat(dir, &sb) == 0) {
-		if (!S_ISDIR(sb.st_mode))
-			return reg_err_set(errp, REG_ECANTCREAT, dir, 0, NULL, "not a directory");
-		return 0;
-	}
-	if (errno != ENOENT || mkdir(dir, 0755) < 0)
-		return reg_err_set(errp, REG_ECANTCREAT, dir, 0, NULL, "cannot create directory: %s",
-				   strerror(errno));
-	return 0;
-}
-
-/* Write the whole buffer to a new temporary file beside `path`, flushed to disk; *tmp gets its
- * name (the caller unlinks or renames it). */
-static int write_temp(const char *dir, const char *file, const char *buf, size_t len, char **tmp,
-		      reg_err **errp)
-{
-	if (asprintf(tmp, "%s/.%s.XXXXXX", dir, file) < 0) {
-		*tmp = NULL;
-		return oom(errp);
-	}
-	int fd = mkstemp(*tmp);
-	if (fd < 0) {
-		reg_err_set(errp, REG_ECANTCREAT, *tmp, 0, NULL, "cannot create: %s", strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-		return -1;
-	}
-	int rc = fchmod(fd, 0644);
-	for (size_t off = 0; rc == 0 && off < len;) {
-		ssize_t w = write(fd, buf + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = -1;
-		else
-			off += (size_t)w;
-	}
-	if (rc == 0)
-		rc = fsync(fd);
-	if (close(fd) < 0)
-		rc = -1;
-	if (rc < 0)
-		return reg_err_set(errp, REG_ECANTCREAT, *tmp, 0, NULL, "cannot write: %s",
-				   strerror(errno));
-	return 0;
-}
-
 static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_slip_fn fn,
 		     void *ctx)
 {
@@ -573,10 +521,11 @@ static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_s
 	reg_err **errp = p->errp;
 	const reg_step *st = reg_catalog_step(esc->cat, d->step);
 	const char *item = reg_item_id(d->rv.item), *dept = reg_item_dept(d->rv.item);
-	char *file = NULL, *path = NULL, *tmp = NULL, *buf = NULL, *detail = NULL;
+	char *file = NULL, *path = NULL, *buf = NULL, *detail = NULL;
 	xmlDoc *doc = NULL;
+	reg_staged *staged = NULL;
 	size_t len = 0;
-	bool already = false, moved = false;
+	bool already = false;
 	int rc = -1;
 
 	if (reg_slip_file_name(d->number, item, reg_step_id(st), &file, errp) < 0)
@@ -600,19 +549,16 @@ static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_s
 					    .accepted_at = d->accepted_at};
 		if (!(doc = reg_slip_document(esc, &row, &d->rv, d->step, p->now, errp)) ||
 		    reg_xml_serialize(doc, &buf, &len, errp) < 0 ||
-		    write_temp(dir, file, buf, len, &tmp, errp) < 0 ||
+		    !(staged = reg_file_stage(dir, file, buf, len, 0644, errp)) ||
 		    reg_registry_add_event(p->reg, p->now, "escalated", d->number, detail, NULL,
 					   errp) < 0 ||
 		    reg_registry_commit(p->reg, errp) < 0)
 			goto out;
-		if (rename(tmp, path) < 0) {
-			reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL,
-				    "slip recorded but not moved into place (it is in '%s'): %s", tmp,
-				    strerror(errno));
-			moved = true; /* keep the temporary file: it is the only copy */
+		/* recorded: from here on the staged file is the only copy, never removed */
+		reg_staged *recorded = staged;
+		staged = NULL;
+		if (reg_file_publish_recorded(recorded, errp) < 0)
 			goto out;
-		}
-		moved = true;
 	}
 	rc = 0;
 	if (fn) {
@@ -623,11 +569,9 @@ static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_s
 out:
 	if (rc < 0 || !already)
 		reg_registry_rollback(p->reg, NULL);
-	if (tmp && !moved)
-		unlink(tmp);
+	reg_file_abandon(staged);
 	xmlFreeDoc(doc);
 	free(buf);
-	free(tmp);
 	free(file);
 	free(path);
 	free(detail);
@@ -654,19 +598,11 @@ int reg_escalation_issue(reg_escalation *esc, reg_registry *reg, const char *dir
 				    p.n);
 			goto out;
 		}
-	if (ensure_dir(dir, errp) < 0)
+	if (reg_mkdir(dir, errp) < 0)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < p.n && rc == 0; i++)
 		rc = issue_one(&p, &p.due[i], dir, fn, ctx);
-	if (rc == 0 && p.n > 0) {
-		/* The renames themselves last once the directory is on disk. */
-		int fd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
 	if (rc > 0)
 		rc = 0; /* the callback asked to stop */
 out:

@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "xml.h"
 
 struct reg_staged {
@@ -133,25 +134,34 @@ void reg_file_abandon(reg_staged *st)
 	staged_free(st);
 }
 
-/* Give the staged file its name: rename(2), replacing a file of that name, or link(2), which
- * refuses one. */
-static int publish(reg_staged *st, bool replace, reg_err **errp)
+/* Give the staged file its name: rename(2), replacing a file of that name (REPLACE, KEEP), or
+ * link(2), which refuses one (NEW).  KEEP never removes the file on failure. */
+enum publish_how { REPLACE, NEW, KEEP };
+
+static int publish(reg_staged *st, enum publish_how how, reg_err **errp)
 {
 	int rc = -1;
-	if (replace ? renameat(st->dfd, st->tmp, st->dfd, st->name)
-		    : linkat(st->dfd, st->tmp, st->dfd, st->name, 0)) {
+	if (how != NEW ? renameat(st->dfd, st->tmp, st->dfd, st->name)
+		       : linkat(st->dfd, st->tmp, st->dfd, st->name, 0)) {
+		if (how == KEEP) {
+			reg_err_set(errp, REG_ECANTCREAT, st->path, 0, NULL,
+				    "recorded but not moved into place (it is in '%s'): %s",
+				    st->tmp_path, strerror(errno));
+			goto out;
+		}
 		reg_err_set(errp, REG_ECANTCREAT, st->path, 0, NULL, "cannot create: %s",
-			    errno == EEXIST && !replace ? "it exists" : strerror(errno));
+			    errno == EEXIST && how == NEW ? "it exists" : strerror(errno));
 		unlinkat(st->dfd, st->tmp, 0);
 		goto out;
 	}
-	if (!replace)
+	if (how == NEW)
 		unlinkat(st->dfd, st->tmp, 0);
 	/* The new name itself must reach the disk before anyone is told the file is there. */
 	if (fsync(st->dfd)) {
 		reg_err_set(errp, REG_EIO, st->path, 0, NULL, "cannot sync directory: %s",
 			    strerror(errno));
-		unlinkat(st->dfd, st->name, 0);
+		if (how != KEEP)
+			unlinkat(st->dfd, st->name, 0);
 		goto out;
 	}
 	rc = 0;
@@ -162,12 +172,17 @@ out:
 
 int reg_file_publish(reg_staged *st, reg_err **errp)
 {
-	return publish(st, true, errp);
+	return publish(st, REPLACE, errp);
+}
+
+int reg_file_publish_recorded(reg_staged *st, reg_err **errp)
+{
+	return publish(st, KEEP, errp);
 }
 
 int reg_file_publish_new(reg_staged *st, reg_err **errp)
 {
-	return publish(st, false, errp);
+	return publish(st, NEW, errp);
 }
 
 int reg_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
@@ -289,10 +304,12 @@ int reg_mkdir(const char *path, reg_err **errp)
 	struct stat st;
 	if (mkdir(path, 0755) == 0)
 		return 0;
-	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
+	if (errno == EEXIST)
+		return stat(path, &st) == 0 && S_ISDIR(st.st_mode)
+			       ? 0
+			       : reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL, "not a directory");
 	return reg_err_set(errp, REG_ECANTCREAT, path, 0, NULL, "cannot create directory: %s",
-			   strerror(errno == EEXIST ? ENOTDIR : errno));
+			   strerror(errno));
 }
 
 static bool has_dotdot(const char *path)

@@ -33,6 +33,15 @@ reg_staged *reg_file_stage(const char *dir, const char *name, const void *data, 
 			   mode_t mode, reg_err **errp);
 /* Consumes the staged file whatever happens; on failure nothing is left under either name. */
 int reg_file_publish(reg_staged *st, reg_err **errp);
+/* Publish a file that is already recorded elsewhere as written, and will not be written again
+ * (an escalation slip: the registry's commit that says it was issued comes between stage and
+ * publish, so no name ever shows a slip the registry does not hold).  Like reg_file_publish,
+ * but a failure never removes the file, the only copy: when the rename fails it stays under its
+ * staged name, which the error names ("recorded but not moved into place (it is in ...)"); when
+ * the folder's flush fails it keeps its new name.  A staged name left so is one that
+ * reg_file_clean_stale removes once the process is gone: move it into place before anything
+ * cleans that folder.  Consumes st. */
+int reg_file_publish_recorded(reg_staged *st, reg_err **errp);
 /* Remove the staged file (NULL is a no-op). */
 void reg_file_abandon(reg_staged *st);
 /* The staged file's path (for a message that it is the only copy left). */
@@ -80,7 +89,8 @@ bool reg_file_would_wait(FILE *fp);
  * The stream's own buffer must be unused.  0 at the end, or with *failed set on an error. */
 size_t reg_file_read_some(FILE *fp, void *buf, size_t len, bool *failed);
 
-/* Create one directory level (mode 0755 before the umask); an existing directory is fine. */
+/* Create one directory level (mode 0755 before the umask); an existing directory is fine, an
+ * existing file that is not one is REG_ECANTCREAT "not a directory". */
 int reg_mkdir(const char *path, reg_err **errp);
 
 /*

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "divisions.h"
 #include "i18n.h"
+#include "utf8.h"
 
 /* ---- characters ------------------------------------------------------------------------ */
 
@@ -45,16 +46,6 @@ static int org_value(char c)
 	return -1;
 }
 
-/* Characters, not bytes: every byte that does not continue a UTF-8 sequence starts one. */
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* ---- results ----------------------------------------------------------------------------- */
 
 static reg_id_result ok_result(void)
@@ -80,7 +71,7 @@ static reg_id_result fail(reg_id_rule rule, const char *fmt, ...)
 
 static reg_id_result length_failure(const char *code, size_t want)
 {
-	size_t n = utf8_length(code);
+	size_t n = reg_utf8_count(code, strlen(code));
 	if (n == 0)
 		return fail(REG_ID_LENGTH, "empty, should have %zu characters", want);
 	return fail(REG_ID_LENGTH, dngettext(REG_TEXTDOMAIN, "has %zu character, should have %zu",
@@ -99,7 +90,7 @@ static bool charset_failure(const char *code, char_class (*class_at)(size_t pos)
 	size_t pos = 0;
 	for (const char *p = code; *p; p++) {
 		unsigned char u = (unsigned char)*p;
-		if ((u & 0xC0) == 0x80)
+		if (reg_utf8_continues(u))
 			continue;
 		pos++;
 		char_class allowed = class_at(pos);
@@ -294,7 +285,7 @@ reg_id_result reg_uscc_check(const char *code)
 	reg_id_result r;
 	if (!code)
 		return fail(REG_ID_LENGTH, "empty, should have %d characters", REG_USCC_LEN);
-	if (utf8_length(code) != REG_USCC_LEN)
+	if (reg_utf8_count(code, strlen(code)) != REG_USCC_LEN)
 		return length_failure(code, REG_USCC_LEN);
 	if (charset_failure(code, uscc_class, uscc_what, &r))
 		return r;
@@ -338,7 +329,7 @@ reg_id_result reg_org_code_check(const char *code)
 	reg_id_result r;
 	if (!code)
 		return fail(REG_ID_LENGTH, "empty, should have %d characters", REG_ORG_CODE_LEN);
-	if (utf8_length(code) != REG_ORG_CODE_LEN) {
+	if (reg_utf8_count(code, strlen(code)) != REG_ORG_CODE_LEN) {
 		/* The printed form 12345678-9 is common; say how to write it. */
 		if (strlen(code) == REG_ORG_CODE_LEN + 1 && code[8] == '-')
 			return fail(REG_ID_LENGTH, "has 10 characters, should have 9: "
@@ -381,7 +372,7 @@ reg_id_result reg_citizen_id_check(const char *id)
 	reg_id_result r;
 	if (!id)
 		return fail(REG_ID_LENGTH, "empty, should have %d characters", REG_CITIZEN_ID_LEN);
-	if (utf8_length(id) != REG_CITIZEN_ID_LEN)
+	if (reg_utf8_count(id, strlen(id)) != REG_CITIZEN_ID_LEN)
 		return length_failure(id, REG_CITIZEN_ID_LEN);
 	if (charset_failure(id, citizen_class, citizen_what, &r))
 		return r;

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "verdict.h"
+#include "hex.h"
 #include "xml.h"
 
 static const char approval_field[] = "/dossier/approvals/approval";

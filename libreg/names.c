@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "ids.h"
+#include "utf8.h"
 
 /* ---- tables ------------------------------------------------------------------------------- */
 
@@ -114,58 +115,6 @@ static const char *const province_suffixes[] = {
 #define OPEN_PAREN "（"
 #define CLOSE_PAREN "）"
 
-/* ---- UTF-8 -------------------------------------------------------------------------------- */
-
-/* Decode the code point at s[0..n): its length in bytes, 0 when the bytes are not valid
- * UTF-8 (overlong, surrogate, above U+10FFFF, truncated, stray continuation byte). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char b = s[0];
-	size_t len;
-	uint32_t c, min;
-
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		len = 2;
-		c = b & 0x1F;
-		min = 0x80;
-	} else if ((b & 0xF0) == 0xE0) {
-		len = 3;
-		c = b & 0x0F;
-		min = 0x800;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		len = 4;
-		c = b & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* Characters in valid UTF-8 s[0..n). */
-static size_t chars(const char *s, size_t n)
-{
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			count++;
-	return count;
-}
-
 /* Safe to show inside a message: no controls, no invisible or bidi format characters. */
 static bool printable(uint32_t c)
 {
@@ -184,7 +133,7 @@ static void quote(char *out, size_t size, const char *s, size_t n)
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
-		size_t k = utf8_next((const unsigned char *)s + i, n - i, &c);
+		size_t k = reg_utf8_next(s + i, n - i, &c);
 		if (k == 0) {
 			k = 1;
 			c = 0;
@@ -323,7 +272,7 @@ static void add_stem(struct candidates *cs, const char *name, const char *const 
 	if (i < 0)
 		return;
 	size_t stem = n - strlen(suffixes[i]);
-	if (chars(name, stem) < 2 || stem >= CAND_SIZE)
+	if (reg_utf8_count(name, stem) < 2 || stem >= CAND_SIZE)
 		return;
 	char buf[CAND_SIZE];
 	memcpy(buf, name, stem);
@@ -414,7 +363,7 @@ static void check_characters(struct ctx *c, const char *name, size_t len)
 	unsigned seen = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t k = utf8_next((const unsigned char *)name + i, len - i, &cp);
+		size_t k = reg_utf8_next(name + i, len - i, &cp);
 		char ch[8] = "";
 		if (k == 0)
 			return; /* validated before: cannot happen */
@@ -610,7 +559,7 @@ static bool is_division_name(const char *s, size_t n)
 {
 	if (reg_division_find_short_name(s, n))
 		return true;
-	if (n == 0 || chars(s, n) < 2)
+	if (n == 0 || reg_utf8_count(s, n) < 2)
 		return false;
 	/* s and a suffix left out, that suffix being the name's longest: 广西 for 广西壮族自治区,
 	 * never 广西壮族 */
@@ -634,10 +583,10 @@ static bool is_division_name(const char *s, size_t n)
 static const char *leading_division_name(const char *s, size_t n)
 {
 	for (size_t len = n; len-- > 1;) {
-		if (((unsigned char)s[len] & 0xC0) == 0x80)
+		if (reg_utf8_continues((unsigned char)s[len]))
 			continue;
 		const char *name = reg_division_find_short_name(s, len);
-		if (name && chars(name, len) >= 2)
+		if (name && reg_utf8_count(name, len) >= 2)
 			return name;
 	}
 	return NULL;
@@ -661,7 +610,7 @@ static void check_middle(struct ctx *c, struct analysis *a, enum legal_form lf)
 	bool known = w >= 0;
 	a->industry_start = known ? a->form_start - strlen(industry_words[w]) : a->form_start;
 	size_t trade_len = a->industry_start - a->prefix_end;
-	size_t trade_chars = chars(mid, trade_len);
+	size_t trade_chars = reg_utf8_count(mid, trade_len);
 	quote(qt, sizeof qt, mid, trade_len);
 
 	if (trade_chars == 0) {
@@ -720,7 +669,7 @@ static int sized(struct ctx *c, const char *name, size_t max_chars, size_t *len)
 	size_t count = 0;
 	for (size_t i = 0; i < *len; count++) {
 		uint32_t cp;
-		size_t k = utf8_next((const unsigned char *)name + i, *len - i, &cp);
+		size_t k = reg_utf8_next(name + i, *len - i, &cp);
 		if (k == 0) {
 			name_problem(c, "name is not valid UTF-8 (byte %zu)", i + 1);
 			return -1;
@@ -801,7 +750,7 @@ int reg_person_name_check(const char *name, reg_err **errp)
 	bool after_dot = false;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t k = utf8_next((const unsigned char *)name + i, len - i, &cp);
+		size_t k = reg_utf8_next(name + i, len - i, &cp);
 		char ch[8] = "";
 		memcpy(ch, name + i, k);
 		bool first = i == 0;

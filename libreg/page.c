@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seal.h"
+#include "utf8.h"
 #include "xml.h"
 
 #define SVG_NS "http://www.w3.org/2000/svg"
@@ -31,7 +32,7 @@ void reg_documents_free(reg_document *docs, size_t n)
 static size_t char_len(const char *s)
 {
 	size_t n = 1;
-	while (s[n] && ((unsigned char)s[n] & 0xC0) == 0x80)
+	while (s[n] && reg_utf8_continues((unsigned char)s[n]))
 		n++;
 	return n;
 }
@@ -74,7 +75,7 @@ static bool ascii_word(char c)
 static size_t previous(const char *s, size_t end)
 {
 	size_t i = end - 1;
-	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+	while (i > 0 && reg_utf8_continues((unsigned char)s[i]))
 		i--;
 	return i;
 }

@@ -43,6 +43,7 @@
 #include <libpq-fe.h>
 
 #include "i18n.h"
+#include "hex.h"
 #include "registry.h"
 
 /* Type OIDs of the parameters (fixed in every PostgreSQL: src/include/catalog/pg_type.dat). */
@@ -256,10 +257,10 @@ static void add_uri_secrets(db *d, const char *uri)
 			/* percent-decoded in place */
 			char *w = raw;
 			for (const char *r = raw; *r; r++) {
-				if (r[0] == '%' && isxdigit((unsigned char)r[1]) &&
-				    isxdigit((unsigned char)r[2])) {
-					char hex[3] = {r[1], r[2], 0};
-					*w++ = (char)strtol(hex, NULL, 16);
+				int hi = r[0] == '%' ? reg_hex_digit(r[1], true) : -1;
+				int lo = hi >= 0 ? reg_hex_digit(r[2], true) : -1;
+				if (lo >= 0) {
+					*w++ = (char)(hi << 4 | lo);
 					r += 2;
 				} else {
 					*w++ = *r;

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "decimal.h"
+#include "utf8.h"
 #include "xml.h"
 
 /* ---- geometry constants (docs/seals.md explains each) ---------------------------------------- */
@@ -72,48 +73,19 @@ struct chars {
 	char c[CHARS_MAX][5];
 };
 
-/* Decode one UTF-8 character strictly (no overlong forms, surrogates or values past U+10FFFF);
- * returns its length or 0 when the bytes are not one. */
-static size_t utf8_char(const unsigned char *s, unsigned *cp)
-{
-	size_t len;
-	unsigned v, min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, v = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, v = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, v = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /* Split `text` into at most `max` characters; -1 (REG_ENO) when it is not valid UTF-8, holds a
  * control character, or has fewer than `min` or more than `max` characters. */
 static int split(const char *text, size_t min, size_t max, const char *what, const char *field,
 		 struct chars *out, reg_err **errp)
 {
-	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *s = (const unsigned char *)text, *end = s + strlen(text);
 	out->n = 0;
 	while (*s) {
-		unsigned cp;
-		size_t len = utf8_char(s, &cp);
+		uint32_t cp;
+		size_t len = reg_utf8_next(s, (size_t)(end - s), &cp);
 		if (!len)
 			return reg_err_set(errp, REG_ENO, NULL, 0, field, "%s is not valid UTF-8", what);
-		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		if (reg_utf8_is_control(cp))
 			return reg_err_set(errp, REG_ENO, NULL, 0, field,
 					   "%s contains a control character", what);
 		if (out->n == max) /* quote what fits, never a runaway field whole */
@@ -135,25 +107,16 @@ static int split(const char *text, size_t min, size_t max, const char *what, con
 /* Add the characters of a trusted text (a catalog name); -1 when they do not fit. */
 static int append(struct chars *cs, const char *text)
 {
-	unsigned cp;
-	size_t len;
+	size_t len, n = strlen(text);
 	for (const unsigned char *s = (const unsigned char *)text; *s; s += len) {
-		if (!(len = utf8_char(s, &cp)) || cs->n == CHARS_MAX)
+		if (!(len = reg_utf8_next(s, n - (size_t)((const char *)s - text), NULL)) ||
+		    cs->n == CHARS_MAX)
 			return -1;
 		memcpy(cs->c[cs->n], s, len);
 		cs->c[cs->n][len] = '\0';
 		cs->n++;
 	}
 	return 0;
-}
-
-/* Characters of a valid UTF-8 text. */
-static size_t count_chars(const char *text)
-{
-	size_t n = 0;
-	for (const unsigned char *s = (const unsigned char *)text; *s; s++)
-		n += (*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* Advance widths (em) of Arial and its metric clones for the USCC charset. */
@@ -708,7 +671,7 @@ static void watermark(FILE *fp, double w, double h, const char *cls, const char 
 	 * space 0.28 em, a capital of the bold sans face 0.72 em. */
 	double em = 0;
 	for (const unsigned char *c = (const unsigned char *)words; *c; c++)
-		em += *c == ' ' ? 0.28 : *c < 0x80 ? 0.72 : (*c & 0xC0) != 0x80 ? 1.0 : 0;
+		em += *c == ' ' ? 0.28 : *c < 0x80 ? 0.72 : !reg_utf8_continues(*c) ? 1.0 : 0;
 	double length = 0.7 * sqrt(2.0) * (w < h ? w : h);
 	double size = length / em;
 	double rot = -atan2(h, w) * 180.0 / PI;
@@ -760,7 +723,7 @@ static void draw_round(const struct draw *d)
 	draw_name(fp, reg_seal_type_font(d->type), &l, at, d->name);
 
 	if (d->caption) {
-		double n_cap = (double)count_chars(d->caption);
+		double n_cap = (double)reg_utf8_count(d->caption, strlen(d->caption));
 		double size = 0.09 * D;
 		if (size * n_cap > 0.5 * D)
 			size = 0.5 * D / n_cap;
@@ -830,7 +793,7 @@ static void draw_oval(const struct draw *d)
 	/* The rest of the lower half holds the caption and, under it, the code. */
 	double bottom = cy + b_in - gap;
 	if (d->caption) {
-		double n_cap = (double)count_chars(d->caption);
+		double n_cap = (double)reg_utf8_count(d->caption, strlen(d->caption));
 		double size = 0.12 * H;
 		if (size * n_cap > 0.45 * W)
 			size = 0.45 * W / n_cap;
@@ -943,7 +906,8 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 				   reg_seal_type_en(t));
 
 	/* The caption is catalog text: valid UTF-8 (the catalog is parsed XML), length checked. */
-	if (count_chars(reg_seal_type_zh(t)) > CHARS_MAX - REG_SEAL_NAME_MAX)
+	const char *caption = reg_seal_type_zh(t);
+	if (reg_utf8_count(caption, strlen(caption)) > CHARS_MAX - REG_SEAL_NAME_MAX)
 		return reg_err_set(errp, REG_ECONFIG, NULL, 0, NULL,
 				   "seal '%s': its Chinese name is too long to engrave",
 				   reg_seal_type_id(t));

@@ -1,4 +1,5 @@
 #include "sign.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -244,19 +245,21 @@ int reg_sign_key_fingerprint(const reg_sign_key *key, char hex[65], reg_err **er
 	return reg_sha256_hex(raw, rawlen, hex, errp);
 }
 
+int reg_sha256(const void *data, size_t len, unsigned char md[32], reg_err **errp)
+{
+	unsigned int mdlen = 0;
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "sha-256 failed: %s",
+				   ossl_reason());
+	return 0;
+}
+
 int reg_sha256_hex(const void *data, size_t len, char hex[65], reg_err **errp)
 {
 	unsigned char md[32];
-	unsigned int mdlen = 0;
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != sizeof md)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "sha-256 failed: %s",
-				   ossl_reason());
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < sizeof md; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
+	if (reg_sha256(data, len, md, errp) < 0)
+		return -1;
+	reg_hex(md, sizeof md, hex);
 	return 0;
 }
 

@@ -74,7 +74,9 @@ int reg_sign(const reg_sign_key *key, const void *msg, size_t len, unsigned char
 int reg_sign_verify(const reg_sign_key *key, const void *msg, size_t len,
 		    const unsigned char sig[REG_SIG_LEN], bool *valid, reg_err **errp);
 
-/* SHA-256 of len bytes as 64 lower-case hex digits and a NUL. */
+/* SHA-256 of len bytes, raw; -1 (REG_EINTERNAL) only when OpenSSL fails. */
+int reg_sha256(const void *data, size_t len, unsigned char md[32], reg_err **errp);
+/* The same as 64 lower-case hex digits and a NUL (hex.h). */
 int reg_sha256_hex(const void *data, size_t len, char hex[65], reg_err **errp);
 
 /* One-shot forms: load the key file, sign or verify, free (and wipe) the key. */

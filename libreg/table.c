@@ -7,6 +7,8 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "utf8.h"
+
 typedef enum phase {
 	PH_START,   /* nothing written past the document's start */
 	PH_FIELDS,  /* RECORD: fields written */
@@ -41,41 +43,7 @@ int reg_table_format_parse(const char *name, reg_table_format *out)
 	return -1;
 }
 
-/* ---- UTF-8 ------------------------------------------------------------------------------- */
-
-/* The length of the valid UTF-8 sequence at s (n bytes left) and its code point, or 0 when the
- * byte there starts none (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, v = c & 0x1F, min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, v = c & 0x0F, min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+static const char replacement[] = REG_UTF8_REPLACEMENT;
 
 /* ---- TSV --------------------------------------------------------------------------------- */
 
@@ -140,7 +108,7 @@ static void json_string(FILE *fp, const char *s, size_t len)
 	putc('"', fp);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_seq(p + i, len - i, &cp);
+		size_t n = reg_utf8_next(p + i, len - i, &cp);
 		if (n == 0) {
 			fputs(replacement, fp);
 			i++;
@@ -178,7 +146,7 @@ static char *xml_text(const char *s, size_t len)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_seq(p + i, len - i, &cp);
+		size_t n = reg_utf8_next(p + i, len - i, &cp);
 		bool allowed = n && (cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r') &&
 			       cp != 0xFFFE && cp != 0xFFFF;
 		if (!allowed) {

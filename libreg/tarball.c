@@ -6,6 +6,7 @@
 
 #include "files.h"
 #include "i18n.h"
+#include "hex.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,22 +34,6 @@
 #define STR(x) STR_(x)
 
 /* ---- shared helpers -------------------------------------------------------------------- */
-
-static void hex_of(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int sha256(const void *data, size_t len, unsigned char md[32])
-{
-	unsigned int mdlen = 0;
-	return EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen == 32 ? 0 : -1;
-}
 
 /* POSIX portable filename character set. */
 static bool portable(unsigned char c)
@@ -279,11 +264,11 @@ int reg_archive_manifest(const reg_archive_writer *w, char **text, size_t *len, 
 		unsigned char md[32];
 		if (is_manifest_file(f->path))
 			continue;
-		if (sha256(f->data, f->len, md)) {
+		if (reg_sha256(f->data, f->len, md, NULL)) {
 			free(buf);
 			return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "sha-256 failed");
 		}
-		hex_of(md, sizeof md, buf + n);
+		reg_hex(md, sizeof md, buf + n);
 		n += 64;
 		n += (size_t)sprintf(buf + n, "  %s\n", f->path);
 	}
@@ -518,11 +503,11 @@ int reg_archive_write_atomic(const reg_archive_writer *w, const char *dir, const
 		goto out;
 	if (sha256_hex) {
 		unsigned char md[32];
-		if (sha256(buf, len, md)) {
+		if (reg_sha256(buf, len, md, NULL)) {
 			reg_err_set(errp, REG_EINTERNAL, final_name, 0, NULL, "sha-256 failed");
 			goto out;
 		}
-		hex_of(md, sizeof md, sha256_hex);
+		reg_hex(md, sizeof md, sha256_hex);
 	}
 	rc = 0;
 out:
@@ -971,7 +956,8 @@ static bool is_canonical(const reg_archive_entries *r, const unsigned char tar_m
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (reg_archive_add_file(w, r->files[i].path, r->files[i].data, r->files[i].len, NULL))
 			goto out;
-	if (reg_archive_write_tar_mem(w, &tar, &len, NULL) == 0 && sha256(tar, len, md) == 0)
+	if (reg_archive_write_tar_mem(w, &tar, &len, NULL) == 0 &&
+	    reg_sha256(tar, len, md, NULL) == 0)
 		same = memcmp(md, tar_md, sizeof md) == 0;
 out:
 	free(tar);
@@ -1023,11 +1009,11 @@ int reg_archive_load_mem(const void *buf, size_t len, const char *name, reg_arch
 	}
 	if (check_tree(r, errp))
 		goto fail;
-	if (sha256(b, len, md)) {
+	if (reg_sha256(b, len, md, NULL)) {
 		reg_err_set(errp, REG_EINTERNAL, r->name, 0, NULL, "sha-256 failed");
 		goto fail;
 	}
-	hex_of(md, sizeof md, r->sha256);
+	reg_hex(md, sizeof md, r->sha256);
 	r->canonical = is_canonical(r, tar_md);
 	*out = r;
 	return 0;
@@ -1148,14 +1134,6 @@ const reg_archive_file *reg_archive_find(const reg_archive_entries *e, const cha
 	return NULL;
 }
 
-static bool lower_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
-}
-
 int reg_archive_check_manifest(const reg_archive_entries *e, const reg_sign_key *key,
 			       reg_err **errp)
 {
@@ -1191,8 +1169,8 @@ int reg_archive_check_manifest(const reg_archive_entries *e, const reg_sign_key 
 			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 			char path[REG_ARCHIVE_MAX_NAME + 1];
 			size_t plen = n > 66 ? n - 66 : 0;
-			if (!nl || n <= 66 || !lower_hex(p, 64) || p[64] != ' ' || p[65] != ' ' ||
-			    plen > REG_ARCHIVE_MAX_NAME || memchr(p + 66, '\0', plen)) {
+			if (!nl || n <= 66 || !reg_hex_is_lower(p, 64) || p[64] != ' ' ||
+			    p[65] != ' ' || plen > REG_ARCHIVE_MAX_NAME || memchr(p + 66, '\0', plen)) {
 				problems += reg_err_add(errp, REG_ENO, e->name, 0, NULL,
 							"MANIFEST line %ld: not \"<sha-256>  <path>\"",
 							line) < 0;
@@ -1219,12 +1197,12 @@ int reg_archive_check_manifest(const reg_archive_entries *e, const reg_sign_key 
 							q) < 0;
 			} else {
 				seen[f - e->files] = true;
-				if (sha256(f->data, f->len, md)) {
+				if (reg_sha256(f->data, f->len, md, NULL)) {
 					free(seen);
 					return reg_err_add(errp, REG_EINTERNAL, e->name, 0, NULL,
 							   "sha-256 failed");
 				}
-				hex_of(md, sizeof md, hex);
+				reg_hex(md, sizeof md, hex);
 				if (memcmp(hex, p, 64) != 0)
 					problems += reg_err_add(errp, REG_ENO, e->name, 0, NULL,
 								"%s does not match its MANIFEST digest",

@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "i18n.h"
+#include "hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +65,6 @@ int reg_statement_escape(const char *value, char **out, size_t *len)
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 char *reg_statement_unescape(const char *text, size_t len)
 {
 	char *out = malloc(len + 1), *o = out;
@@ -87,8 +83,8 @@ char *reg_statement_unescape(const char *text, size_t len)
 		case 'r': *o++ = '\r'; break;
 		case 't': *o++ = '\t'; break;
 		case 'x': {
-			int hi = i + 2 < len ? hex_value(text[i + 1]) : -1;
-			int lo = hi >= 0 ? hex_value(text[i + 2]) : -1;
+			int hi = i + 2 < len ? reg_hex_digit(text[i + 1], false) : -1;
+			int lo = hi >= 0 ? reg_hex_digit(text[i + 2], false) : -1;
 			if (lo < 0)
 				goto bad;
 			*o++ = (char)(hi << 4 | lo);

@@ -1,5 +1,6 @@
 #include "xml.h"
 #include "files.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -345,7 +346,7 @@ static void describe_after_root(const xmlParserCtxt *ctxt, char *out, size_t siz
 		unsigned char c = *p;
 		bool stop = element ? !(isalnum(c) || (c && strchr("_:.-", c)) || c >= 0x80)
 				    : c == '<' || xml_space(c) || c == 0;
-		size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		size_t len = reg_utf8_lead_len(c);
 		if (stop || (size_t)(end - p) < len)
 			break;
 		if (c < 0x20 || c == 0x7F)
@@ -1520,14 +1521,4 @@ long reg_xml_line(const xmlNode *node)
 		return (long)(intptr_t)node->psvi;
 	long line = xmlGetLineNo(node);
 	return line > 0 ? line : 0;
-}
-
-void reg_hex(const unsigned char *bytes, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[bytes[i] >> 4];
-		out[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	out[2 * len] = '\0';
 }

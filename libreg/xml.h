@@ -202,7 +202,5 @@ char *reg_xml_path(const xmlNode *node);
  * documents this module returns; a copy made with libxml2's own copy functions keeps lines only
  * up to 65535. */
 long reg_xml_line(const xmlNode *node);
-/* Lower-case hex of a digest: out must hold 2*len+1. */
-void reg_hex(const unsigned char *bytes, size_t len, char *out);
 
 #endif

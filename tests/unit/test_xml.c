@@ -2,6 +2,7 @@
  * test_xml — libreg/xml.c: safe parsing, the hostile corpus (tests/hostile/xml), dossier
  * streams, the writer, C14N digests, schema validation and the restricted entity loader.
  */
+#include "hex.h"
 #include "tap.h"
 
 #include <fcntl.h>
