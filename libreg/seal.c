@@ -157,21 +157,33 @@ struct svg {
  * 19.4 → "19.4", 20 → "20", -0.0004 → "0". */
 void reg_seal_mm_format(double v, char buf[REG_SEAL_MM_BUFSIZE])
 {
+	/* Written by hand, not by snprintf: a seal set prints some thousands of numbers, and
+	 * printf's machinery was a tenth of an archive's cost. */
 	long long u = llround(v * 1000.0);
-	char *p = buf;
+	char *p = buf, digits[24];
 	if (u < 0) {
 		*p++ = '-';
 		u = -u;
 	}
-	p += snprintf(p, REG_SEAL_MM_BUFSIZE - 1, "%lld", u / 1000);
+	unsigned long long whole = (unsigned long long)u / 1000;
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole && n < (int)sizeof digits);
+	while (n > 0)
+		*p++ = digits[--n];
 	int frac = (int)(u % 1000);
 	if (frac) {
-		char d[4] = {(char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
-			     (char)('0' + frac % 10), '\0'};
-		for (int i = 2; i > 0 && d[i] == '0'; i--)
-			d[i] = '\0';
-		snprintf(p, (size_t)(buf + REG_SEAL_MM_BUFSIZE - p), ".%s", d);
+		*p++ = '.';
+		*p++ = (char)('0' + frac / 100);
+		if (frac % 100) {
+			*p++ = (char)('0' + frac / 10 % 10);
+			if (frac % 10)
+				*p++ = (char)('0' + frac % 10);
+		}
 	}
+	*p = '\0';
 }
 
 static void num(FILE *fp, double v)

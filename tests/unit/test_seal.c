@@ -295,6 +295,25 @@ static size_t rows_of(const struct found *f, size_t start[8])
 
 /* ---- the drawings ---------------------------------------------------------------------------- */
 
+/* Numbers in a drawing: millimetres to the micrometre, no trailing zeros, never "-0". */
+static void test_mm_format(void)
+{
+	static const struct {
+		double v;
+		const char *want;
+	} cases[] = {
+		{0, "0"},          {-0.0004, "0"},   {1, "1"},          {12.5, "12.5"},
+		{0.005, "0.005"},  {0.05, "0.05"},   {0.105, "0.105"},  {0.12, "0.12"},
+		{-3.25, "-3.25"},  {210, "210"},     {297.0004, "297"}, {1234567.8915, "1234567.892"},
+		{-0.0006, "-0.001"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[REG_SEAL_MM_BUFSIZE];
+		reg_seal_mm_format(cases[i].v, buf);
+		is_str(buf, cases[i].want, "%g mm is written %s", cases[i].v, cases[i].want);
+	}
+}
+
 static void test_set(void)
 {
 	static const struct {
@@ -1239,6 +1258,7 @@ int main(void)
 		reg_err_print(err, "Bail out! catalog", stdout);
 		return 1;
 	}
+	test_mm_format();
 	test_set();
 	test_lengths();
 	test_people();
