@@ -3,7 +3,6 @@
  * batches, or the interactive form), accepted dossiers out, rejections on stderr.
  */
 #include <libgen.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +20,7 @@ static const char prog[] = "reg-apply";
 
 static void usage(void)
 {
-	printf("usage: %s [options] [FILE...]\n"
+	printf(_("usage: %s [options] [FILE...]\n"
 	       "       %s -i [options]\n"
 	       "Accept applications (一窗受理): check each once, number it, record it in the registry\n"
 	       "and write the accepted dossiers to standard output.  FILE is a CSV batch (by its .csv\n"
@@ -36,7 +35,7 @@ static void usage(void)
 	       "                        (CSV: the same columns plus line and reason)\n%s\n%s\n"
 	       "Exit status: 0 all accepted, 1 some rejected, 64 usage, 65 input not CSV or XML,\n"
 	       "66 input missing, 70 internal error, 73 cannot create output, 74 I/O error,\n"
-	       "75 registry busy, 78 bad catalog or configuration.\n",
+	       "75 registry busy, 78 bad catalog or configuration.\n"),
 	       prog, prog, reg_cli_progress_help, reg_cli_config_help);
 }
 
@@ -199,6 +198,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"csv", no_argument, NULL, 'c'},
 		{"draft", required_argument, NULL, 'D'},
@@ -212,8 +212,6 @@ int main(int argc, char **argv)
 	};
 	run r = {.cfg = reg_config_new(), .encoding = REG_CSV_UTF8};
 	char *default_draft = NULL;
-	/* For the form: character widths and input of Chinese at the counter. */
-	setlocale(LC_CTYPE, "");
 	reg_err *err = NULL;
 	int opt, code = 0;
 	while ((opt = getopt_long(argc, argv, "ce:io:r:", longopts, NULL)) != -1) {

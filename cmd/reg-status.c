@@ -21,7 +21,7 @@ enum { OPT_STATE = 1, OPT_OVERDUE, OPT_PENDING, OPT_COMMITMENTS, OPT_WITHIN, OPT
 
 static void usage(void)
 {
-	printf("usage: %s [--state STATE] [--format F] [-o FILE] [options]\n"
+	printf(_("usage: %s [--state STATE] [--format F] [-o FILE] [options]\n"
 	       "       %s --overdue | --pending [--state STATE] [--format F] [-o FILE] [options]\n"
 	       "       %s --commitments [--within DURATION] [--format F] [-o FILE] [options]\n"
 	       "       %s --escalate -o DIR [--format F] [options]\n"
@@ -46,7 +46,7 @@ static void usage(void)
 	       "                        --escalate the slip directory\n\n%s\n"
 	       "Exit status: 0 success, 1 not in the registry (a QUERY, an --export NUMBER), 64 usage,\n"
 	       "66 no registry, 73 cannot create output, 75 registry busy, 78 bad catalog or\n"
-	       "configuration.\n",
+	       "configuration.\n"),
 	       prog, prog, prog, prog, prog, prog, reg_cli_config_help);
 }
 
@@ -61,6 +61,7 @@ static int choose(reg_status_request *rq, int *views, reg_status_view v)
 
 int main(int argc, char **argv)
 {
+	reg_cli_init();
 	static const struct option longopts[] = {
 		{"state", required_argument, NULL, OPT_STATE},
 		{"overdue", no_argument, NULL, OPT_OVERDUE},
