@@ -105,8 +105,8 @@ int main(int argc, char **argv)
 		case OPT_XML:
 		case OPT_FORMAT:
 			if (reg_table_format_parse(opt == OPT_XML ? "xml" : optarg, &fmt) < 0)
-				code = reg_cli_usage_error(prog, "--format is %s, not '%s'",
-						   REG_TABLE_FORMATS, optarg);
+				code = reg_cli_usage_error(prog, "--format is tsv, json or xml, not '%s'",
+						   optarg);
 			else if (format && fmt != rq.format)
 				code = reg_cli_usage_error(prog, "two different formats given");
 			rq.format = fmt;

@@ -103,8 +103,8 @@ static int run(reg_config *cfg, int argc, char **argv)
 		case OPT_FORMAT:
 			rq.formatted = true;
 			if (reg_table_format_parse(optarg, &rq.format) < 0)
-				rc = reg_cli_usage_error(prog, "--format is %s, not '%s'",
-						   REG_TABLE_FORMATS, optarg);
+				rc = reg_cli_usage_error(prog, "--format is tsv, json or xml, not '%s'",
+						   optarg);
 			break;
 		case REG_OPT_DB:
 			rq.db = true;
