@@ -13,7 +13,7 @@ static const char prog[] = "reg-apply";
 
 static void usage(void)
 {
-	printf("usage: %s [options] [FILE...]\n"
+	printf(_("usage: %s [options] [FILE...]\n"
 	       "       %s -i [options]\n"
 	       "Accept applications (一窗受理): check each once, number it, record it in the registry\n"
 	       "and write the accepted dossiers to standard output.  FILE is a CSV batch (by its .csv\n"
@@ -28,7 +28,7 @@ static void usage(void)
 	       "                        (CSV: the same columns plus line and reason)\n%s\n%s\n"
 	       "Exit status: 0 all accepted, 1 some rejected, 64 usage, 65 input not CSV or XML,\n"
 	       "66 input missing, 70 internal error, 73 cannot create output, 74 I/O error,\n"
-	       "75 registry busy, 78 bad catalog or configuration.\n",
+	       "75 registry busy, 78 bad catalog or configuration.\n"),
 	       prog, prog, reg_cli_progress_help, reg_cli_config_help);
 }
 

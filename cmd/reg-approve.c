@@ -112,8 +112,8 @@ int main(int argc, char **argv)
 		case OPT_KEY: rq.key = optarg; break;
 		case OPT_FORMAT:
 			if (reg_table_format_parse(optarg, &fmt) < 0) {
-				code = reg_cli_usage_error(prog, "--format is " REG_TABLE_FORMATS
-							   ", not '%s'", optarg);
+				code = reg_cli_usage_error(prog, "--format is tsv, json or xml, not '%s'",
+						   optarg);
 				goto out;
 			}
 			formatted = true;

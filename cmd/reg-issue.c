@@ -131,8 +131,8 @@ int main(int argc, char **argv)
 		case 'F':
 			r.formatted = true;
 			if (reg_table_format_parse(optarg, &r.format) < 0) {
-				code = reg_cli_usage_error(prog, "--format is " REG_TABLE_FORMATS
-							   ", not '%s'", optarg);
+				code = reg_cli_usage_error(prog, "--format is tsv, json or xml, not '%s'",
+						   optarg);
 				goto out;
 			}
 			break;

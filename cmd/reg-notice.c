@@ -15,7 +15,7 @@ static const char prog[] = "reg-notice";
 
 static void usage(void)
 {
-	printf("usage: %s -o DIR [options] KIND NUMBER\n"
+	printf(_("usage: %s -o DIR [options] KIND NUMBER\n"
 	       "       %s -o DIR [options] slip NUMBER --item ITEM --step STEP\n"
 	       "Print a notice of dossier NUMBER as A4 SVG sheets in DIR, from the registry:\n"
 	       "  receipt     受理通知书: the items applied for, promised completion, commitments\n"
@@ -31,7 +31,7 @@ static void usage(void)
 	       "%s\n"
 	       "Exit status: 0 printed, 1 no such notice (unknown dossier, not rejected, nothing\n"
 	       "asked, no such slip), 64 usage, 66 no registry, 73 cannot write, 74 I/O error,\n"
-	       "75 registry busy, 78 bad catalog, authority or configuration.\n",
+	       "75 registry busy, 78 bad catalog, authority or configuration.\n"),
 	       prog, prog, reg_cli_config_help);
 }
 

@@ -21,7 +21,7 @@ enum { OPT_STATE = 1, OPT_OVERDUE, OPT_PENDING, OPT_COMMITMENTS, OPT_WITHIN, OPT
 
 static void usage(void)
 {
-	printf("usage: %s [--state STATE] [--format F] [-o FILE] [options]\n"
+	printf(_("usage: %s [--state STATE] [--format F] [-o FILE] [options]\n"
 	       "       %s --overdue | --pending [--state STATE] [--format F] [-o FILE] [options]\n"
 	       "       %s --commitments [--within DURATION] [--format F] [-o FILE] [options]\n"
 	       "       %s --escalate -o DIR [--format F] [options]\n"
@@ -46,7 +46,7 @@ static void usage(void)
 	       "                        --escalate the slip directory\n\n%s\n"
 	       "Exit status: 0 success, 1 not in the registry (a QUERY, an --export NUMBER), 64 usage,\n"
 	       "66 no registry, 73 cannot create output, 75 registry busy, 78 bad catalog or\n"
-	       "configuration.\n",
+	       "configuration.\n"),
 	       prog, prog, prog, prog, prog, prog, reg_cli_config_help);
 }
 
@@ -105,8 +105,8 @@ int main(int argc, char **argv)
 		case OPT_XML:
 		case OPT_FORMAT:
 			if (reg_table_format_parse(opt == OPT_XML ? "xml" : optarg, &fmt) < 0)
-				code = reg_cli_usage_error(prog, "--format is " REG_TABLE_FORMATS ", "
-							   "not '%s'", optarg);
+				code = reg_cli_usage_error(prog, "--format is tsv, json or xml, not '%s'",
+						   optarg);
 			else if (format && fmt != rq.format)
 				code = reg_cli_usage_error(prog, "two different formats given");
 			rq.format = fmt;

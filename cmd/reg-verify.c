@@ -20,7 +20,7 @@ static const char *const mode_flags[] = {NULL, "--uscc", "--org-code", "--citize
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: %s --uscc | --org-code | --citizen-id [--explain] [--format F] [CODE...]\n"
+		_("usage: %s --uscc | --org-code | --citizen-id [--explain] [--format F] [CODE...]\n"
 		"       %s [--key PUBKEY] [--db FILE] [--format F] ARCHIVE...\n"
 		"Check identifiers against their standards; with no CODE, read one per line from\n"
 		"standard input.  Or check issued archives (<USCC>.tar.gz, '-' for standard input)\n"
@@ -38,7 +38,7 @@ static void usage(FILE *fp)
 		"                        configured authority's)\n"
 		"      --format F        the results as a table: tsv (with a header line), json or\n"
 		"                        xml (urn:regkit:verify:1)\n"
-		"\n",
+		"\n"),
 		prog, prog);
 	fputs(reg_cli_config_help, fp);
 }
@@ -90,8 +90,8 @@ static int run(reg_config *cfg, int argc, char **argv)
 		case OPT_FORMAT:
 			rq.formatted = true;
 			if (reg_table_format_parse(optarg, &rq.format) < 0)
-				rc = reg_cli_usage_error(prog, "--format is " REG_TABLE_FORMATS ", not "
-							 "'%s'", optarg);
+				rc = reg_cli_usage_error(prog, "--format is tsv, json or xml, not '%s'",
+						   optarg);
 			break;
 		case REG_OPT_DB:
 			rq.db = true;
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	reg_cli_init();
 	reg_config *cfg = reg_config_new();
 	if (!cfg) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		fprintf(stderr, _("%s: out of memory\n"), prog);
 		return REG_EINTERNAL;
 	}
 	int rc = run(cfg, argc, argv);

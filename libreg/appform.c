@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "decimal.h"
 #include "files.h"
+#include "i18n.h"
 #include "ids.h"
 #include "names.h"
 #include "utf8.h"
@@ -183,14 +184,15 @@ static int fail(form *f, reg_err **err)
 	return -1;
 }
 
-/* Print "  COLUMN: reason" for a refused answer; returns 0 (refused). */
+/* Print "  COLUMN: reason" for a refused answer, the reason's format in the reader's language
+ * (i18n.h); returns 0 (refused). */
 static int refuse(form *f, const char *what, const char *fmt, ...) REG_PRINTF(3, 4);
 static int refuse(form *f, const char *what, const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(f->out, "  %s: ", what);
 	va_start(ap, fmt);
-	vfprintf(f->out, fmt, ap);
+	vfprintf(f->out, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', f->out);
 	return 0;
@@ -474,7 +476,7 @@ static void show_matches(char **matches, int n, int max_length)
 		fprintf(f->out, "  %-*s  %s\n", max_length, matches[i], desc ? desc : "");
 	}
 	if (n > SHOW_MAX)
-		fprintf(f->out, "  … %d more: type more to narrow the list\n", n - SHOW_MAX);
+		fprintf(f->out, _("  … %d more: type more to narrow the list\n"), n - SHOW_MAX);
 	if (!f->tty && f->prompt)
 		fputs(f->prompt, f->out); /* the answer follows it once read */
 	fflush(f->out);
@@ -649,26 +651,26 @@ static void history_open(form *f)
 	if (!path || !*path)
 		return;
 	if (make_parents(path) < 0) {
-		fprintf(f->out, "history not kept: cannot create the directory of '%s': %s\n", path,
+		fprintf(f->out, _("history not kept: cannot create the directory of '%s': %s\n"), path,
 			strerror(errno));
 		return;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0) {
-		fprintf(f->out, "history not kept: cannot open '%s': %s\n", path, strerror(errno));
+		fprintf(f->out, _("history not kept: cannot open '%s': %s\n"), path, strerror(errno));
 		return;
 	}
 	struct stat st;
 	bool usable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= HISTORY_FILE_MAX;
 	close(fd);
 	if (!usable) {
-		fprintf(f->out, "history not kept: '%s' is not a regular file of at most %d bytes\n",
+		fprintf(f->out, _("history not kept: '%s' is not a regular file of at most %d bytes\n"),
 			path, HISTORY_FILE_MAX);
 		return;
 	}
 	int e = read_history(path);
 	if (e != 0) {
-		fprintf(f->out, "history not kept: cannot read '%s': %s\n", path, strerror(e));
+		fprintf(f->out, _("history not kept: cannot read '%s': %s\n"), path, strerror(e));
 		return;
 	}
 	f->history_on = true;
@@ -682,7 +684,7 @@ static void history_close(form *f)
 	if (e == 0)
 		e = history_truncate_file(f->opt->history, REG_FORM_HISTORY_MAX);
 	if (e != 0)
-		fprintf(f->out, "history not kept: cannot write '%s': %s\n", f->opt->history,
+		fprintf(f->out, _("history not kept: cannot write '%s': %s\n"), f->opt->history,
 			strerror(e));
 }
 
@@ -719,7 +721,7 @@ static int ask(form *f, const char *prompt, enum complete kind, bool remember, c
 		}
 		if (strlen(t) > ANSWER_MAX) {
 			free(line);
-			fprintf(f->out, "  answer longer than %d bytes\n", ANSWER_MAX);
+			fprintf(f->out, _("  answer longer than %d bytes\n"), ANSWER_MAX);
 			continue;
 		}
 		if (remember && *t) {
@@ -741,9 +743,9 @@ static const char *kind_hint(enum complete kind)
 	case C_MATERIAL:
 	case C_ITEM:
 	case C_FIELD:
-		return " (TAB lists the choices)";
+		return _(" (TAB lists the choices)");
 	case C_FILE:
-		return " (TAB completes file names)";
+		return _(" (TAB completes file names)");
 	case C_NONE:
 		break;
 	}
@@ -809,7 +811,9 @@ static int print_problems(form *f, const char *what, reg_err **err, int *concern
 		if (concerned && *concerned < 0)
 			*concerned = c;
 		if (reg_err_more(e))
-			refuse(f, what, "and %zu more problems", reg_err_more(e));
+			refuse(f, what, dngettext(REG_TEXTDOMAIN, "and %zu more problem",
+						  "and %zu more problems", reg_err_more(e)),
+			       reg_err_more(e));
 		else
 			refuse(f, c >= 0 ? reg_column_name((reg_column)c) : what, "%s",
 			       reg_err_message(e));
@@ -934,7 +938,7 @@ static int check_name(form *f, reg_column c, const char *answer, char **value)
 		goto out;
 	}
 	if (strcmp(name, answer) != 0)
-		fprintf(f->out, "  name: written as '%s'\n", name);
+		fprintf(f->out, _("  name: written as '%s'\n"), name);
 	*value = name;
 	name = NULL;
 	r = 1;
@@ -1081,8 +1085,9 @@ static int check_requests(form *f, reg_column c, const char *answer, char **valu
 			}
 		} else if (!id_syntax(tok) || (items && !in_list(items, tok, NULL))) {
 			char *q = shorten(tok, 40);
-			r = refuse(f, what, "'%s' is not a catalog item%s", q ? q : "",
-				   items ? " (TAB lists them)" : "");
+			r = items ? refuse(f, what, "'%s' is not a catalog item (TAB lists them)",
+					   q ? q : "")
+				  : refuse(f, what, "'%s' is not a catalog item", q ? q : "");
 			free(q);
 			goto out;
 		}
@@ -1157,7 +1162,7 @@ static int ask_value(form *f, reg_column c, bool required, const char *def)
 	if (def && !shown)
 		return oom();
 	if (asprintf(&prompt, "%s %s%s%s%s%s: ", reg_column_alias(c), reg_column_name(c),
-		     required ? "" : " (optional)", shown ? " [" : "", shown ? shown : "",
+		     required ? "" : _(" (optional)"), shown ? " [" : "", shown ? shown : "",
 		     shown ? "]" : "") < 0) {
 		prompt = NULL;
 		goto out;
@@ -1277,7 +1282,7 @@ static int ask_shareholders(form *f)
 		free(answer);
 		answer = NULL;
 		r = -1;
-		if (asprintf(&prompt, "%s %s %zu 名称 name (empty to finish, - removes the last): ",
+		if (asprintf(&prompt, _("%s %s %zu 名称 name (empty to finish, - removes the last): "),
 			     reg_column_alias(REG_COL_SHAREHOLDERS),
 			     reg_column_name(REG_COL_SHAREHOLDERS), n + 1) < 0) {
 			prompt = NULL;
@@ -1297,7 +1302,7 @@ static int ask_shareholders(form *f)
 			}
 			n--;
 			sum -= list[n].share;
-			fprintf(f->out, "  removed shareholder %zu, %s\n", n + 1, list[n].name);
+			fprintf(f->out, _("  removed shareholder %zu, %s\n"), n + 1, list[n].name);
 			free(list[n].name);
 			free(list[n].id);
 			continue;
@@ -1330,7 +1335,7 @@ static int ask_shareholders(form *f)
 				  ? f->v[REG_COL_LEGAL_REP_ID]
 				  : NULL;
 		free(prompt);
-		if (asprintf(&prompt, "  证件号码 id (citizen id or USCC)%s%s%s: ", def ? " [" : "",
+		if (asprintf(&prompt, _("  证件号码 id (citizen id or USCC)%s%s%s: "), def ? " [" : "",
 			     def ? def : "", def ? "]" : "") < 0) {
 			prompt = NULL;
 			r = -1;
@@ -1353,7 +1358,7 @@ static int ask_shareholders(form *f)
 		char left[REG_DECIMAL_BUFSIZE];
 		reg_decimal_format(10000 - sum, left, sizeof left);
 		free(prompt);
-		if (asprintf(&prompt, "  出资比例 share (%%, %s left): ", left) < 0) {
+		if (asprintf(&prompt, _("  出资比例 share (%%, %s left): "), left) < 0) {
 			prompt = NULL;
 			r = -1;
 			goto out;
@@ -1461,7 +1466,7 @@ static int ask_materials(form *f)
 		free(file);
 		answer = file = NULL;
 		r = -1;
-		if (asprintf(&prompt, "%s %s %zu (empty to finish): ",
+		if (asprintf(&prompt, _("%s %s %zu (empty to finish): "),
 			     reg_column_alias(REG_COL_MATERIALS), reg_column_name(REG_COL_MATERIALS),
 			     n + 1) < 0) {
 			prompt = NULL;
@@ -1472,7 +1477,7 @@ static int ask_materials(form *f)
 			goto out;
 		if (strcmp(answer, "?") == 0) {
 			help(f, REG_COL_MATERIALS, C_MATERIAL);
-			fprintf(f->out, "  one material id a question, then its file; or id=file\n");
+			fprintf(f->out, _("  one material id a question, then its file; or id=file\n"));
 			continue;
 		}
 		if (!*answer) {
@@ -1502,7 +1507,7 @@ static int ask_materials(form *f)
 		if (!eq) {
 			do {
 				free(file);
-				r = ask(f, "  文件 file (empty = sighted at the window): ", C_FILE, true,
+				r = ask(f, _("  文件 file (empty = sighted at the window): "), C_FILE, true,
 					&file);
 				if (r <= 0)
 					goto out;
@@ -1573,7 +1578,7 @@ static int ask_commitments(form *f)
 		free(due);
 		answer = due = NULL;
 		r = -1;
-		if (asprintf(&prompt, "%s %s %zu (optional, empty to finish): ",
+		if (asprintf(&prompt, _("%s %s %zu (optional, empty to finish): "),
 			     reg_column_alias(REG_COL_COMMITMENTS),
 			     reg_column_name(REG_COL_COMMITMENTS), n + 1) < 0) {
 			prompt = NULL;
@@ -1584,7 +1589,7 @@ static int ask_commitments(form *f)
 			goto out;
 		if (strcmp(answer, "?") == 0) {
 			help(f, REG_COL_COMMITMENTS, C_MATERIAL);
-			fprintf(f->out, "  a material not supplied, then its due date; or id@date\n");
+			fprintf(f->out, _("  a material not supplied, then its due date; or id@date\n"));
 			continue;
 		}
 		if (!*answer || (n == 0 && strcmp(answer, "-") == 0))
@@ -1610,7 +1615,7 @@ static int ask_commitments(form *f)
 		if (r == 0)
 			continue;
 		while (!due) {
-			r = ask(f, "  到期 due (YYYY-MM-DD): ", C_NONE, true, &due);
+			r = ask(f, _("  到期 due (YYYY-MM-DD): "), C_NONE, true, &due);
 			if (r <= 0)
 				goto out;
 			r = check_due(f, due);
@@ -1767,7 +1772,7 @@ static void print_list(form *f, const char *text, const char *seps)
 
 static void summary(form *f)
 {
-	fprintf(f->out, "\n—— 申请 application ——\n");
+	fprintf(f->out, _("\n—— 申请 application ——\n"));
 	for (int c = 0; c < REG_COL__COUNT; c++) {
 		const char *v = f->v[c];
 		fprintf(f->out, "%2d %s %s:", c + 1, reg_column_alias((reg_column)c),
@@ -1850,7 +1855,7 @@ static int check_record(form *f, int *concerned)
 		reg_err_free(err);
 		return 1;
 	}
-	fprintf(f->out, "\n  acceptance would refuse it:\n");
+	fprintf(f->out, _("\n  acceptance would refuse it:\n"));
 	return print_problems(f, "application", &err, concerned);
 }
 
@@ -1895,18 +1900,18 @@ static int confirm(form *f)
 		if (passes) {
 			do {
 				free(answer);
-				r = ask(f, "确认 confirm? [y/n]: ", C_NONE, false, &answer);
+				r = ask(f, _("确认 confirm? [y/n]: "), C_NONE, false, &answer);
 				if (r <= 0)
 					goto out;
 			} while (!word_in(answer, yes_words) && !word_in(answer, no_words));
 			if (word_in(answer, yes_words))
 				goto out;
 		} else {
-			fprintf(f->out, "  not acceptable as it is: change a field (or abandon)\n");
+			fprintf(f->out, _("  not acceptable as it is: change a field (or abandon)\n"));
 		}
 		for (;;) {
 			free(answer);
-			r = ask(f, "修改 change which field? (number or name; empty = summary; abandon): ",
+			r = ask(f, _("修改 change which field? (number or name; empty = summary; abandon): "),
 				C_FIELD, false, &answer);
 			if (r <= 0)
 				goto out;
@@ -1987,14 +1992,14 @@ static void draft_save(form *f)
 		name = slash + 1;
 	}
 	if (!text || !copy) {
-		fprintf(f->out, "draft not kept: out of memory\n");
+		fprintf(f->out, _("draft not kept: out of memory\n"));
 		f->draft_on = false;
 	} else if (make_parents(path) < 0) {
-		fprintf(f->out, "draft not kept: cannot create the directory of '%s': %s\n", path,
+		fprintf(f->out, _("draft not kept: cannot create the directory of '%s': %s\n"), path,
 			strerror(errno));
 		f->draft_on = false;
 	} else if (reg_file_write_atomic(dir, name, text, len, 0600, &err) < 0) {
-		fprintf(f->out, "draft not kept: %s\n", reg_err_message(err));
+		fprintf(f->out, _("draft not kept: %s\n"), reg_err_message(err));
 		f->draft_on = false;
 	} else {
 		f->draft_written = true;
@@ -2021,7 +2026,7 @@ static int draft_read(form *f, char *values[REG_COL__COUNT], bool done[REG_COL__
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		fprintf(f->out, "draft not kept: cannot open '%s': %s\n", path, strerror(errno));
+		fprintf(f->out, _("draft not kept: cannot open '%s': %s\n"), path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
@@ -2057,7 +2062,7 @@ static int draft_read(form *f, char *values[REG_COL__COUNT], bool done[REG_COL__
 	r = 1;
 	goto out;
 bad:
-	fprintf(f->out, "draft not kept: '%s' is not a form draft of this regkit\n", path);
+	fprintf(f->out, _("draft not kept: '%s' is not a form draft of this regkit\n"), path);
 out:
 	if (r < 0)
 		for (int c = 0; c < REG_COL__COUNT; c++) {
@@ -2088,12 +2093,20 @@ static int draft_open(form *f)
 	size_t n = 0;
 	for (int c = 0; c < REG_COL__COUNT; c++)
 		n += done[c];
-	fprintf(f->out, "an interrupted form is kept in %s: %zu answers%s%s\n", f->opt->draft, n,
-		values[REG_COL_NAME] ? ", 企业名称 name " : "",
-		values[REG_COL_NAME] ? values[REG_COL_NAME] : "");
+	if (values[REG_COL_NAME])
+		fprintf(f->out,
+			dngettext(REG_TEXTDOMAIN,
+				  "an interrupted form is kept in %s: %zu answer, 企业名称 name %s\n",
+				  "an interrupted form is kept in %s: %zu answers, 企业名称 name %s\n", n),
+			f->opt->draft, n, values[REG_COL_NAME]);
+	else
+		fprintf(f->out,
+			dngettext(REG_TEXTDOMAIN, "an interrupted form is kept in %s: %zu answer\n",
+				  "an interrupted form is kept in %s: %zu answers\n", n),
+			f->opt->draft, n);
 	do {
 		free(answer);
-		r = ask(f, "继续 resume it? [y/n]: ", C_NONE, false, &answer);
+		r = ask(f, _("继续 resume it? [y/n]: "), C_NONE, false, &answer);
 		if (r <= 0)
 			goto out;
 	} while (!word_in(answer, yes_words) && !word_in(answer, no_words));
@@ -2108,7 +2121,7 @@ static int draft_open(form *f)
 			goto out;
 		}
 		f->draft_written = false;
-		fprintf(f->out, "  draft removed: a new form\n");
+		fprintf(f->out, _("  draft removed: a new form\n"));
 	}
 	r = 1;
 out:
@@ -2174,7 +2187,7 @@ int reg_form_run(const reg_form_options *opt, char *values[REG_COL__COUNT], reg_
 	}
 	reg_form_values_free(f.v);
 	if (r == 0 && f.interrupted && f.draft_written) {
-		fprintf(f.out, "interrupted, nothing recorded: the answers are kept in %s\n",
+		fprintf(f.out, _("interrupted, nothing recorded: the answers are kept in %s\n"),
 			opt->draft);
 		fflush(f.out);
 		return 2;
@@ -2183,7 +2196,7 @@ int reg_form_run(const reg_form_options *opt, char *values[REG_COL__COUNT], reg_
 		/* Abandoned on purpose (or before a first answer): no draft left behind. */
 		if (f.draft_on && f.draft_written && reg_form_draft_remove(opt->draft, errp) < 0)
 			return -1;
-		fprintf(f.out, "abandoned, nothing recorded\n");
+		fprintf(f.out, _("abandoned, nothing recorded\n"));
 		fflush(f.out);
 		return 0;
 	}

@@ -5,6 +5,7 @@
 
 #include "csv.h"
 #include "decimal.h"
+#include "i18n.h"
 #include "ids.h"
 #include "xml.h"
 
@@ -13,49 +14,49 @@ static const struct column_info {
 	bool required;
 	const char *path; /* the dossier element (path prefix) the column fills */
 } columns[REG_COL__COUNT] = {
-	[REG_COL_NAME] = {"name", "企业名称", "enterprise name (行政区划+字号+行业+组织形式)", true,
+	[REG_COL_NAME] = {"name", "企业名称", N_("enterprise name (行政区划+字号+行业+组织形式)"), true,
 			  "/dossier/enterprise/name"},
-	[REG_COL_FORM] = {"form", "组织形式", "legal form: llc, jsc, sole or partnership", true,
+	[REG_COL_FORM] = {"form", "组织形式", N_("legal form: llc, jsc, sole or partnership"), true,
 			  "/dossier/enterprise/form"},
-	[REG_COL_CAPITAL] = {"capital", "注册资本", "registered capital in yuan, e.g. 1000000.00",
+	[REG_COL_CAPITAL] = {"capital", "注册资本", N_("registered capital in yuan, e.g. 1000000.00"),
 			     true, "/dossier/enterprise/capital"},
-	[REG_COL_DIVISION] = {"division", "行政区划", "GB/T 2260 code of the address", true,
+	[REG_COL_DIVISION] = {"division", "行政区划", N_("GB/T 2260 code of the address"), true,
 			      "/dossier/enterprise/address/@division"},
-	[REG_COL_ADDRESS] = {"address", "住所", "address of the premises", true,
+	[REG_COL_ADDRESS] = {"address", "住所", N_("address of the premises"), true,
 			     "/dossier/enterprise/address"},
-	[REG_COL_SCOPE] = {"scope", "经营范围", "business scope", true, "/dossier/enterprise/scope"},
-	[REG_COL_INDUSTRY] = {"industry", "行业代码", "GB/T 4754 industry code, e.g. F5123", true,
+	[REG_COL_SCOPE] = {"scope", "经营范围", N_("business scope"), true, "/dossier/enterprise/scope"},
+	[REG_COL_INDUSTRY] = {"industry", "行业代码", N_("GB/T 4754 industry code, e.g. F5123"), true,
 			      "/dossier/enterprise/scope/@industry"},
-	[REG_COL_LEGAL_REP_NAME] = {"legal_rep_name", "法定代表人", "legal representative", true,
+	[REG_COL_LEGAL_REP_NAME] = {"legal_rep_name", "法定代表人", N_("legal representative"), true,
 				    "/dossier/enterprise/legal-representative/name"},
 	[REG_COL_LEGAL_REP_ID] = {"legal_rep_id", "法定代表人身份证号",
-				  "legal representative's citizen id", true,
+				  N_("legal representative's citizen id"), true,
 				  "/dossier/enterprise/legal-representative/citizen-id"},
 	[REG_COL_LEGAL_REP_PHONE] = {"legal_rep_phone", "法定代表人电话",
-				     "legal representative's phone", false,
+				     N_("legal representative's phone"), false,
 				     "/dossier/enterprise/legal-representative/phone"},
 	[REG_COL_SHAREHOLDERS] = {"shareholders", "股东",
-				  "name:citizen-id-or-USCC:percent;… summing to 100", true,
+				  N_("name:citizen-id-or-USCC:percent;… summing to 100"), true,
 				  "/dossier/enterprise/shareholders"},
-	[REG_COL_FINANCE_OFFICER_NAME] = {"finance_officer_name", "财务负责人", "financial officer",
+	[REG_COL_FINANCE_OFFICER_NAME] = {"finance_officer_name", "财务负责人", N_("financial officer"),
 					  false, "/dossier/enterprise/financial-officer/name"},
 	[REG_COL_FINANCE_OFFICER_ID] = {"finance_officer_id", "财务负责人身份证号",
-					"financial officer's citizen id", false,
+					N_("financial officer's citizen id"), false,
 					"/dossier/enterprise/financial-officer/citizen-id"},
-	[REG_COL_STAFF] = {"staff", "从业人数", "number of staff", false, "/dossier/enterprise/staff"},
-	[REG_COL_CONTACT_PHONE] = {"contact_phone", "联系电话", "contact phone", false,
+	[REG_COL_STAFF] = {"staff", "从业人数", N_("number of staff"), false, "/dossier/enterprise/staff"},
+	[REG_COL_CONTACT_PHONE] = {"contact_phone", "联系电话", N_("contact phone"), false,
 				   "/dossier/enterprise/contact"},
-	[REG_COL_MATERIALS] = {"materials", "材料", "material[=file];… (file relative to the input)",
+	[REG_COL_MATERIALS] = {"materials", "材料", N_("material[=file];… (file relative to the input)"),
 			       true, "/dossier/materials"},
-	[REG_COL_COMMITMENTS] = {"commitments", "承诺", "material@YYYY-MM-DD;… deferred materials",
+	[REG_COL_COMMITMENTS] = {"commitments", "承诺", N_("material@YYYY-MM-DD;… deferred materials"),
 				 false, "/dossier/commitments"},
-	[REG_COL_REQUESTS] = {"requests", "申请事项", "catalog item numbers or ids; empty = all",
+	[REG_COL_REQUESTS] = {"requests", "申请事项", N_("catalog item numbers or ids; empty = all"),
 			      false, "/dossier/requests"},
 };
 
 const char *reg_column_name(reg_column c) { return columns[c].name; }
 const char *reg_column_alias(reg_column c) { return columns[c].alias; }
-const char *reg_column_description(reg_column c) { return columns[c].description; }
+const char *reg_column_description(reg_column c) { return _(columns[c].description); }
 bool reg_column_required(reg_column c) { return columns[c].required; }
 
 bool reg_column_is_report(const char *header)

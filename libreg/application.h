@@ -42,7 +42,8 @@ typedef enum reg_column {
 	REG_COL__COUNT
 } reg_column;
 
-/* English name, Chinese alias and a one-line description of each column (for help and forms). */
+/* English name, Chinese alias and a one-line description of each column (for help and forms;
+ * the description in the reader's language). */
 const char *reg_column_name(reg_column c);
 const char *reg_column_alias(reg_column c);
 const char *reg_column_description(reg_column c);

@@ -86,12 +86,12 @@ static bool verify_one(const reg_audit_request *rq, out *o, const char *input, s
 	if (too_long) {
 		/* Show the start only, cut on a UTF-8 character boundary. */
 		size_t shown = reg_utf8_cut(input, len, INPUT_SHOWN);
-		snprintf(why, sizeof why, "longer than %d bytes", REG_AUDIT_INPUT_MAX);
+		snprintf(why, sizeof why, _("longer than %d bytes"), REG_AUDIT_INPUT_MAX);
 		put_row(o, input, shown, true, false, why);
 		return false;
 	}
 	if (memchr(input, '\0', len)) {
-		snprintf(why, sizeof why, "contains a nul byte");
+		snprintf(why, sizeof why, "%s", _("contains a nul byte"));
 	} else {
 		reg_id_result r = kinds[rq->mode].check(input);
 		ok = r.rule == REG_ID_OK;
@@ -219,7 +219,7 @@ static int verify_archive(const reg_audit_request *rq, const struct archive_run 
 	/* Genuine: its notes, if any, are the explanation; invalid: the reasons. */
 	char *reasons = why ? reg_verify_reasons(why, path) : NULL;
 	put_row(o, path, strlen(path), false, rc == 0,
-		reasons ? reasons : rc == 0 ? "" : "out of memory");
+		reasons ? reasons : rc == 0 ? "" : _("out of memory"));
 	free(reasons);
 	reg_err_free(why);
 	return rc == 0;

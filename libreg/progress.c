@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 /* Set by the SIGUSR1 handler, read and cleared by reg_progress_add: the only global. */
 static volatile sig_atomic_t status_asked;
 
@@ -73,12 +75,24 @@ void reg_progress_watch(reg_progress *p, FILE *input)
 			  : -1;
 }
 
+/* The units the tools count (reg_config_progress): the line shows one in the reader's
+ * language; a unit not listed here is shown as it is. */
+static const char *unit_text(const char *unit)
+{
+	static const char *const units[] = {N_("dossiers"), N_("applications")};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (strcmp(unit, units[i]) == 0)
+			return _(units[i]);
+	return unit;
+}
+
 /* "1200 dossiers, 352/s, 41%, 0:12 left" into buf. */
 static void status(const reg_progress *p, double now, char *buf, size_t len)
 {
 	double elapsed = now - p->started;
 	double rate = elapsed > 0 ? p->done / elapsed : 0;
-	int n = snprintf(buf, len, "%s: %lu %s, %.0f/s", p->prog, p->done, p->unit, rate);
+	/* TRANSLATORS: program, count, unit (dossiers, applications), rate per second. */
+	int n = snprintf(buf, len, _("%s: %lu %s, %.0f/s"), p->prog, p->done, unit_text(p->unit), rate);
 	off_t pos = p->size > 0 ? lseek(p->fd, 0, SEEK_CUR) : -1;
 	if (n > 0 && (size_t)n < len && pos >= 0) {
 		double part = (double)pos / (double)p->size;
@@ -86,10 +100,10 @@ static void status(const reg_progress *p, double now, char *buf, size_t len)
 			part = 1;
 		long left = part > 0 ? (long)(elapsed * (1 - part) / part + 0.5) : -1;
 		if (left >= 0)
-			snprintf(buf + n, len - (size_t)n, ", %.0f%%, %ld:%02ld left", part * 100,
+			snprintf(buf + n, len - (size_t)n, _(", %.0f%%, %ld:%02ld left"), part * 100,
 				 left / 60, left % 60);
 		else
-			snprintf(buf + n, len - (size_t)n, ", %.0f%%", part * 100);
+			snprintf(buf + n, len - (size_t)n, _(", %.0f%%"), part * 100);
 	}
 }
 

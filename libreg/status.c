@@ -31,21 +31,21 @@ const char *reg_status_request_problem(const reg_status_request *rq, int n_args,
 {
 	bool lookup = rq->view == REG_STATUS_DOSSIERS && n_args == 1;
 	if (rq->view == REG_STATUS_EXPORT && !n_args)
-		return "--export needs the acceptance NUMBER of a dossier";
+		return _("--export needs the acceptance NUMBER of a dossier");
 	if (rq->view != REG_STATUS_EXPORT && n_args > (rq->view == REG_STATUS_DOSSIERS))
-		return "unexpected argument (a lookup takes one QUERY)";
+		return _("unexpected argument (a lookup takes one QUERY)");
 	if (rq->view == REG_STATUS_ESCALATE && (!rq->output || strcmp(rq->output, "-") == 0))
-		return "--escalate needs the slip directory: -o DIR";
+		return _("--escalate needs the slip directory: -o DIR");
 	if (within_given && rq->view != REG_STATUS_COMMITMENTS)
-		return "--within goes with --commitments";
+		return _("--within goes with --commitments");
 	if (rq->view == REG_STATUS_ESCALATE && rq->state)
-		return "--escalate chases every open dossier: no --state";
+		return _("--escalate chases every open dossier: no --state");
 	if (lookup && rq->state)
-		return "a lookup shows one enterprise: no --state";
+		return _("a lookup shows one enterprise: no --state");
 	if (rq->unmask && !lookup)
-		return "--unmask goes with a lookup QUERY";
+		return _("--unmask goes with a lookup QUERY");
 	if (format_given && rq->view == REG_STATUS_EXPORT)
-		return "--export writes dossiers (XML): no --format";
+		return _("--export writes dossiers (XML): no --format");
 	return NULL;
 }
 
@@ -184,7 +184,7 @@ static void warn_gaps(const char *prog, const reg_escalation *esc, const reg_aut
 {
 	char *msg = reg_calendar_gaps_message(reg_escalation_gaps(esc), reg_authority_calendar(auth));
 	if (msg && *msg)
-		fprintf(stderr, "%s: %s: warning: %s\n", prog, path, msg);
+		fprintf(stderr, _("%s: %s: warning: %s\n"), prog, path, msg);
 	free(msg);
 }
 
@@ -224,7 +224,7 @@ static int show(reg_config *cfg, const reg_status_request *rq, reg_err **errp)
 		if (reg_status_resolve(reg, rq->query, &number, &also, errp) < 0)
 			goto out;
 		if (also)
-			fprintf(stderr, "%s: note: the name '%s' has several dossiers: %s; showing %s\n",
+			fprintf(stderr, _("%s: note: the name '%s' has several dossiers: %s; showing %s\n"),
 				rq->prog, rq->query, also, number);
 	}
 	if (!(out = reg_cli_open_output(output, errp)))
@@ -261,8 +261,10 @@ static int show(reg_config *cfg, const reg_status_request *rq, reg_err **errp)
 		break;
 	case REG_STATUS_ESCALATE:
 		rc = reg_escalation_issue(esc, reg, rq->output, c.now, slip_row, &c, errp);
-		fprintf(stderr, "%s: %zu slip%s written to %s, %zu already issued\n", rq->prog,
-			c.written, c.written == 1 ? "" : "s", rq->output, c.already);
+		fprintf(stderr,
+			dngettext(REG_TEXTDOMAIN, "%s: %zu slip written to %s, %zu already issued\n",
+				  "%s: %zu slips written to %s, %zu already issued\n", c.written),
+			rq->prog, c.written, rq->output, c.already);
 		break;
 	case REG_STATUS_LOOKUP:
 		rc = lookup(rq, number, cat, reg, t, c.now, c.offset, errp);

@@ -48,8 +48,6 @@ typedef enum reg_table_format {
 
 /* "tsv", "json", "xml": 0, or -1 for anything else. */
 int reg_table_format_parse(const char *name, reg_table_format *out);
-/* What --help and usage errors say: "tsv, json or xml". */
-#define REG_TABLE_FORMATS "tsv, json or xml"
 
 /* The document around the rows, for XML: the root element, its namespace and attributes as
  * name, value pairs ending with NULL (attrs may be NULL).  A TSV record's first block is named

@@ -65,6 +65,58 @@ test_expect_success 'an error without a line keeps its FIELD: reg-authority name
 	grep -qx "reg-authority: division: unknown division '\''999999'\''" err.c
 '
 
+test_expect_success 'reg-apply: a rejected application in Chinese, FILE:LINE: FIELD: as in English' '
+	BAD=$FIXTURES/bad/bad-form.csv &&
+	test_expect_code 1 zh reg-apply --db apply.db "$BAD" >/dev/null 2>err &&
+	grep -qx "reg-apply: $BAD:2: form: “corp”不是法定的企业类型（llc、jsc、sole 或 partnership）" err &&
+	grep -qx "reg-apply: 1 份申请不予受理（共 1 份）" err &&
+	test_expect_code 1 c reg-apply --db apply.db "$BAD" >/dev/null 2>err.c &&
+	grep -qx "reg-apply: $BAD:2: form: '\''corp'\'' is not a legal form (llc, jsc, sole or partnership)" err.c &&
+	grep -qx "reg-apply: 1 of 1 applications rejected" err.c
+'
+
+test_expect_success 'reg-apply -i: the form refuses an answer and gives up in Chinese' '
+	printf "%s\n" "?" "有限公司x" "" |
+		test_expect_code 1 zh reg-apply -i --db apply.db --draft draft >/dev/null 2>form &&
+	grep -q "^  组织形式 form: llc（有限责任公司）.*（按 TAB 列出可选项）$" form &&
+	grep -qx "  form: “有限公司x”不是法定的组织形式：llc、jsc、sole 或 partnership" form &&
+	grep -qx "已放弃，未作任何记录" form &&
+	grep -qx "reg-apply: 已放弃：未作任何记录" form &&
+	printf "%s\n" "有限公司x" "" | test_expect_code 1 c reg-apply -i --db apply.db --draft draft \
+		>/dev/null 2>form.c &&
+	grep -qx "  form: '\''有限公司x'\'' is not a legal form: llc, jsc, sole or partnership" form.c &&
+	grep -qx "reg-apply: abandoned: nothing recorded" form.c
+'
+
+test_expect_success 'reg-status and reg-notice: a bad authority file in Chinese, FILE:LINE: FIELD: kept' '
+	sed "s|<time-zone>+08:00</time-zone>|<time-zone>+25:00</time-zone>|" \
+		"$FIXTURES/authority/authority.xml" >badauth.xml &&
+	! cmp -s badauth.xml "$FIXTURES/authority/authority.xml" &&
+	reg-registry init --db status.db >/dev/null &&
+	for tool in reg-status "reg-notice -o sheets receipt 150302-20261123-000001"; do
+		# shellcheck disable=SC2086 # the tool and its arguments are words
+		test_expect_code 78 zh $tool --db status.db --authority badauth.xml >/dev/null 2>err &&
+		grep -q "^${tool%% *}: badauth.xml:[0-9][0-9]*: /authority/time-zone: UTC 时差“+25:00”有误（应为 +HH:MM）\$" err &&
+		# shellcheck disable=SC2086
+		test_expect_code 78 c $tool --db status.db --authority badauth.xml >/dev/null 2>err.c &&
+		grep -q "^${tool%% *}: badauth.xml:[0-9][0-9]*: /authority/time-zone: bad UTC offset '\''+25:00'\'' (expected +HH:MM)\$" err.c ||
+		return 1
+	done
+'
+
+test_expect_success 'reg-status, reg-notice and reg-verify: their usage errors in Chinese' '
+	test_expect_code 64 zh reg-status --within P1D 2>err &&
+	grep -qx "reg-status: --within 须与 --commitments 同用" err &&
+	test_expect_code 64 zh reg-status --format yaml 2>err &&
+	grep -qx "reg-status: --format 应为 tsv、json 或 xml，而不是“yaml”" err &&
+	test_expect_code 64 zh reg-notice -o sheets 2>err &&
+	grep -qx "reg-notice: 请给出种类（receipt、onetime、rejection、slip、overdue）和案卷受理号" err &&
+	test_expect_code 64 zh reg-verify 2>err &&
+	grep -qx "reg-verify: 请说明要核验什么：档案...，或 --uscc、--org-code、--citizen-id" err &&
+	test_expect_code 64 c reg-status --within P1D 2>err.c &&
+	grep -qx "reg-status: --within goes with --commitments" err.c
+'
+
 test_expect_success 'usage errors in Chinese, with the pointer to --help' '
 	test_expect_code 64 zh reg-issue --db reg.db 2>err &&
 	grep -qx "reg-issue: 必须给出 -o 目录（档案存放之处）" err &&
@@ -85,7 +137,27 @@ test_expect_success '--help in Chinese from reg-issue, reg-merge and reg-seal; t
 	grep -q "^用法：reg-merge \[选项\] \[文件...\]" merge && grep -q "不予登记" merge &&
 	zh reg-seal --help >seal &&
 	grep -q "^用法：reg-seal \[-o 目录\]" seal && grep -q "法定代表人" seal &&
-	! grep -q "^usage:\|^Exit status" issue merge seal
+	grep -q "^      --authority 文件  authority.xml（REG_AUTHORITY；默认：见 regkit(7)）" issue &&
+	grep -q "^      --progress        即使标准错误不是终端也显示进度行" issue &&
+	grep -q "^      --quiet           不显示进度行" issue &&
+	! grep -q "^usage:\|^Exit status\|^      --progress        show" issue merge seal
+'
+
+test_expect_success '--help in Chinese from reg-apply, reg-status, reg-notice and reg-verify' '
+	zh reg-apply --help >apply &&
+	grep -q "^用法：reg-apply \[选项\] \[文件...\]" apply && grep -q "一窗受理" apply &&
+	grep -q "^  -r, --rejects 文件    将不予受理的申请" apply &&
+	grep -q "^      --quiet           不显示进度行" apply &&
+	zh reg-status --help >status &&
+	grep -q "^用法：reg-status \[--state 状态\]" status && grep -q "提醒单 … 移交函" status &&
+	grep -q "^配置（选项优先于环境变量，环境变量优先于默认值）：" status &&
+	zh reg-notice --help >notice &&
+	grep -q "^用法：reg-notice -o 目录 \[选项\] 种类 受理号" notice &&
+	grep -q "^  rejection   不予登记通知书：" notice &&
+	zh reg-verify --help >verify &&
+	grep -q "^用法：reg-verify --uscc" verify && grep -q "统一社会信用代码（GB 32100-2015）" verify &&
+	grep -q "^退出状态：" apply status notice verify &&
+	! grep -q "^usage:\|^Exit status\|^Configuration" apply status notice verify
 '
 
 test_expect_success 'the C locale stays English: the same --help, word for word' '

@@ -42,12 +42,45 @@ test_expect_success 'the check catches a new message without its translation' '
 	! grep -q "more problem" missing
 '
 
-test_expect_success 'po/POTFILES names only files that exist, and every libreg and cmd source but the ones left out' '
+# uncovered DIR POTFILES: the sources of DIR that POTFILES should list and does not, on stdout:
+# every tool's main (cmd/*.c: its usage and --help are messages), and every libreg/*.c in which
+# xgettext, with po/meson.build's keywords, finds a message.
+uncovered() {
+	grep -v "^#" "$2" | LC_ALL=C sort >listed &&
+	(cd "$1" && ls libreg/*.c cmd/*.c) | LC_ALL=C sort >all &&
+	LC_ALL=C comm -13 listed all >left-out &&
+	while read -r f; do
+		case $f in
+		cmd/*) echo "$f" ;;
+		*)
+			# shellcheck disable=SC2086 # the arguments are words without spaces
+			n=$(cd "$1" && xgettext $REG_XGETTEXT_ARGS --force-po -o - "$f" | grep -c "^msgid ") ||
+				return 1
+			test "$n" -le 1 || echo "$f"
+			;;
+		esac
+	done <left-out
+}
+
+test_expect_success 'po/POTFILES names only files that exist, every tool, every libreg source with a message' '
 	grep -v "^#" "$SRC/po/POTFILES" >listed &&
 	while read -r f; do test -f "$SRC/$f" || { echo "missing: $f"; return 1; }; done <listed &&
-	(cd "$SRC" && ls libreg/*.c cmd/*.c) >all &&
-	comm -13 listed all >left-out &&
-	printf "%s\n" cmd/reg-apply.c cmd/reg-status.c cmd/reg-verify.c libreg/appform.c >expect &&
-	test_cmp expect left-out
+	uncovered "$SRC" "$SRC/po/POTFILES" >forgotten &&
+	test_cmp /dev/null forgotten
+'
+
+test_expect_success 'the check catches a source with messages, or a tool, left out of po/POTFILES' '
+	rm -rf src && mkdir -p src/libreg src/cmd &&
+	cp "$SRC/libreg/status.c" "$SRC/libreg/errors.c" src/libreg/ &&
+	cp "$SRC/cmd/reg-apply.c" "$SRC/cmd/reg-issue.c" src/cmd/ &&
+	printf "%s\n" "static const char *f(void) { return _(\"a brand new message\"); }" \
+		>src/libreg/new.c &&
+	printf "%s\n" "static int g(int x) { return x + 1; }" >src/libreg/quiet.c &&
+	printf "%s\n" "reg_err_set(errp, REG_EIO, NULL, 0, NULL, \"an error of its own\");" \
+		>src/libreg/errs.c &&
+	printf "cmd/reg-issue.c\nlibreg/errors.c\n" >src/POTFILES &&
+	uncovered src src/POTFILES >forgotten &&
+	printf "%s\n" cmd/reg-apply.c libreg/errs.c libreg/new.c libreg/status.c >expect &&
+	test_cmp expect forgotten
 '
 test_done
