@@ -2175,7 +2175,7 @@ int reg_form_run(const reg_form_options *opt, char *values[REG_COL__COUNT], reg_
 	form f = {.opt = opt, .out = opt->out ? opt->out : stderr, .tty = isatty(fd) == 1};
 	saved_rl saved;
 	if (rl_install(&f, in, &saved) < 0)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	history_open(&f);
 	int r = fill(&f);
 	history_close(&f);
@@ -2204,5 +2204,5 @@ int reg_form_run(const reg_form_options *opt, char *values[REG_COL__COUNT], reg_
 		reg_err_append(errp, &f.failure);
 		return -1;
 	}
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	return reg_err_oom(errp);
 }

@@ -99,7 +99,7 @@ reg_columns *reg_columns_new(const char *const *header, size_t n, const char *fi
 	reg_err *err = NULL;
 	reg_columns *cols = calloc(1, sizeof *cols);
 	if (!cols) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	for (int c = 0; c < REG_COL__COUNT; c++)

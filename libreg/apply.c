@@ -180,7 +180,7 @@ reg_apply *reg_apply_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 {
 	reg_apply *a = calloc(1, sizeof *a);
 	if (!a) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	a->cfg = cfg;
@@ -830,7 +830,7 @@ int reg_apply_check(reg_apply *a, reg_dossier *d, const char *base_dir, bool csv
 	bool *applies = calloc(reg_catalog_item_count(a->cat) + 1, sizeof *applies);
 	int rc = -1;
 	if (!applies)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	if (examine(&c, base_dir, applies, errp) == 0 && !c.problems)
 		rc = 0;
 	reg_err_append(errp, &c.problems);
@@ -1040,7 +1040,7 @@ int reg_apply_accept(reg_apply *a, reg_dossier *d, const char *base_dir, bool cs
 	bool *applies = calloc(reg_catalog_item_count(a->cat) + 1, sizeof *applies);
 	int rc = -1;
 	if (!applies)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	if (!a->reg) {
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "acceptance needs the registry");
 		goto out;

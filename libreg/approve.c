@@ -31,11 +31,6 @@ struct reg_review {
 	size_t n_added, cap_added;
 };
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier *d, int64_t now,
 			   int offset_min, reg_err **errp)
 {
@@ -47,7 +42,7 @@ reg_review *reg_review_new(const reg_catalog *cat, reg_rules *rules, reg_dossier
 		if (rv)
 			free(rv->applies);
 		free(rv);
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	rv->cat = cat;
@@ -122,7 +117,7 @@ static int remember(reg_review *rv, const reg_approval *a, reg_err **errp)
 		size_t cap = rv->cap_added ? 2 * rv->cap_added : 8;
 		reg_approval *grown = realloc(rv->added, cap * sizeof *grown);
 		if (!grown)
-			return oom(errp);
+			return reg_err_oom(errp);
 		rv->added = grown;
 		rv->cap_added = cap;
 	}
@@ -135,14 +130,14 @@ static int remember(reg_review *rv, const reg_approval *a, reg_err **errp)
 	c->time = strdup(a->time);
 	c->digest = strdup(a->digest);
 	if (a->n_reasons && !(c->reasons = calloc(a->n_reasons, sizeof *c->reasons)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	for (size_t i = 0; i < a->n_reasons; i++) {
 		c->n_reasons++;
 		if (!(c->reasons[i] = reg_xml_trimmed(a->reasons[i])))
-			return oom(errp);
+			return reg_err_oom(errp);
 	}
 	if (!c->item || !c->dept || !c->reviewer || !c->time || !c->digest)
-		return oom(errp);
+		return reg_err_oom(errp);
 	return 0;
 }
 
@@ -155,7 +150,7 @@ static int sign_and_append(reg_review *rv, size_t first, const reg_sign_key *key
 	reg_approval **group = calloc(n ? n : 1, sizeof *group);
 	int rc = -1;
 	if (!group) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (!key) {
@@ -251,7 +246,7 @@ int reg_approve_dept(reg_review *rv, const char *dept, const char *reviewer, con
 			most = reg_item_require_count(reg_catalog_item(rv->cat, i));
 	const char **reasons = calloc(most + 1, sizeof *reasons);
 	if (!reasons)
-		return oom(errp);
+		return reg_err_oom(errp);
 	int rc = 0;
 	for (size_t i = 0; i < reg_catalog_item_count(rv->cat) && rc == 0; i++) {
 		const reg_item *it = reg_catalog_item(rv->cat, i);
@@ -541,7 +536,7 @@ static queue *queue_new(const reg_catalog *cat, const reg_keyring *keys, unsigne
 	}
 	queue *q = calloc(1, sizeof *q);
 	if (!q) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	*q = (queue){.cat = cat, .keys = keys, .now = now, .offset = offset_min,
@@ -555,7 +550,7 @@ static queue *queue_new(const reg_catalog *cat, const reg_keyring *keys, unsigne
 	if (!(q->reviewer = strdup(reviewer)) || !(q->time = strdup(time)) ||
 	    !(q->slots = calloc(q->window, sizeof *q->slots)) ||
 	    !(q->workers = calloc(threads, sizeof *q->workers))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto fail;
 	}
 	/* Every context is made here, in the calling thread, before any worker runs. */
@@ -587,7 +582,7 @@ static int queue_push(queue *q, reg_dossier *d, bool nested, reg_err **errp)
 	char *file = strdup(reg_dossier_file(d) ? reg_dossier_file(d) : "-");
 	if (!file) {
 		reg_dossier_free(d);
-		return oom(errp);
+		return reg_err_oom(errp);
 	}
 	slot *s = &q->slots[q->pushed % q->window];
 	*s = (slot){.dossier = d, .r = {.file = file, .line = reg_dossier_line(d), .nested = nested},
@@ -665,7 +660,7 @@ static reg_xml_out *output(run *r, reg_err **errp)
 	if (r->xo)
 		return r->xo;
 	if (!(r->xo = reg_xml_out_new(r->out, r->batch)))
-		oom(errp);
+		reg_err_oom(errp);
 	else
 		reg_cli_note_test_authority(r->rq->prog, r->auth);
 	return r->xo;
@@ -726,7 +721,7 @@ static int through_ledger(run *r, const char *number, const char *digest, const 
 	reg_ledger_record *rec = NULL;
 	*recp = NULL;
 	if (!list || !own) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n_prior; i++)
@@ -1047,7 +1042,7 @@ static int load_keys(run *r, const reg_authority *auth, reg_err **errp)
 		size_t n = reg_catalog_department_count(r->cat);
 		const char **depts = calloc(n ? n : 1, sizeof *depts);
 		if (!depts)
-			return oom(errp);
+			return reg_err_oom(errp);
 		for (size_t i = 0; i < n; i++)
 			depts[i] = reg_department_id(reg_catalog_department(r->cat, i));
 		int rc = reg_keyring_load_signers(r->keys, depts, n, r->now, errp);
@@ -1090,7 +1085,7 @@ int reg_approve_run(reg_config *cfg, const reg_approve_request *rq, char *const 
 			goto out;
 		r.group_max = r.queue->window;
 		if (!(r.group = calloc(r.group_max, sizeof *r.group))) {
-			oom(errp);
+			reg_err_oom(errp);
 			goto out;
 		}
 	} else if (!(r.rules = reg_rules_new(errp))) {
@@ -1104,7 +1099,7 @@ int reg_approve_run(reg_config *cfg, const reg_approve_request *rq, char *const 
 	if (r.queue && drain(&r, true, errp) < 0)
 		rc = -1;
 	if (!r.xo && r.batch && !(r.xo = reg_xml_out_new(r.out, true)))
-		rc = oom(errp);
+		rc = reg_err_oom(errp);
 	if (r.xo && reg_xml_out_finish(r.xo, errp) < 0)
 		rc = -1;
 	if (rc == 0 && rq->mode == REG_APPROVE_DECISION && !r.found)

@@ -29,11 +29,6 @@
 /* In the comment that stands for a department bringing its own key, until it is imported. */
 #define EXTERNAL_NOTE "brings its own key"
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 static char *path_join(const char *dir, const char *name)
 {
 	char *out = NULL;
@@ -120,7 +115,7 @@ int reg_authority_keygen(const char *private_path, char **pem, size_t *len, char
 	*len = 0;
 	char *folder = folder_of(private_path), *copy = strdup(private_path);
 	int rc = folder && copy ? make_key(folder, basename(copy), pem, len, fingerprint, errp)
-				: oom(errp);
+				: reg_err_oom(errp);
 	if (rc < 0) {
 		reg_sign_pem_free(*pem, *len);
 		*pem = NULL;
@@ -162,7 +157,7 @@ static int serialize(xmlDoc *doc, char **out, size_t *len, reg_err **errp)
 	FILE *fp = open_memstream(out, len);
 	if (!fp) {
 		free(body);
-		return oom(errp);
+		return reg_err_oom(errp);
 	}
 	fwrite(body, 1, decl, fp);
 	for (xmlNode *n = doc->children; n; n = n->next) {
@@ -177,7 +172,7 @@ static int serialize(xmlDoc *doc, char **out, size_t *len, reg_err **errp)
 	if (failed) {
 		free(*out);
 		*out = NULL;
-		return oom(errp);
+		return reg_err_oom(errp);
 	}
 	return 0;
 }
@@ -211,10 +206,10 @@ static int plan_add(plan *p, const char *folder, const char *name, reg_err **err
 {
 	char **grown = realloc(p->paths, (p->n + 1) * sizeof *grown);
 	if (!grown)
-		return oom(errp);
+		return reg_err_oom(errp);
 	p->paths = grown;
 	if (!(p->paths[p->n] = path_join(folder, name)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	p->n++;
 	return 0;
 }
@@ -331,7 +326,7 @@ static int write_planned(plan *p, const char *data, size_t len, reg_err **errp)
 	char *copy = strdup(p->paths[p->made]), *folder = folder_of(p->paths[p->made]);
 	int rc = copy && folder ? reg_file_write_new(folder, basename(copy), data, len, PUBLIC_MODE,
 						     errp)
-				: oom(errp);
+				: reg_err_oom(errp);
 	free(copy);
 	free(folder);
 	if (rc == 0)
@@ -346,7 +341,7 @@ static int write_pair(plan *p, reg_err **errp)
 	char *folder = folder_of(p->paths[p->made]);
 	size_t pub_len = 0;
 	int rc = copy && folder ? make_key(folder, basename(copy), &pub, &pub_len, fingerprint, errp)
-				: oom(errp);
+				: reg_err_oom(errp);
 	free(copy);
 	free(folder);
 	if (rc == 0) {
@@ -429,7 +424,7 @@ static xmlDoc *new_document(const reg_authority_spec *s, int offset, reg_err **e
 	if (ok && reg_calendar_skeleton(root, years, 2, errp))
 		return doc;
 	if (!ok)
-		oom(errp);
+		reg_err_oom(errp);
 	xmlFreeDoc(doc);
 	return NULL;
 }
@@ -461,7 +456,7 @@ int reg_authority_create(const char *dir, const reg_authority_spec *s, reg_err *
 	size_t len = 0;
 	int rc = -1;
 	if (!p.depts_dir) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (plan_files(&p, s, errp) < 0 || !(doc = new_document(s, offset, errp)) ||
@@ -543,7 +538,7 @@ reg_authority_edit *reg_authority_edit_open(const char *path, reg_err **errp)
 	free(buf);
 	return e;
 nomem:
-	oom(errp);
+	reg_err_oom(errp);
 fail:
 	free(buf);
 	reg_authority_edit_free(e);
@@ -600,7 +595,7 @@ static int check_unlisted(reg_authority_edit *e, const reg_sign_key *pub, const 
 			char *file = rel && rel[0] != '/' ? path_join(e->dir, rel) : NULL;
 			reg_sign_key *listed = NULL;
 			if (!rel || !id || (rel[0] != '/' && !file))
-				rc = oom(errp); /* the file loaded: every key has a public file */
+				rc = reg_err_oom(errp); /* the file loaded: every key has a public file */
 			else if (!(listed = reg_sign_key_load_public(file ? file : rel, errp)))
 				rc = -1;
 			else if (reg_sign_key_same_public(listed, pub))
@@ -644,7 +639,7 @@ static int private_entry(reg_authority_edit *e, const char *path, const reg_sign
 	}
 	size_t n = strlen(base);
 	bool below = strncmp(real, base, n) == 0 && real[n] == '/';
-	rc = (*recorded = strdup(below ? real + n + 1 : real)) ? 0 : oom(errp);
+	rc = (*recorded = strdup(below ? real + n + 1 : real)) ? 0 : reg_err_oom(errp);
 out:
 	free(real);
 	free(base);
@@ -681,7 +676,7 @@ static int close_last(reg_authority_edit *e, xmlNode *dept, const reg_key_import
 				   "now (%s): verdicts that key signed since would stop verifying",
 				   imp->dept, at, start);
 	}
-	return xmlSetProp(last, BAD_CAST "until", BAD_CAST at) ? 0 : oom(errp);
+	return xmlSetProp(last, BAD_CAST "until", BAD_CAST at) ? 0 : reg_err_oom(errp);
 }
 
 /* The <departments> element, made after <signing-key> when the file has none. */
@@ -733,7 +728,7 @@ static int copy_public(reg_authority_edit *e, const reg_sign_key *pub, const cha
 	char **grown = path ? realloc(e->copies, (e->n_copies + 1) * sizeof *grown) : NULL;
 	int rc = -1;
 	if (!grown) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	e->copies = grown;
@@ -742,7 +737,7 @@ static int copy_public(reg_authority_edit *e, const reg_sign_key *pub, const cha
 		goto out;
 	e->copies[e->n_copies++] = path;
 	path = NULL;
-	rc = asprintf(rel, "departments/%s", name) < 0 ? oom(errp) : 0;
+	rc = asprintf(rel, "departments/%s", name) < 0 ? reg_err_oom(errp) : 0;
 out:
 	reg_sign_pem_free(pem, len);
 	free(folder);
@@ -771,19 +766,19 @@ int reg_authority_edit_add_key(reg_authority_edit *e, const reg_key_import *imp,
 	    (imp->private_path && private_entry(e, imp->private_path, pub, &priv, errp) < 0))
 		goto out;
 	if (!(depts = departments_of(e->doc))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if ((dept = find_dept(depts, imp->dept)) ? close_last(e, dept, imp, from, errp) < 0
 						  : !(dept = new_dept(depts, imp->dept))) {
 		if (!dept)
-			oom(errp);
+			reg_err_oom(errp);
 		goto out;
 	}
 	if (copy_public(e, pub, imp->dept, fp, &rel, errp) < 0)
 		goto out;
 	if (!key_element(dept, rel, priv, at)) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	e->changed = true;
@@ -828,7 +823,7 @@ int reg_authority_edit_commit(reg_authority_edit *e, reg_err **errp)
 	int rc = -1;
 	reg_staged *st = NULL;
 	if (!copy) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (serialize(e->doc, &text, &len, errp) < 0 ||

@@ -377,7 +377,7 @@ static int diff_pair(const char *entry, const xmlNode *a, const xmlNode *b, unsi
 	dctx c = {.out = brief ? NULL : out, .entry = entry};
 	diff_root(&c, a, b);
 	if (c.oom)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	if (brief) {
 		if (c.count)
 			line_entry(out, '~', entry, ndiff);
@@ -440,7 +440,7 @@ static int diff_entry(const reg_archive_file *fa, const reg_archive_file *fb, un
 		reg_code code = reg_err_code(ignored);
 		reg_err_free(ignored);
 		if (code == REG_EINTERNAL)
-			return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+			return reg_err_oom(errp);
 		if (trees || rc < 0)
 			return rc;
 	}
@@ -529,7 +529,7 @@ static int collect(const xmlNode *root, const char *name, keyed **out, size_t *n
 			keyed *nv = realloc(v, ncap * sizeof *nv);
 			if (!nv) {
 				free(number);
-				reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+				reg_err_oom(errp);
 				goto fail;
 			}
 			v = nv;

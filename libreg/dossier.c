@@ -46,7 +46,7 @@ reg_dossier *reg_dossier_new(reg_err **errp)
 		free(d);
 		xmlFreeNode(root);
 		xmlFreeDoc(doc);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	xmlSetNs(root, xmlNewNs(root, BAD_CAST REG_NS_DOSSIER, NULL));
@@ -68,7 +68,7 @@ reg_dossier *reg_dossier_adopt(xmlDoc *doc, const char *file, long line, reg_err
 	reg_dossier *d = calloc(1, sizeof *d);
 	if (!d) {
 		xmlFreeDoc(doc);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	d->doc = doc;
@@ -247,7 +247,7 @@ int reg_dossier_add_approval(reg_dossier *d, const reg_approval *a, reg_err **er
 	xmlNode *list = reg_dossier_section(d, "approvals", true);
 	xmlNode *n = list ? xmlNewChild(list, list->ns, BAD_CAST "approval", NULL) : NULL;
 	if (!n)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	xmlSetProp(n, BAD_CAST "item", BAD_CAST a->item);
 	xmlSetProp(n, BAD_CAST "dept", BAD_CAST a->dept);
 	xmlSetProp(n, BAD_CAST "verdict", BAD_CAST verdict_names[a->verdict]);
@@ -300,7 +300,7 @@ int reg_dossier_approvals(const reg_dossier *d, reg_approval **out, size_t *n, r
 		count++;
 	reg_approval *all = calloc(count ? count : 1, sizeof *all);
 	if (!all)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	size_t i = 0;
 	int rc = 0;
 	reg_xml_for_each_child(c, list, REG_NS_DOSSIER, "approval") {

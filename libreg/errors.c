@@ -135,6 +135,11 @@ int reg_err_setv(reg_err **errp, reg_code code, const char *file, long line, con
 	return -1;
 }
 
+int reg_err_oom(reg_err **errp)
+{
+	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+}
+
 int reg_err_set(reg_err **errp, reg_code code, const char *file, long line, const char *field,
 		const char *fmt, ...)
 {

@@ -58,6 +58,8 @@ typedef struct reg_err reg_err;
  * end of its chain, so nothing is ever lost. */
 int reg_err_set(reg_err **errp, reg_code code, const char *file, long line, const char *field,
 		const char *fmt, ...) REG_PRINTF(6, 7);
+/* The one "out of memory" (REG_EINTERNAL) every module reports; returns -1. */
+int reg_err_oom(reg_err **errp);
 int reg_err_setv(reg_err **errp, reg_code code, const char *file, long line, const char *field,
 		 const char *fmt, va_list ap);
 /* Append a further problem to the chain in *errp (creating it when empty); returns -1. */

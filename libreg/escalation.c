@@ -38,11 +38,6 @@ struct reg_escalation {
 	reg_calendar_gaps gaps;
 };
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 /* Room for `need` entries of `size` bytes in the array *(void **)array of *cap entries,
  * doubling from 32. */
 static int reserve(void *array, size_t *cap, size_t need, size_t size, reg_err **errp)
@@ -55,7 +50,7 @@ static int reserve(void *array, size_t *cap, size_t need, size_t size, reg_err *
 		n *= 2;
 	void *more = realloc(*items, n * size);
 	if (!more)
-		return oom(errp);
+		return reg_err_oom(errp);
 	*items = more;
 	*cap = n;
 	return 0;
@@ -149,7 +144,7 @@ reg_escalation *reg_escalation_new(const reg_catalog *cat, const reg_authority *
 	if (!esc || !(esc->applies = calloc(n, sizeof *esc->applies)) ||
 	    !(esc->answers = calloc(n, sizeof *esc->answers))) {
 		reg_escalation_free(esc);
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	esc->cat = cat;
@@ -384,7 +379,7 @@ xmlDoc *reg_slip_document(reg_escalation *esc, const reg_registry_dossier *row,
 	xmlNode *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST "slip", NULL) : NULL;
 	if (!root) {
 		xmlFreeDoc(doc);
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	xmlDocSetRootElement(doc, root);
@@ -460,7 +455,7 @@ int reg_slip_file_name(const char *number, const char *item, const char *step, c
 				   number ? number : "", item ? item : "", step ? step : "");
 	if (asprintf(out, "%s-%s-%s.xml", number, item, step) < 0) {
 		*out = NULL;
-		return oom(errp);
+		return reg_err_oom(errp);
 	}
 	return 0;
 }
@@ -501,7 +496,7 @@ static int plan_dossier(const reg_registry_dossier *row, void *ctx)
 			if (!d->number || !d->name) {
 				free(d->number);
 				free(d->name);
-				return oom(p->errp);
+				return reg_err_oom(p->errp);
 			}
 			d->accepted_at = row->accepted_at;
 			d->rv = *rv;
@@ -534,7 +529,7 @@ static int issue_one(struct plan *p, const struct due *d, const char *dir, reg_s
 	    asprintf(&detail, "%s %s to %s%s: %s", item, reg_step_id(st),
 		     reg_step_to_supervisor(st) ? "the supervisor about " : "", dept, file) < 0) {
 		path = detail = NULL;
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	reg_registry_slip slip = {.number = d->number, .item = item, .step = reg_step_id(st),
@@ -584,7 +579,7 @@ int reg_escalation_issue(reg_escalation *esc, reg_registry *reg, const char *dir
 	struct plan p = {.esc = esc, .reg = reg, .now = now, .errp = errp};
 	int rc = -1;
 	if (!(p.reviews = calloc(reg_catalog_item_count(esc->cat) + 1, sizeof *p.reviews))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (reg_registry_each_dossier(reg, NULL, plan_dossier, &p, errp) != 0)

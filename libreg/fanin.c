@@ -67,11 +67,6 @@ static void entry_free(entry *e)
 	free(e);
 }
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 /* File a copy under its number; the first input's copies also fix the output order. */
 static int gather(fanin *m, size_t from, reg_dossier *d, reg_err **errp)
 {
@@ -99,7 +94,7 @@ static int gather(fanin *m, size_t from, reg_dossier *d, reg_err **errp)
 			free(e);
 			free(number);
 			reg_dossier_free(d);
-			return oom(errp);
+			return reg_err_oom(errp);
 		}
 		e->number = number;
 		e->seq = m->created++;
@@ -114,7 +109,7 @@ static int gather(fanin *m, size_t from, reg_dossier *d, reg_err **errp)
 		size_t *fromv = copies ? realloc(e->from, cap * sizeof *fromv) : NULL;
 		if (!fromv) {
 			reg_dossier_free(d);
-			return oom(errp);
+			return reg_err_oom(errp);
 		}
 		e->from = fromv;
 		e->cap = cap;
@@ -149,7 +144,7 @@ static bool complete(const fanin *m, const entry *e)
 static int emit(fanin *m, reg_dossier *d, reg_err **errp)
 {
 	if (!m->xo && !(m->xo = reg_xml_out_new(m->out, m->batch)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	return reg_xml_out_write(m->xo, reg_dossier_doc(d), errp);
 }
 
@@ -256,7 +251,7 @@ static reg_dossier *base_of(fanin *m, entry *e, const reg_ledger_record *rec, re
 			e->copies = copies;
 		if (!from) {
 			reg_dossier_free(own);
-			oom(errp);
+			reg_err_oom(errp);
 			return NULL;
 		}
 		e->from = from;
@@ -283,7 +278,7 @@ static reg_dossier *settle(fanin *m, entry *e, reg_err **errp)
 	reg_assessment as = {0};
 	reg_dossier *base = NULL;
 	if (!applies) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	if (reg_registry_begin(m->reg, errp) < 0)
@@ -394,7 +389,7 @@ static entry **waiting_entries(fanin *m, size_t *n, reg_err **errp)
 		return NULL;
 	entry **all = calloc(*n, sizeof *all), **cursor = all;
 	if (!all) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	reg_strmap_each(m->waiting, collect, &cursor);
@@ -506,7 +501,7 @@ int reg_fanin_run(reg_config *cfg, char *const *inputs, size_t n_inputs, const c
 				return reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL,
 						   "standard input can be read only once");
 	if (!(m.in = calloc(m.n_in, sizeof *m.in)) || !(m.waiting = reg_strmap_new())) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (!(m.cat = reg_catalog_load(reg_config_catalog_path(cfg), reg_config_schema_dir(cfg),
@@ -537,7 +532,7 @@ int reg_fanin_run(reg_config *cfg, char *const *inputs, size_t n_inputs, const c
 	if (rc == 0 && flush_rest(&m, errp) < 0)
 		rc = -1;
 	if (!m.xo && m.batch && !(m.xo = reg_xml_out_new(m.out, true)))
-		rc = oom(errp);
+		rc = reg_err_oom(errp);
 	if (m.xo && reg_xml_out_finish(m.xo, errp) < 0)
 		rc = -1;
 	if (rc == 0 && m.refused > 0)

@@ -27,11 +27,6 @@ struct reg_staged {
 	char *tmp_path; /* dir/tmp */
 };
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 static int write_all(int fd, const unsigned char *buf, size_t len)
 {
 	while (len > 0) {
@@ -67,14 +62,14 @@ static reg_staged *stage(const char *dir, const char *name, const void *data, si
 	int fd = -1;
 	bool made = false;
 	if (!st) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	st->dfd = -1;
 	if (asprintf(&st->path, "%s/%s", dir, name) < 0 ||
 	    asprintf(&st->tmp, ".%s.tmp.%ld", name, (long)getpid()) < 0 ||
 	    asprintf(&st->tmp_path, "%s/%s", dir, st->tmp) < 0 || !(st->name = strdup(name))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto fail;
 	}
 	if (!*name || name[0] == '.' || strchr(name, '/') || strlen(name) > REG_FILE_NAME_MAX) {
@@ -201,7 +196,7 @@ int reg_file_write_group(const char *dir, const reg_file_part *parts, size_t n, 
 	size_t staged = 0, published = 0;
 	int rc = -1;
 	if (!st)
-		return oom(errp);
+		return reg_err_oom(errp);
 	for (; staged < n; staged++)
 		if (!(st[staged] = stage(dir, parts[staged].name, parts[staged].data, parts[staged].len,
 					 mode, false, errp)))
@@ -387,7 +382,7 @@ int reg_file_hash_inside(const char *folder, const char *path, char hex[65], reg
 		return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
 				   "cannot resolve the input's folder '%s'", folder);
 	if (!(walk = strdup(path))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (char *name = walk, *slash; name; name = slash) {

@@ -48,7 +48,7 @@ reg_intake *reg_intake_new(const reg_intake_options *opt, reg_err **errp)
 {
 	reg_intake *in = calloc(1, sizeof *in);
 	if (!in) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	in->opt = *opt;
@@ -146,11 +146,11 @@ static int emit(reg_intake *in, reg_dossier *d, reg_err **errp)
 {
 	if (!in->out) {
 		if (!(in->out = reg_xml_out_new(in->opt.out, in->batch)))
-			return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+			return reg_err_oom(errp);
 		in->out_batch = in->batch;
 	}
 	if (!in->held && !(in->held = calloc(GROUP_MAX, sizeof *in->held)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	held *h = &in->held[in->n_held];
 	if (reg_xml_dump(reg_dossier_doc(d), in->out_batch, &h->xml, &h->len, errp) < 0)
 		return -1;
@@ -248,7 +248,7 @@ static int reject_row(reg_intake *in, const reg_csv_reader *r, const reg_err *pr
 	char line[24], *reason = reg_err_join(problems);
 	int rc = -1;
 	if (!fields || !reason) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (!in->rejects_header_written) {
@@ -283,7 +283,7 @@ static int take_row(reg_intake *in, const reg_columns *cols, const reg_csv_reade
 	size_t n = reg_csv_count(r);
 	const char **values = calloc(n ? n : 1, sizeof *values);
 	if (!values)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	/* A rejects file protected its fields against spreadsheets' formulas (csv.h): read back,
 	 * each is what it was. */
 	for (size_t i = 0; i < n; i++)
@@ -380,7 +380,7 @@ int reg_intake_finish(reg_intake *in, reg_err **errp)
 	if (finish_group(in, errp) < 0)
 		return -1;
 	if (!in->out && in->batch && !(in->out = reg_xml_out_new(in->opt.out, true)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	if (in->out && reg_xml_out_finish(in->out, errp) < 0)
 		return -1;
 	if (in->xml_rejects && reg_xml_out_finish(in->xml_rejects, errp) < 0)
@@ -419,7 +419,7 @@ static int accept_form(const reg_intake_request *r, const reg_catalog *cat, reg_
 	int64_t now;
 	int offset, rc = -1;
 	if (!materials || !items) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n_mat; i++)

@@ -49,18 +49,13 @@ struct job;
 static struct job *jobs_new(size_t n);
 static void jobs_free(struct job *jobs, size_t n);
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_registry *registry,
 			 const reg_issue_options *opt, reg_err **errp)
 {
 	reg_issue *is = calloc(1, sizeof *is);
 	if (!is || !(is->out_dir = strdup(opt->out_dir))) {
 		free(is);
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	/* "out/" and "out" name the same folder; archive paths print the same either way. */
@@ -91,7 +86,7 @@ reg_issue *reg_issue_new(reg_config *cfg, const reg_catalog *catalog, reg_regist
 		is->threads = REG_ISSUE_MAX_THREADS;
 	is->group_max = opt->group ? opt->group : REG_ISSUE_GROUP;
 	if (!(is->jobs = jobs_new(is->group_max))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto fail;
 	}
 	return is;
@@ -158,7 +153,7 @@ static int check_proposal(reg_issue *is, reg_dossier *d, const reg_ledger_record
 		n = 0;
 	}
 	if (!(p = calloc(n ? n : 1, sizeof *p))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -228,7 +223,7 @@ static reg_dossier *held_body(reg_issue *is, const reg_ledger_record *rec, reg_d
 						 reg_dossier_line(input), errp)
 			     : NULL;
 	if (!applies)
-		oom(errp);
+		reg_err_oom(errp);
 	if (!d || reg_rules_bind(is->rules, d, is->now, is->offset, errp) < 0 ||
 	    reg_applicable_items(is->cat, is->rules, d, applies, errp) < 0 ||
 	    reg_ledger_assess(is->ledger, rec, applies, as, errp) < 0)
@@ -298,14 +293,14 @@ static int set_versions(reg_issue *is, reg_dossier *d, const reg_ledger_record *
 		char number[24], when[REG_TIME_ISO_MAX];
 		xmlNode *v = xmlNewChild(vs, vs->ns, BAD_CAST "version", NULL);
 		if (!v)
-			return oom(errp);
+			return reg_err_oom(errp);
 		snprintf(number, sizeof number, "%lld", (long long)b->version);
 		reg_time_format(b->recorded_at, is->offset, when);
 		xmlSetProp(v, BAD_CAST "number", BAD_CAST number);
 		xmlSetProp(v, BAD_CAST "digest", BAD_CAST b->digest);
 		xmlSetProp(v, BAD_CAST "time", BAD_CAST when);
 	}
-	return vs ? 0 : oom(errp);
+	return vs ? 0 : reg_err_oom(errp);
 }
 
 /* The seal set of `uscc` filed in the registry (or the codes filed before): phase A. */
@@ -314,7 +309,7 @@ static reg_seal_filed *file_seals(reg_issue *is, const char *uscc, int64_t at, r
 	size_t n = reg_catalog_seal_count(is->cat);
 	reg_seal_filed *filed = calloc(n ? n : 1, sizeof *filed);
 	if (!filed) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	if (reg_seal_file_set(is->reg, is->cat, reg_authority_division(is->auth), uscc, at, filed,
@@ -616,7 +611,7 @@ static int finish_group(reg_issue *is, reg_err **errp)
 		goto out;
 	if (!(parts = calloc(is->n_jobs, sizeof *parts)) ||
 	    !(names = calloc(is->n_jobs, sizeof *names))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	size_t n_parts = 0;

@@ -35,7 +35,7 @@ reg_keyring *reg_keyring_new(const reg_authority *a, reg_err **errp)
 	size_t n = reg_authority_dept_key_count(a);
 	if (!kr || !(kr->keys = calloc(n ? n : 1, sizeof *kr->keys))) {
 		free(kr);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	kr->auth = a;

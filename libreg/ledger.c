@@ -13,11 +13,6 @@
 
 static const char approval_field[] = "/dossier/approvals/approval";
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 static int cmp_opt(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
@@ -79,7 +74,7 @@ int reg_assess(const reg_catalog *cat, const bool *applies, const reg_approval *
 	if (!best_at || !out->status || !out->in_force) {
 		free(best_at);
 		reg_assessment_clear(out);
-		return oom(errp);
+		return reg_err_oom(errp);
 	}
 	for (size_t i = 0; i < n_items; i++)
 		out->in_force[i] = -1;
@@ -172,10 +167,10 @@ static int write_state(const reg_catalog *cat, const reg_assessment *as, reg_sta
 			continue;
 		const reg_item *it = reg_catalog_item(cat, k);
 		if (!outstanding && !(outstanding = reg_dossier_section(d, "outstanding", true)))
-			return oom(errp);
+			return reg_err_oom(errp);
 		xmlNode *w = xmlNewChild(outstanding, outstanding->ns, BAD_CAST "wait", NULL);
 		if (!w)
-			return oom(errp);
+			return reg_err_oom(errp);
 		xmlSetProp(w, BAD_CAST "item", BAD_CAST reg_item_id(it));
 		xmlSetProp(w, BAD_CAST "dept", BAD_CAST reg_item_dept(it));
 		xmlSetProp(w, BAD_CAST "why", BAD_CAST reg_item_status_name(s));
@@ -247,7 +242,7 @@ out:
 	if (rc < 0) {
 		free(*materials);
 		*materials = NULL;
-		oom(errp);
+		reg_err_oom(errp);
 	}
 	return rc;
 }
@@ -267,7 +262,7 @@ reg_ledger *reg_ledger_new(const reg_catalog *cat, const reg_keyring *keys, int 
 {
 	reg_ledger *l = calloc(1, sizeof *l);
 	if (!l) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	*l = (reg_ledger){.cat = cat, .keys = keys, .offset = offset_min};
@@ -446,7 +441,7 @@ reg_ledger_record *reg_ledger_read(reg_ledger *l, reg_registry *reg, const char 
 	reg_ledger_record *rec = calloc(1, sizeof *rec);
 	bool found = false;
 	if (!rec) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	rec->l = l;
@@ -469,7 +464,7 @@ reg_ledger_record *reg_ledger_read(reg_ledger *l, reg_registry *reg, const char 
 	if (reg_registry_each_body(reg, number, read_version, &c, errp) != 0 ||
 	    reg_registry_each_approval(reg, number, read_verdict, &c, errp) != 0 || order(rec) < 0) {
 		if (c.failed || (errp && !*errp))
-			oom(errp);
+			reg_err_oom(errp);
 		goto fail;
 	}
 	return rec;
@@ -558,7 +553,7 @@ int reg_ledger_assess(const reg_ledger *l, const reg_ledger_record *rec, const b
 {
 	bool *counts = calloc(rec->n ? rec->n : 1, sizeof *counts);
 	if (!counts)
-		return oom(errp);
+		return reg_err_oom(errp);
 	for (size_t i = 0; i < rec->n; i++) {
 		const reg_approval *a = &rec->view[i];
 		const reg_item *it = reg_catalog_find_item(l->cat, a->item);
@@ -672,7 +667,7 @@ static int record_one(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
 	int rc = -1;
 	bool added = false;
 	if (join_reasons(a, &reasons) < 0 || !(detail = verdict_detail(a))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	reg_registry_approval row = {
@@ -686,7 +681,7 @@ static int record_one(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
 		goto out;
 	verdict *v = grow(rec);
 	if (!v || copy_approval(&v->a, a) < 0) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	const reg_item *it = reg_catalog_find_item(l->cat, a->item);
@@ -741,7 +736,7 @@ static int check_statements(reg_ledger *l, reg_ledger_record *rec, candidate *ca
 	size_t *ord = calloc(n ? n : 1, sizeof *ord), *start = calloc(n + 1, sizeof *start);
 	int rc = -1;
 	if (!flat || !ord || !start) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -769,7 +764,7 @@ static int check_statements(reg_ledger *l, reg_ledger_record *rec, candidate *ca
 			const char *other = NULL;
 			const reg_approval **members = calloc(count, sizeof *members);
 			if (!members) {
-				oom(errp);
+				reg_err_oom(errp);
 				goto out;
 			}
 			for (size_t k = 0; k < count; k++)
@@ -856,7 +851,7 @@ int reg_ledger_admit(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
 	if (added)
 		*added = 0;
 	if (!cand)
-		return oom(errp);
+		return reg_err_oom(errp);
 	for (size_t i = 0; i < n; i++) {
 		const reg_approval *a = &list[i];
 		if (a->verdict == REG_VERDICT_NOT_APPLICABLE)
@@ -901,7 +896,7 @@ int reg_ledger_admit(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
 		recorded++;
 	}
 	if (recorded && order(rec) < 0) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (added)
@@ -931,7 +926,7 @@ int reg_ledger_settle(reg_ledger *l, reg_registry *reg, reg_ledger_record *rec,
 		return 0;
 	char *detail = reg_assessment_detail(l->cat, as);
 	if (!detail)
-		return oom(errp);
+		return reg_err_oom(errp);
 	int rc = 0;
 	if (moved && reg_registry_set_dossier_state(reg, rec->row.number, reg_state_name(next),
 						    errp) < 0)
@@ -995,7 +990,7 @@ reg_dossier *reg_ledger_export(reg_ledger *l, reg_registry *reg, reg_rules *rule
 	goto out;
 fail:
 	if (!applies)
-		oom(errp);
+		reg_err_oom(errp);
 	reg_dossier_free(d);
 	d = NULL;
 out:

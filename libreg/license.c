@@ -141,7 +141,7 @@ static int take_document(xmlDoc *doc, const char *path, reg_document *out, reg_e
 	if (rc < 0)
 		return -1;
 	if (!(out->path = strdup(path)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	return 0;
 }
 
@@ -330,7 +330,7 @@ static int license_svg(const reg_license_input *in, const facts *f, reg_document
 	reg_pages *d = reg_pages_new(REG_PAGE_A4_LANDSCAPE, "license", title, license_sheet, &dr);
 	int rc = -1;
 	if (!d) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	reg_pages_set_leading(d, LEADING);
@@ -397,7 +397,7 @@ int reg_license_documents(const reg_license_input *in, reg_document **docs, size
 	if (read_facts(in, &f, errp) < 0 || license_svg(in, &f, &pages, &n_pages, errp) < 0)
 		goto out;
 	if (!(all = calloc(items + 1 + n_pages, sizeof *all))) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (license_xml(in, &f, &all[count++], errp) < 0)

@@ -41,7 +41,7 @@ int reg_merge_approvals(const reg_catalog *cat, int offset_min, reg_dossier *con
 	xmlNode *old = NULL;
 	int rc = -1;
 	if (!lists || !counts) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -56,7 +56,7 @@ int reg_merge_approvals(const reg_catalog *cat, int offset_min, reg_dossier *con
 		total += counts[i];
 	}
 	if (!(all = calloc(total ? total : 1, sizeof *all))) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0, k = 0; i < n; i++)

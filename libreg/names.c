@@ -890,7 +890,7 @@ char *reg_name_normalize(const char *name, reg_err **errp)
 	}
 	char *out = malloc(3 * (end - start) + 1);
 	if (!out) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	size_t o = 0;

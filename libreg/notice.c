@@ -88,7 +88,7 @@ static reg_pages *begin(const reg_notice_head *head, struct sheet *s, const char
 	snprintf(t, sizeof t, "%s %s", title, or_empty(head->reference));
 	reg_pages *d = reg_pages_new(REG_PAGE_A4_PORTRAIT, name, t, notice_sheet, s);
 	if (!d) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	reg_pages_set_leading(d, LEADING);
@@ -107,7 +107,7 @@ static int addressee(reg_pages *d, const char *to, reg_err **errp)
 {
 	char *line = NULL;
 	if (asprintf(&line, "%s：", or_empty(to)) < 0)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	int rc = reg_pages_paragraph(d, "addressee", LEFT, WIDTH, SIZE, 0, line, errp);
 	free(line);
 	reg_pages_skip(d, 1);
@@ -134,7 +134,7 @@ static int bodyf(reg_pages *d, reg_err **errp, const char *cls, const char *fmt,
 	int n = vasprintf(&text, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	int rc = body(d, cls, text, errp);
 	free(text);
 	return rc;
@@ -220,7 +220,7 @@ static int closingf(reg_pages *d, const reg_notice_head *head, const char *cls, 
 	int n = vasprintf(&text, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	int rc = closing(d, head, NULL, cls, text, errp);
 	free(text);
 	return rc;
@@ -269,7 +269,7 @@ static int cells_new(struct cells *c, size_t rows, size_t cols, reg_err **errp)
 	c->owned = calloc(rows * cols + 1, sizeof *c->owned);
 	c->number = calloc(rows + 1, sizeof *c->number);
 	if (!c->cell || !c->owned || !c->number)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	for (size_t r = 0; r < rows; r++) {
 		snprintf(c->number[r], sizeof c->number[r], "%zu", r + 1);
 		c->cell[r * cols] = c->number[r];
@@ -283,7 +283,7 @@ static int cells_join(struct cells *c, size_t row, size_t col, const char *const
 {
 	char *s = joined(parts, n);
 	if (!s)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	c->owned[row * c->cols + col] = s;
 	c->cell[row * c->cols + col] = s;
 	return 0;
@@ -550,7 +550,7 @@ int reg_notice_overdue(const reg_overdue_notice *n, const char *name, reg_docume
 	reg_pages *d = days ? begin(&n->head, &s, name ? name : "overdue", "承诺逾期通知书", errp)
 			    : NULL;
 	if (!days)
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 	if (!d)
 		goto out;
 	if (addressee(d, n->enterprise, errp) < 0 ||

@@ -53,11 +53,6 @@ static const char *kind_word(reg_notice_kind k)
 	return "";
 }
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 /* Everything one notice is made from; every string it prints lives in `pool` until the end. */
 typedef struct ctx {
 	reg_config *cfg;
@@ -167,7 +162,7 @@ static int read_record(ctx *c, reg_err **errp)
 	if (!doc || !(c->body = reg_dossier_adopt(doc, reg_registry_path(c->reg), 0, errp)))
 		return -1;
 	if (!(c->applies = calloc(reg_catalog_item_count(c->cat) + 1, sizeof *c->applies)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	return reg_rules_bind(c->rules, c->body, row->accepted_at, c->offset, errp) < 0 ||
 			       reg_applicable_items(c->cat, c->rules, c->body, c->applies, errp) < 0 ||
 			       reg_ledger_assess(c->ledger, c->rec, c->applies, &c->as, errp) < 0
@@ -219,7 +214,7 @@ static int read_commitments(ctx *c, owed *o, reg_err **errp)
 {
 	o->c = c;
 	if (reg_registry_each_commitment_of(c->reg, c->rq->number, take_commitment, o, errp) < 0)
-		return o->failed ? oom(errp) : -1;
+		return o->failed ? reg_err_oom(errp) : -1;
 	return 0;
 }
 
@@ -254,7 +249,7 @@ static int reference(ctx *c, const char **ref, int64_t *date, bool *taken, reg_e
 	found_ref f = {.key = key, .key_len = key ? strlen(key) : 0};
 	*taken = false;
 	if (!key)
-		return oom(errp);
+		return reg_err_oom(errp);
 	if (reg_registry_each_event(c->reg, rq->number, find_ref, &f, errp) < 0) {
 		free(f.reference);
 		return -1;
@@ -262,7 +257,7 @@ static int reference(ctx *c, const char **ref, int64_t *date, bool *taken, reg_e
 	if (f.reference) {
 		*ref = keep(c, f.reference);
 		*date = f.at;
-		return *ref ? 0 : oom(errp);
+		return *ref ? 0 : reg_err_oom(errp);
 	}
 	int y, m, d;
 	uint64_t serial = 0;
@@ -270,11 +265,11 @@ static int reference(ctx *c, const char **ref, int64_t *date, bool *taken, reg_e
 	const char *counter = keepf(c, "notice:%s:%s:%d", reg_notice_kind_name(rq->kind),
 				    reg_authority_division(c->auth), y);
 	if (!counter || reg_registry_next_serial(c->reg, counter, &serial, errp) < 0)
-		return counter ? -1 : oom(errp);
+		return counter ? -1 : reg_err_oom(errp);
 	*ref = keepf(c, "市监%s字〔%d〕第%llu号", kind_word(rq->kind), y, (unsigned long long)serial);
 	const char *detail = *ref ? keepf(c, "%s %s", key, *ref) : NULL;
 	if (!detail)
-		return oom(errp);
+		return reg_err_oom(errp);
 	*date = c->now;
 	*taken = true;
 	return reg_registry_add_event(c->reg, c->now, "notice", rq->number, detail, NULL, errp);
@@ -293,7 +288,7 @@ static int receipt(ctx *c, const reg_notice_head *head, const char *name, reg_do
 	reg_calendar_gaps gaps = {0};
 	int rc = -1;
 	if (!items) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -320,7 +315,7 @@ static int receipt(ctx *c, const reg_notice_head *head, const char *name, reg_do
 		.accepted_at = zh_datetime(c, row->accepted_at), .window = row->window,
 		.clerk = row->clerk, .items = items, .n_items = k, .commitments = o.list,
 		.n_commitments = o.n};
-	rc = c->failed ? oom(errp) : reg_notice_acceptance(&notice, name, docs, count, errp);
+	rc = c->failed ? reg_err_oom(errp) : reg_notice_acceptance(&notice, name, docs, count, errp);
 out:
 	free(o.list);
 	free(o.late);
@@ -336,7 +331,7 @@ static int onetime(ctx *c, const reg_notice_head *head, const char *name, reg_do
 	const char ***bring = calloc(n + 1, sizeof *bring);
 	int rc = -1;
 	if (!problems || !bring) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -346,7 +341,7 @@ static int onetime(ctx *c, const reg_notice_head *head, const char *name, reg_do
 		const reg_item *it = reg_catalog_item(c->cat, i);
 		size_t uses = reg_item_material_count(it);
 		if (!(bring[k] = calloc(uses + 1, sizeof **bring))) {
-			oom(errp);
+			reg_err_oom(errp);
 			goto out;
 		}
 		for (size_t u = 0; u < uses; u++)
@@ -385,7 +380,7 @@ static int rejection(ctx *c, const reg_notice_head *head, const char *name, reg_
 	size_t n = reg_catalog_item_count(c->cat), k = 0;
 	reg_notice_rejected *items = calloc(n + 1, sizeof *items);
 	if (!items)
-		return oom(errp);
+		return reg_err_oom(errp);
 	for (size_t i = 0; i < n && i < c->as.n_items; i++) {
 		const reg_approval *a = in_force(c, i);
 		if (!a || (c->as.status[i] != REG_ITEM_REJECTED && c->as.status[i] != REG_ITEM_REFUSED))
@@ -460,7 +455,7 @@ static int slip(ctx *c, const reg_notice_head *head, const char *name, reg_docum
 		esc ? calloc(reg_catalog_item_count(c->cat) + 1, sizeof *progress) : NULL;
 	int rc = -1;
 	if (esc && !progress)
-		oom(errp);
+		reg_err_oom(errp);
 	if (!progress || reg_escalation_review(esc, c->reg, reg_ledger_row(c->rec), f.issued_at,
 					       progress, errp) < 0)
 		goto out;
@@ -475,7 +470,7 @@ static int slip(ctx *c, const reg_notice_head *head, const char *name, reg_docum
 		.deadline = p->deadline == INT64_MAX ? NULL : zh_datetime(c, p->deadline),
 		.elapsed = keepf(c, "已用 %.1f 工作小时（承诺时限的%d%%）", (double)p->elapsed / 3600,
 				 percent)};
-	rc = c->failed ? oom(errp) : reg_notice_slip(&notice, name, docs, count, errp);
+	rc = c->failed ? reg_err_oom(errp) : reg_notice_slip(&notice, name, docs, count, errp);
 out:
 	free(progress);
 	reg_escalation_free(esc);
@@ -497,7 +492,7 @@ static int overdue(ctx *c, const reg_notice_head *head, const char *name, reg_do
 	reg_overdue_notice notice = {.head = *head, .number = c->rq->number,
 				     .enterprise = reg_ledger_row(c->rec)->name, .items = o.late,
 				     .n_items = o.n_late};
-	rc = c->failed ? oom(errp) : reg_notice_overdue(&notice, name, docs, count, errp);
+	rc = c->failed ? reg_err_oom(errp) : reg_notice_overdue(&notice, name, docs, count, errp);
 out:
 	free(o.list);
 	free(o.late);
@@ -523,7 +518,7 @@ static int make(ctx *c, reg_document **docs, size_t *count, char **ref_out, reg_
 				   ? keepf(c, "%s-%s-%s", rq->number, rq->item, rq->step)
 				   : keepf(c, "%s-%s", rq->number, reg_notice_kind_name(rq->kind));
 	if (c->failed)
-		return oom(errp);
+		return reg_err_oom(errp);
 	int rc;
 	switch (rq->kind) {
 	case REG_NOTICE_RECEIPT: rc = receipt(c, &head, name, docs, count, errp); break;
@@ -534,7 +529,7 @@ static int make(ctx *c, reg_document **docs, size_t *count, char **ref_out, reg_
 	default: rc = reg_err_set(errp, REG_EUSAGE, NULL, 0, NULL, "unknown notice"); break;
 	}
 	if (rc == 0 && ref_out && !(*ref_out = strdup(ref)))
-		rc = oom(errp);
+		rc = reg_err_oom(errp);
 	return rc;
 }
 

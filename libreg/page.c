@@ -228,7 +228,7 @@ void reg_pages_set_mm(reg_pages *d, xmlNode *node, const char *attr, double v)
 
 static int out_of_memory(reg_err **errp)
 {
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	return reg_err_oom(errp);
 }
 
 int reg_pages_add(reg_pages *d, reg_err **errp)

@@ -927,7 +927,7 @@ db *db_pg_open(const char *target, db_open_mode mode, int busy_ms, const db_ops 
 	*ops = &pg_ops;
 	db *d = calloc(1, sizeof *d);
 	if (!d) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	d->readonly = mode == DB_OPEN_READONLY;
@@ -961,7 +961,7 @@ db *db_pg_open(const char *target, db_open_mode mode, int busy_ms, const db_ops 
 	}
 	d->display = server_name(d->conn);
 	if (!d->conn || !d->display) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto fail;
 	}
 	if (PQstatus(d->conn) != CONNECTION_OK) {

@@ -557,7 +557,7 @@ static int set_wal(db *d, reg_err **errp)
 
 static int sq_schema_version(db *d, int *version, reg_err **errp)
 {
-	struct identity id;
+	struct identity id = {0};
 	if (read_identity(d, &id, errp) < 0)
 		return -1;
 	*version = (int)id.version;

@@ -200,7 +200,7 @@ reg_rules *reg_rules_new(reg_err **errp)
 	reg_rules *r = calloc(1, sizeof *r);
 	if (!r || !(r->ctx = xmlXPathNewContext(NULL))) {
 		free(r);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	r->ctx->userData = r;

@@ -944,7 +944,7 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 
 	struct svg out = {0};
 	if (!(out.fp = open_memstream(&out.buf, &out.len)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	FILE *fp = d.fp = out.fp;
 
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -988,7 +988,7 @@ int reg_seal_svg(const reg_seal_spec *spec, char **svg, size_t *len, reg_err **e
 
 	if (ferror(fp) | fclose(fp)) {
 		free(out.buf);
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	}
 	*svg = out.buf;
 	*len = out.len;
@@ -1093,7 +1093,7 @@ int reg_seal_file_set(reg_registry *reg, const reg_catalog *cat, const char *div
 
 	snprintf(counter, sizeof counter, "seal:%s", division);
 	if (!(dfp = open_memstream(&detail, &detail_len))) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	fputs(uscc, dfp);
@@ -1122,7 +1122,7 @@ int reg_seal_file_set(reg_registry *reg, const reg_catalog *cat, const char *div
 	}
 	if (fclose(dfp) != 0) {
 		dfp = NULL;
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	dfp = NULL;
@@ -1260,5 +1260,5 @@ int reg_seal_filing_xml(const reg_catalog *cat, const reg_authority *authority,
 	return rc;
 oom:
 	xmlFreeDoc(doc);
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+	return reg_err_oom(errp);
 }

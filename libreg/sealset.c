@@ -92,7 +92,7 @@ int reg_seal_owner_from_registry(reg_registry *reg, const char *uscc, reg_seal_o
 		goto out;
 	free(out->uscc);
 	if (!(out->uscc = strdup(uscc))) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	rc = 0;
@@ -165,7 +165,7 @@ static int draw_set(run *r, const reg_seal_owner *given, set *s, reg_err **errp)
 	if (!(s->svg = calloc(s->n + 1, sizeof *s->svg)) ||
 	    !(s->len = calloc(s->n + 1, sizeof *s->len)) ||
 	    !(s->filed = calloc(s->n + 1, sizeof *s->filed)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	if (!r->rq->specimen) {
 		/* Opened at the first set (registry.h: pipelines), and only an existing one. */
 		if (!r->reg && !(r->reg = reg_registry_open_existing(reg_config_db(r->cfg), errp)))
@@ -208,7 +208,7 @@ static int write_set(run *r, const char *folder, const set *s, reg_err **errp)
 	if (asprintf(&top, "%s/%s", r->rq->dir, folder) < 0 ||
 	    asprintf(&dir, "%s/%s", top, REG_SEAL_DIR) < 0) {
 		top = dir = NULL;
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (reg_mkdir(top, errp) < 0 || reg_mkdir(dir, errp) < 0)

@@ -189,7 +189,7 @@ int reg_sign_key_pem(const reg_sign_key *key, bool private_half, char **pem, siz
 	}
 	n = BIO_get_mem_data(bio, &data);
 	if (n <= 0 || !(*pem = malloc((size_t)n + 1))) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	memcpy(*pem, data, (size_t)n);

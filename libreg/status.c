@@ -49,11 +49,6 @@ const char *reg_status_request_problem(const reg_status_request *rq, int n_args,
 	return NULL;
 }
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 /* ---------------------------------------------------------------------------------------------
  * The listings
  */
@@ -216,7 +211,7 @@ static int show(reg_config *cfg, const reg_status_request *rq, reg_err **errp)
 	if (!reg || !(esc = reg_escalation_new(cat, auth, errp)))
 		goto out;
 	if (!(c.reviews = calloc(reg_catalog_item_count(cat) + 1, sizeof *c.reviews))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	/* A lookup that finds nothing writes nothing, not even an empty document. */
@@ -407,7 +402,7 @@ int reg_status_resolve(reg_registry *reg, const char *query, char **number, char
 		if (reg_registry_get_issuance_by_uscc(reg, query, &is, &found, errp) < 0)
 			return -1;
 		if (found && !(*number = strdup(is.number)))
-			oom(errp);
+			reg_err_oom(errp);
 		reg_registry_issuance_clear(&is);
 		if (!found)
 			return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
@@ -424,14 +419,14 @@ int reg_status_resolve(reg_registry *reg, const char *query, char **number, char
 			return reg_err_set(errp, REG_ENO, NULL, 0, NULL,
 					   "dossier '%s' is not in the registry %s", query,
 					   reg_registry_path(reg));
-		return (*number = strdup(query)) ? 0 : oom(errp);
+		return (*number = strdup(query)) ? 0 : reg_err_oom(errp);
 	}
 	named m = {0};
 	int rc = reg_registry_each_dossier_named(reg, query, named_row, &m, errp);
 	if (rc < 0)
 		goto out;
 	if (m.failed) {
-		rc = oom(errp);
+		rc = reg_err_oom(errp);
 	} else if (m.n == 0) {
 		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL,
 				 "no enterprise named '%s' in the registry %s (a query is a USCC, an "
@@ -550,7 +545,7 @@ static int lookup(const reg_status_request *rq, const char *number, const reg_ca
 	    !(rec = reg_ledger_read(ledger, reg, number, false, errp)))
 		goto out;
 	if (!(applies = calloc(reg_catalog_item_count(cat) + 1, sizeof *applies))) {
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	const reg_registry_dossier *row = reg_ledger_row(rec);

@@ -13,11 +13,6 @@
 #include "rules.h"
 #include "xml.h"
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 const char *reg_supply_kind_name(reg_supply_kind k)
 {
 	switch (k) {
@@ -139,7 +134,7 @@ static int set_material(reg_dossier *d, const char *type, const char *path, cons
 {
 	xmlNode *materials = reg_dossier_section(d, "materials", true), *found = NULL;
 	if (!materials)
-		return oom(errp);
+		return reg_err_oom(errp);
 	reg_xml_for_each_child(m, materials, REG_NS_DOSSIER, "material") {
 		char *t = reg_xml_attr(m, "type");
 		bool same = t && strcmp(t, type) == 0;
@@ -150,12 +145,12 @@ static int set_material(reg_dossier *d, const char *type, const char *path, cons
 		}
 	}
 	if (!found && !(found = xmlNewChild(materials, materials->ns, BAD_CAST "material", NULL)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	xmlUnsetProp(found, BAD_CAST "sighted");
 	if (!xmlSetProp(found, BAD_CAST "type", BAD_CAST type) ||
 	    !xmlSetProp(found, BAD_CAST "sha256", BAD_CAST sha) ||
 	    !xmlSetProp(found, BAD_CAST "href", BAD_CAST path))
-		return oom(errp);
+		return reg_err_oom(errp);
 	return 0;
 }
 
@@ -188,7 +183,7 @@ static int read_current(reg_ledger *l, reg_registry *reg, reg_rules *rules,
 	if (!doc || !(c->d = reg_dossier_adopt(doc, reg_registry_path(reg), 0, errp)))
 		return -1;
 	if (!(c->applies = calloc(reg_catalog_item_count(cat) + 1, sizeof *c->applies)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	if (reg_rules_bind(rules, c->d, now, offset, errp) < 0 ||
 	    reg_applicable_items(cat, rules, c->d, c->applies, errp) < 0 ||
 	    reg_ledger_assess(l, c->rec, c->applies, &c->as, errp) < 0)
@@ -206,10 +201,10 @@ static int reviews_again(const reg_catalog *cat, const current *before, const cu
 		const reg_item *it = reg_catalog_item(cat, i);
 		char **grown = realloc(rep->again, (rep->n_again + 1) * sizeof *grown);
 		if (!grown)
-			return oom(errp);
+			return reg_err_oom(errp);
 		rep->again = grown;
 		if (asprintf(&rep->again[rep->n_again], "%s (%s)", reg_item_dept(it), reg_item_id(it)) < 0)
-			return oom(errp);
+			return reg_err_oom(errp);
 		rep->n_again++;
 	}
 	return 0;
@@ -220,7 +215,7 @@ static int hash_files(const reg_catalog *cat, const reg_supply_request *rq,
 		      reg_supply_report *rep, reg_err **errp)
 {
 	if (!(rep->lines = calloc(rq->n_materials + 1, sizeof *rep->lines)))
-		return oom(errp);
+		return reg_err_oom(errp);
 	const char *folder = rq->folder ? rq->folder : ".";
 	for (size_t i = 0; i < rq->n_materials; i++)
 		for (size_t j = 0; j < i; j++)
@@ -315,7 +310,7 @@ static int record_body(reg_registry *reg, const current *cur, int64_t now,
 		goto out;
 	if (asprintf(&detail, "body version %lld, %s", (long long)rep->version, digest) < 0) {
 		detail = NULL;
-		oom(errp);
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (reg_registry_add_event(reg, now, "supplied", rep->number, detail, NULL, errp) < 0)
@@ -338,7 +333,7 @@ static int record_fulfilments(reg_registry *reg, const reg_supply_report *rep, i
 			continue;
 		char *detail = NULL;
 		if (asprintf(&detail, "%s %s", line->material, line->sha256) < 0)
-			return oom(errp);
+			return reg_err_oom(errp);
 		int rc = reg_registry_fulfil_commitment(reg, rep->number, line->material, now,
 							line->sha256, errp);
 		if (rc == 0)
@@ -363,7 +358,7 @@ static int supply_in(reg_registry *reg, reg_ledger *l, reg_rules *rules, const r
 		goto out;
 	if (reg_registry_each_commitment_of(reg, rq->number, collect_commitment, &owed, errp) < 0) {
 		if (owed.failed)
-			oom(errp);
+			reg_err_oom(errp);
 		goto out;
 	}
 	if (classify(cat, rq, &before, &owed, rep, &supplement, errp) < 0 ||
@@ -397,7 +392,7 @@ reg_dossier *reg_supply(reg_config *cfg, const reg_supply_request *rq, reg_suppl
 	int offset = 0;
 	*report = (reg_supply_report){0};
 	if (!(report->number = strdup(rq->number))) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	if (!(cat = reg_catalog_load(reg_config_catalog_path(cfg), reg_config_schema_dir(cfg),
@@ -422,7 +417,7 @@ reg_dossier *reg_supply(reg_config *cfg, const reg_supply_request *rq, reg_suppl
 	if (reg_registry_get_dossier(reg, rq->number, &row, &found, errp) < 0 ||
 	    !(report->state = strdup(found ? row.state : "?"))) {
 		if (!*errp)
-			oom(errp);
+			reg_err_oom(errp);
 		reg_dossier_free(view);
 		view = NULL;
 	}

@@ -194,7 +194,7 @@ reg_table *reg_table_new(FILE *fp, reg_table_format fmt, const reg_table_doc *do
 {
 	reg_table *t = calloc(1, sizeof *t);
 	if (!t) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	*t = (reg_table){.fp = fp, .fmt = fmt, .record = record,
@@ -206,7 +206,7 @@ reg_table *reg_table_new(FILE *fp, reg_table_format fmt, const reg_table_doc *do
 		if (buf)
 			xmlOutputBufferClose(buf);
 		free(t);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	xml_check(t, xmlTextWriterSetIndent(t->xw, 1));

@@ -137,7 +137,7 @@ reg_archive_writer *reg_archive_writer_new(const char *top_dir, int64_t mtime, r
 	reg_archive_writer *w = calloc(1, sizeof *w);
 	if (!w || !(w->top = strdup(top_dir))) {
 		free(w);
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		return NULL;
 	}
 	w->mtime = mtime;
@@ -225,7 +225,7 @@ int reg_archive_add_file(reg_archive_writer *w, const char *relpath, const void 
 		size_t cap = w->cap ? 2 * w->cap : 32;
 		struct wfile *files = realloc(w->files, cap * sizeof *files);
 		if (!files)
-			return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+			return reg_err_oom(errp);
 		w->files = files;
 		w->cap = cap;
 	}
@@ -233,7 +233,7 @@ int reg_archive_add_file(reg_archive_writer *w, const char *relpath, const void 
 	if (!f.path || !f.data) {
 		free(f.path);
 		free(f.data);
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	}
 	if (len)
 		memcpy(f.data, data, len);
@@ -258,7 +258,7 @@ int reg_archive_manifest(const reg_archive_writer *w, char **text, size_t *len, 
 		cap += 64 + 2 + strlen(w->files[i].path) + 1;
 	char *buf = malloc(cap);
 	if (!buf)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	for (size_t i = 0; i < w->n; i++) {
 		const struct wfile *f = &w->files[i];
 		unsigned char md[32];
@@ -410,7 +410,7 @@ static int write_archive(const reg_archive_writer *w, unsigned char **buf, size_
 	struct sink s = {0};
 	int rc = -1;
 	if (!dirs || !a || !e) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	if (ndirs + w->n > REG_ARCHIVE_MAX_ENTRIES) {

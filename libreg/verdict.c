@@ -119,7 +119,7 @@ int reg_statement_text(const char *number, const reg_approval *const *group, siz
 	FILE *fp = sorted ? open_memstream(text, len) : NULL;
 	if (!fp) {
 		free(sorted);
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	}
 	memcpy(sorted, group, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_item);
@@ -147,7 +147,7 @@ int reg_statement_text(const char *number, const reg_approval *const *group, siz
 	if (fclose(fp) != 0) {
 		free(*text);
 		*text = NULL;
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	}
 	return 0;
 }
@@ -169,7 +169,7 @@ int reg_statement_sign(const reg_sign_key *key, const char *number, reg_approval
 	for (size_t i = 0; i < n; i++) {
 		free(group[i]->signature);
 		if (!(group[i]->signature = strdup(b64)))
-			return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+			return reg_err_oom(errp);
 	}
 	return 0;
 }
@@ -283,7 +283,7 @@ int reg_statement_files(const char *number, const reg_approval *list, size_t n, 
 	*out = NULL;
 	*count = 0;
 	if (!verdicts || !ord || !start || !group || !origin) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -293,7 +293,7 @@ int reg_statement_files(const char *number, const reg_approval *list, size_t n, 
 		}
 	groups = reg_statements_group(verdicts, m, ord, start);
 	if (!(files = calloc(groups ? (size_t)groups : 1, sizeof *files))) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 		goto out;
 	}
 	for (long g = 0; g < groups; g++) {
@@ -311,7 +311,7 @@ int reg_statement_files(const char *number, const reg_approval *list, size_t n, 
 	}
 	qsort(files, (size_t)groups, sizeof *files, cmp_file);
 	for (long g = 0; g < groups; g++)
-		snprintf(files[g].name, sizeof files[g].name, "%02ld-%.64s", g + 1,
+		snprintf(files[g].name, sizeof files[g].name, "%02ld-%.60s", g + 1,
 			 files[g].first->dept ? files[g].first->dept : "");
 	*out = files;
 	*count = (size_t)groups;

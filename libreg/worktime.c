@@ -47,11 +47,6 @@ struct reg_calendar {
 	size_t n_years;
 };
 
-static int oom(reg_err **errp)
-{
-	return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
-}
-
 /* ---------------------------------------------------------------------------------------------
  * Working durations
  */
@@ -138,7 +133,7 @@ void reg_workdur_format(reg_workdur d, char buf[REG_DURATION_ISO_MAX])
 	int milli = (int)(d.millidays % 1000);
 	if (milli) {
 		snprintf(frac, sizeof frac, ".%03d", milli);
-		for (size_t end = strlen(frac); frac[end - 1] == '0'; end--)
+		for (size_t end = strlen(frac); end > 1 && frac[end - 1] == '0'; end--)
 			frac[end - 1] = '\0';
 	}
 	int n = snprintf(buf, REG_DURATION_ISO_MAX, "P%" PRId64 "%sD", d.millidays / 1000, frac);
@@ -498,7 +493,7 @@ reg_calendar *reg_calendar_new_default(int offset_min, reg_err **errp)
 {
 	reg_calendar *cal = calloc(1, sizeof *cal);
 	if (!cal) {
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	cal->offset_min = offset_min;
@@ -860,7 +855,7 @@ reg_calendar *reg_calendar_parse(const xmlNode *calendar, int offset_min, const 
 	if (rd.cal->years)
 		qsort(rd.cal->years, rd.cal->n_years, sizeof *rd.cal->years, by_number);
 	if (rd.oom)
-		oom(&rd.err);
+		reg_err_oom(&rd.err);
 	if (rd.err) {
 		reg_err_append(errp, &rd.err);
 		reg_calendar_free(rd.cal);
@@ -938,7 +933,7 @@ xmlNode *reg_calendar_skeleton(xmlNode *parent, const int *years, size_t n_years
 			xmlUnlinkNode(cal);
 			xmlFreeNode(cal);
 		}
-		oom(errp);
+		reg_err_oom(errp);
 		return NULL;
 	}
 	return cal;

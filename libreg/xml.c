@@ -1108,7 +1108,7 @@ int reg_xml_out_write(reg_xml_out *o, xmlDoc *doc, reg_err **errp)
 	if (!root || begin_document(o, errp) < 0)
 		return -1;
 	if (!o->ob && !(o->ob = xmlOutputBufferCreateIO(file_write, NULL, o->fp, NULL)))
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	dump_root(o->ob, doc, root, o->batch);
 	/* Each document reaches the FILE whole, before anything else is written to it. */
 	if (xmlOutputBufferFlush(o->ob) < 0 || o->ob->error || ferror(o->fp))
@@ -1129,7 +1129,7 @@ static int dump_string(xmlDoc *doc, bool nested, bool with_decl, char **out, siz
 		return -1;
 	xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
 	if (!ob)
-		return reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		return reg_err_oom(errp);
 	if (with_decl)
 		xmlOutputBufferWrite(ob, (int)(sizeof xml_decl - 1), xml_decl);
 	dump_root(ob, doc, root, nested);
@@ -1138,7 +1138,7 @@ static int dump_string(xmlDoc *doc, bool nested, bool with_decl, char **out, siz
 	if (ob->error)
 		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "cannot serialize the document");
 	else if (!(*out = malloc(size + 1)))
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL, "out of memory");
+		reg_err_oom(errp);
 	else {
 		memcpy(*out, xmlOutputBufferGetContent(ob), size);
 		(*out)[size] = '\0';
