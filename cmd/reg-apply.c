@@ -13,6 +13,7 @@ static const char prog[] = "reg-apply";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_ALL);
 	printf(_("usage: %s [options] [FILE...]\n"
 	       "       %s -i [options]\n"
 	       "Accept applications (一窗受理): check each once, number it, record it in the registry\n"
@@ -29,7 +30,8 @@ static void usage(void)
 	       "Exit status: 0 all accepted, 1 some rejected, 64 usage, 65 input not CSV or XML,\n"
 	       "66 input missing, 70 internal error, 73 cannot create output, 74 I/O error,\n"
 	       "75 registry busy, 78 bad catalog or configuration.\n"),
-	       prog, prog, reg_cli_progress_help, reg_cli_config_help);
+	       prog, prog, reg_cli_progress_help, config ? config : "");
+	free(config);
 }
 
 int main(int argc, char **argv)

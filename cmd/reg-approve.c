@@ -15,6 +15,7 @@ static const char prog[] = "reg-approve";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	printf(_("usage: %s --dept DEPT [options] [FILE...]\n"
 	       "       %s --dept DEPT --dossier NUMBER [--item ID] --verdict VERDICT\n"
 	       "                   --reason TEXT --reviewer NAME [options] [FILE...]\n"
@@ -41,7 +42,8 @@ static void usage(void)
 	       "Exit status: 0 all reviewed, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
 	       "configuration.\n"),
-	       prog, prog, prog, prog, reg_cli_progress_help, reg_cli_config_help);
+	       prog, prog, prog, prog, reg_cli_progress_help, config ? config : "");
+	free(config);
 }
 
 enum { OPT_DOSSIER = 0x2000, OPT_ITEM, OPT_VERDICT, OPT_REASON, OPT_REVIEWER, OPT_OFFLINE,
@@ -65,7 +67,11 @@ int main(int argc, char **argv)
 		{"key", required_argument, NULL, OPT_KEY},
 		REG_CLI_PROGRESS_OPTIONS,
 		{"format", required_argument, NULL, OPT_FORMAT},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

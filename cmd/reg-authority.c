@@ -15,6 +15,7 @@ static const char prog[] = "reg-authority";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_CATALOG | REG_CLI_USES_AUTHORITY | REG_CLI_USES_NOW);
 	printf(_("usage: %s new --division CODE [--name NAME] [--area CODE]... [--time-zone +HH:MM]\n"
 	       "              [--supervisor NAME] [--external DEPT]... [options] DIR\n"
 	       "       %s keygen --dept DEPT -o FILE.key [options]\n"
@@ -35,7 +36,8 @@ static void usage(void)
 	       "Exit status: 0 done, 1 import refused, 64 usage, 66 no authority file, 73 a file\n"
 	       "exists or cannot be made, 74 I/O, 75 authority file changed meanwhile (run again),\n"
 	       "78 bad catalog, authority or key.\n"),
-	       prog, prog, prog, prog, reg_cli_config_help);
+	       prog, prog, prog, prog, config ? config : "");
+	free(config);
 }
 
 enum { NEW = REG_AUTHORITY_NEW, KEYGEN = REG_AUTHORITY_KEYGEN, IMPORT = REG_AUTHORITY_IMPORT,
@@ -60,7 +62,10 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, OPT_OUTPUT},
 		{"from", required_argument, NULL, OPT_FROM},
 		{"private", required_argument, NULL, OPT_PRIVATE},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const names[] = {"new", "keygen", "import", "show"};

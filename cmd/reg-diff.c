@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "configuration.h"
@@ -21,6 +22,7 @@ enum { OPT_BRIEF = 'q' };
 
 static void usage(FILE *fp)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_CATALOG | REG_CLI_USES_AUTHORITY);
 	fprintf(fp,
 		_("usage: %s [--brief] A B\n"
 		"Compare two issued archives (<USCC>.tar.gz) entry by entry, or two dossier files\n"
@@ -33,14 +35,17 @@ static void usage(FILE *fp)
 		"  -q, --brief           name the entries that differ, nothing more\n"
 		"\n"),
 		prog);
-	fputs(reg_cli_config_help, fp);
+	fputs(config ? config : "", fp);
+	free(config);
 }
 
 static int run(reg_config *cfg, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"brief", no_argument, NULL, OPT_BRIEF},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	unsigned flags = 0;

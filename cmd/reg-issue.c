@@ -3,6 +3,8 @@
  * archive per enterprise out, and a line `USCC<TAB>path<TAB>sha256` per archive on stdout.
  */
 #include "catalog.h"
+#include <stdlib.h>
+
 #include "cli.h"
 #include "files.h"
 #include "issue.h"
@@ -14,6 +16,7 @@ static const char prog[] = "reg-issue";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	printf(_("usage: %s -o DIR [options] [FILE...]\n"
 	       "Issue approved dossiers (一窗出件): for each, the USCC, the business license, the\n"
 	       "twenty registration records and the free seal set in one signed archive\n"
@@ -29,7 +32,8 @@ static void usage(void)
 	       "Exit status: 0 all issued, 1 some dossiers not issued (not approved, changed since\n"
 	       "acceptance), 64 usage, 65 input not XML, 66 input missing, 73 cannot create an\n"
 	       "archive, 74 I/O error, 75 registry busy, 78 bad catalog, authority or key.\n"),
-	       prog, reg_cli_progress_help, reg_cli_config_help);
+	       prog, reg_cli_progress_help, config ? config : "");
+	free(config);
 }
 
 typedef struct run {
@@ -111,7 +115,11 @@ int main(int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},
 		REG_CLI_PROGRESS_OPTIONS,
 		{"format", required_argument, NULL, 'F'},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	run r = {.cfg = reg_config_new()};

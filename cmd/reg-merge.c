@@ -13,6 +13,7 @@ static const char prog[] = "reg-merge";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	printf(_("usage: %s [options] [FILE...]\n"
 	       "Merge the approvals of the same dossiers coming from several department streams\n"
 	       "(reg-approve --dept, or files from departments' own hosts), record every verdict\n"
@@ -24,7 +25,8 @@ static void usage(void)
 	       "Exit status: 0 all merged, 1 some dossiers refused (the others go on), 64 usage,\n"
 	       "65 input not XML dossiers, 66 input missing, 75 registry busy, 78 bad catalog or\n"
 	       "configuration.\n"),
-	       prog, reg_cli_progress_help, reg_cli_config_help);
+	       prog, reg_cli_progress_help, config ? config : "");
+	free(config);
 }
 
 int main(int argc, char **argv)
@@ -33,7 +35,11 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		REG_CLI_PROGRESS_OPTIONS,
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

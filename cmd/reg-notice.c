@@ -15,6 +15,7 @@ static const char prog[] = "reg-notice";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	printf(_("usage: %s -o DIR [options] KIND NUMBER\n"
 	       "       %s -o DIR [options] slip NUMBER --item ITEM --step STEP\n"
 	       "Print a notice of dossier NUMBER as A4 SVG sheets in DIR, from the registry:\n"
@@ -32,7 +33,8 @@ static void usage(void)
 	       "Exit status: 0 printed, 1 no such notice (unknown dossier, not rejected, nothing\n"
 	       "asked, no such slip), 64 usage, 66 no registry, 73 cannot write, 74 I/O error,\n"
 	       "75 registry busy, 78 bad catalog, authority or configuration.\n"),
-	       prog, prog, reg_cli_config_help);
+	       prog, prog, config ? config : "");
+	free(config);
 }
 
 static int print(reg_config *cfg, const reg_notice_request *rq, const char *dir, reg_err **errp)
@@ -63,7 +65,11 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"item", required_argument, NULL, 'I'},
 		{"step", required_argument, NULL, 'S'},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "registry.h"
@@ -18,6 +19,7 @@ enum { OPT_FROM = 1, OPT_TO };
 
 static void usage(FILE *fp)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_DB);
 	fprintf(fp,
 		_("usage: %s init [--db TARGET]\n"
 		"       %s copy [--from SOURCE] --to TARGET\n"
@@ -38,7 +40,8 @@ static void usage(FILE *fp)
 		"78 not a registry or a newer one.\n"
 		"\n"),
 		prog, prog);
-	fputs(reg_cli_config_help, fp);
+	fputs(config ? config : "", fp);
+	free(config);
 }
 
 static int init(reg_config *cfg, reg_err **errp)
@@ -83,7 +86,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"from", required_argument, NULL, OPT_FROM},
 		{"to", required_argument, NULL, OPT_TO},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

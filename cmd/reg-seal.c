@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "sealset.h"
@@ -17,6 +18,7 @@ enum { OPT_NAME = 1, OPT_USCC, OPT_LEGAL_REP, OPT_FORM };
 
 static void usage(FILE *fp)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	fprintf(fp,
 		_("usage: %s [-o DIR] [--specimen] [FILE]\n"
 		"       %s [-o DIR] [--specimen] --name NAME --uscc USCC --legal-rep NAME [--form FORM]\n"
@@ -41,7 +43,8 @@ static void usage(FILE *fp)
 		"configuration.\n"
 		"\n"),
 		prog, prog);
-	fputs(reg_cli_config_help, fp);
+	fputs(config ? config : "", fp);
+	free(config);
 }
 
 /* 0 to run, -1 for --help or --version (done), or an exit status. */
@@ -54,7 +57,11 @@ static int parse(reg_config *cfg, reg_sealset_request *rq, int argc, char **argv
 		{"uscc", required_argument, NULL, OPT_USCC},
 		{"legal-rep", required_argument, NULL, OPT_LEGAL_REP},
 		{"form", required_argument, NULL, OPT_FORM},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	int opt;

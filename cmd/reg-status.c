@@ -5,6 +5,8 @@
  * and hands the request to libreg/status.h.
  */
 
+#include <stdlib.h>
+
 #include "cli.h"
 #include "clock.h"
 #include "dossier.h"
@@ -21,6 +23,7 @@ enum { OPT_STATE = 1, OPT_OVERDUE, OPT_PENDING, OPT_COMMITMENTS, OPT_WITHIN, OPT
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	printf(_("usage: %s [--state STATE] [--format F] [-o FILE] [options]\n"
 	       "       %s --overdue | --pending [--state STATE] [--format F] [-o FILE] [options]\n"
 	       "       %s --commitments [--within DURATION] [--format F] [-o FILE] [options]\n"
@@ -47,7 +50,8 @@ static void usage(void)
 	       "Exit status: 0 success, 1 not in the registry (a QUERY, an --export NUMBER), 64 usage,\n"
 	       "66 no registry, 73 cannot create output, 75 registry busy, 78 bad catalog or\n"
 	       "configuration.\n"),
-	       prog, prog, prog, prog, prog, prog, reg_cli_config_help);
+	       prog, prog, prog, prog, prog, prog, config ? config : "");
+	free(config);
 }
 
 static int choose(reg_status_request *rq, int *views, reg_status_view v)
@@ -74,7 +78,11 @@ int main(int argc, char **argv)
 		{"escalate", no_argument, NULL, OPT_ESCALATE},
 		{"export", no_argument, NULL, OPT_EXPORT},
 		{"output", required_argument, NULL, 'o'},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

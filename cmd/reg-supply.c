@@ -13,6 +13,7 @@ static const char prog[] = "reg-supply";
 
 static void usage(void)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_PIPELINE);
 	printf(_("usage: %s [options] NUMBER MATERIAL=FILE...\n"
 	       "Record materials handed in after acceptance for dossier NUMBER.  A material the\n"
 	       "dossier owes under a commitment fulfils it (no verdict changes); any other is a\n"
@@ -24,7 +25,8 @@ static void usage(void)
 	       "Exit status: 0 recorded, 1 refused (unknown dossier or material, a file refused,\n"
 	       "the dossier issued or rejected), 64 usage, 70 internal, 74 I/O error, 75 registry\n"
 	       "busy, 78 bad catalog or configuration.\n"),
-	       prog, reg_cli_config_help);
+	       prog, config ? config : "");
+	free(config);
 }
 
 static int supply(reg_config *cfg, reg_supply_request *rq, char **args, int n,
@@ -67,7 +69,11 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"folder", required_argument, NULL, 'C'},
 		{"output", required_argument, NULL, 'o'},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_NOW,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

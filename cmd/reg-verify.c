@@ -19,6 +19,7 @@ static const char *const mode_flags[] = {NULL, "--uscc", "--org-code", "--citize
 
 static void usage(FILE *fp)
 {
+	char *config = reg_cli_config_help_for(REG_CLI_USES_DB | REG_CLI_USES_CATALOG | REG_CLI_USES_AUTHORITY);
 	fprintf(fp,
 		_("usage: %s --uscc | --org-code | --citizen-id [--explain] [--format F] [CODE...]\n"
 		"       %s [--key PUBKEY] [--db FILE] [--format F] ARCHIVE...\n"
@@ -40,7 +41,8 @@ static void usage(FILE *fp)
 		"                        xml (urn:regkit:verify:1)\n"
 		"\n"),
 		prog, prog);
-	fputs(reg_cli_config_help, fp);
+	fputs(config ? config : "", fp);
+	free(config);
 }
 
 static int choose_mode(reg_audit_request *rq, reg_audit_mode mode)
@@ -74,7 +76,10 @@ static int run(reg_config *cfg, int argc, char **argv)
 		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"key", required_argument, NULL, OPT_KEY},
 		{"format", required_argument, NULL, OPT_FORMAT},
-		REG_CLI_CONFIG_OPTIONS,
+		REG_CLI_OPT_DB,
+		REG_CLI_OPT_CATALOG,
+		REG_CLI_OPT_AUTHORITY,
+		REG_CLI_OPT_HELP_VERSION,
 		{NULL, 0, NULL, 0},
 	};
 	const char *env_db = getenv("REG_DB");

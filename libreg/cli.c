@@ -2,26 +2,49 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "regkit-config.h"
 
-static const char config_help[] = N_(
-	"Configuration (an option beats the environment beats the default):\n"
-	"      --db FILE         registry database (REG_DB, default ./registry.db)\n"
-	"      --catalog FILE    item catalog (REG_CATALOG, default the shipped catalog.xml)\n"
-	"      --authority FILE  authority.xml (REG_AUTHORITY; default: see regkit(7))\n"
-	"      --now TIME        the current time, ISO 8601 (default SOURCE_DATE_EPOCH, else the clock)\n"
-	"      --window ID       acceptance window (REG_WINDOW, default 01)\n"
-	"      --clerk NAME      clerk on duty (REG_CLERK, default the login name)\n"
-	"      --help            show this help and exit\n"
-	"      --version         show the version and exit\n");
+/* One line per shared option, so that each tool's --help lists those it takes. */
+static const struct {
+	unsigned uses;
+	const char *line;
+} config_lines[] = {
+	{REG_CLI_USES_DB, N_("      --db FILE         registry database (REG_DB, default ./registry.db)\n")},
+	{REG_CLI_USES_CATALOG,
+	 N_("      --catalog FILE    item catalog (REG_CATALOG, default the shipped catalog.xml)\n")},
+	{REG_CLI_USES_AUTHORITY,
+	 N_("      --authority FILE  authority.xml (REG_AUTHORITY; default: see regkit(7))\n")},
+	{REG_CLI_USES_NOW, N_("      --now TIME        the current time, ISO 8601 (default "
+			      "SOURCE_DATE_EPOCH, else the clock)\n")},
+	{REG_CLI_USES_WINDOW, N_("      --window ID       acceptance window (REG_WINDOW, default 01)\n")},
+	{REG_CLI_USES_CLERK,
+	 N_("      --clerk NAME      clerk on duty (REG_CLERK, default the login name)\n")},
+	{0, N_("      --help            show this help and exit\n")},
+	{0, N_("      --version         show the version and exit\n")},
+};
 
-const char *reg_cli_config_help_text(void)
+char *reg_cli_config_help_for(unsigned uses)
 {
-	return _(config_help);
+	const char *head = (uses ? _("Configuration (an option beats the environment beats the "
+				     "default):\n")
+				 : "");
+	size_t len = strlen(head) + 1;
+	for (size_t i = 0; i < sizeof config_lines / sizeof *config_lines; i++)
+		if (!config_lines[i].uses || (config_lines[i].uses & uses))
+			len += strlen(_(config_lines[i].line));
+	char *out = malloc(len);
+	if (!out)
+		return NULL;
+	char *p = stpcpy(out, head);
+	for (size_t i = 0; i < sizeof config_lines / sizeof *config_lines; i++)
+		if (!config_lines[i].uses || (config_lines[i].uses & uses))
+			p = stpcpy(p, _(config_lines[i].line));
+	return out;
 }
 
 void reg_cli_init(void)

@@ -30,15 +30,32 @@ enum reg_cli_option {
 	REG_OPT_QUIET,
 };
 
+/* Each shared option by itself: a tool lists those it uses (REG_CLI_USES below says which), and
+ * --help and --version, which every tool has.  REG_CLI_CONFIG_OPTIONS is all of them. */
+#define REG_CLI_OPT_DB {"db", required_argument, NULL, REG_OPT_DB}
+#define REG_CLI_OPT_CATALOG {"catalog", required_argument, NULL, REG_OPT_CATALOG}
+#define REG_CLI_OPT_AUTHORITY {"authority", required_argument, NULL, REG_OPT_AUTHORITY}
+#define REG_CLI_OPT_NOW {"now", required_argument, NULL, REG_OPT_NOW}
+#define REG_CLI_OPT_WINDOW {"window", required_argument, NULL, REG_OPT_WINDOW}
+#define REG_CLI_OPT_CLERK {"clerk", required_argument, NULL, REG_OPT_CLERK}
+#define REG_CLI_OPT_HELP_VERSION                                                        \
+	{"help", no_argument, NULL, REG_OPT_HELP}, {"version", no_argument, NULL, REG_OPT_VERSION}
 #define REG_CLI_CONFIG_OPTIONS                                                          \
-	{"db", required_argument, NULL, REG_OPT_DB},                                     \
-	{"catalog", required_argument, NULL, REG_OPT_CATALOG},                           \
-	{"authority", required_argument, NULL, REG_OPT_AUTHORITY},                       \
-	{"now", required_argument, NULL, REG_OPT_NOW},                                   \
-	{"window", required_argument, NULL, REG_OPT_WINDOW},                             \
-	{"clerk", required_argument, NULL, REG_OPT_CLERK},                               \
-	{"help", no_argument, NULL, REG_OPT_HELP},                                       \
-	{"version", no_argument, NULL, REG_OPT_VERSION}
+	REG_CLI_OPT_DB, REG_CLI_OPT_CATALOG, REG_CLI_OPT_AUTHORITY, REG_CLI_OPT_NOW,      \
+	REG_CLI_OPT_WINDOW, REG_CLI_OPT_CLERK, REG_CLI_OPT_HELP_VERSION
+
+/* Which shared options a tool uses, for its --help (reg_cli_config_help_for). */
+enum reg_cli_uses {
+	REG_CLI_USES_DB = 1,
+	REG_CLI_USES_CATALOG = 2,
+	REG_CLI_USES_AUTHORITY = 4,
+	REG_CLI_USES_NOW = 8,
+	REG_CLI_USES_WINDOW = 16,
+	REG_CLI_USES_CLERK = 32,
+	/* what a tool of the pipeline reads: the registry, the catalog, the authority, the time */
+	REG_CLI_USES_PIPELINE = 1 | 2 | 4 | 8,
+	REG_CLI_USES_ALL = 63,
+};
 
 /* The batch tools' --progress and --quiet (libreg/progress.h), handled by
  * reg_cli_config_option; reg_cli_progress_help lists them for --help. */
@@ -51,10 +68,9 @@ const char *reg_cli_progress_help_text(void);
 /* Call first thing in main: the locale and the translations (libreg/i18n.h). */
 void reg_cli_init(void);
 
-/* Text for --help listing the shared options, to print after a tool's own, in the reader's
- * language. */
-const char *reg_cli_config_help_text(void);
-#define reg_cli_config_help (reg_cli_config_help_text())
+/* Text for --help listing the shared options a tool uses (`uses`, enum reg_cli_uses) and
+ * --help/--version, in the reader's language; the caller frees it (NULL when out of memory). */
+char *reg_cli_config_help_for(unsigned uses);
 
 /* Handle a shared option: 1 = handled, 0 = not one of ours. */
 int reg_cli_config_option(reg_config *cfg, int opt, const char *arg);

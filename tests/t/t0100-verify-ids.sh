@@ -138,10 +138,16 @@ test_expect_success 'usage errors exit 64 and say why on stderr' '
 	test_expect_code 64 reg-verify </dev/null
 '
 
-test_expect_success 'the shared configuration options are accepted' '
-	reg-verify --uscc --db none.db --now 2026-11-23T09:00:00+08:00 --window 02 --clerk x \
-		914403001922038216 >out &&
-	test ! -e none.db
+test_expect_success 'the configuration options it uses are accepted, the others refused' '
+	reg-verify --uscc --db none.db --catalog "$SRC/schemas/catalog.xml" \
+		--authority "$FIXTURES/authority/authority.xml" 914403001922038216 >out &&
+	test ! -e none.db &&
+	: the window, the clerk and the time are the acceptance tools, not the auditor &&
+	for opt in --window=02 --clerk=x --now=2026-11-23T09:00:00+08:00; do
+		test_expect_code 64 reg-verify --uscc $opt 914403001922038216 2>err &&
+		grep -q "unknown option .${opt%%=*}." err || return 1
+	done &&
+	reg-verify --help >help && ! grep -q -e "--window" help
 '
 
 test_expect_success '--help and --version exit 0 on stdout' '
