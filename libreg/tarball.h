@@ -4,7 +4,8 @@
  * signed MANIFEST between them.
  *
  * FORMAT (what the writer produces, byte for byte)
- *   - gzip (zlib level 6, set explicitly), header MTIME 0 and no FNAME, one member, no padding
+ *   - gzip (libdeflate level 6, REG_ARCHIVE_GZIP_LEVEL), header MTIME 0 and no FNAME, one
+ *     member, no padding
  *     after it; inside, a pax-restricted tar (ustar headers; a pax record only for a name that
  *     does not fit ustar), ended by the two zero blocks;
  *   - one top directory <top>/ (the USCC) holding everything;
