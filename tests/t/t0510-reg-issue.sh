@@ -31,6 +31,14 @@ test_expect_success 'the pipeline leaves one complete, verifiable archive per ap
 	done <issued.tsv
 '
 
+test_expect_success 'the registry is 0600 and the archives 0644, whatever the umask' '
+	(umask 000 && approved r.db "$FIXTURES/apps.csv" >merged.xml) &&
+	test "$(stat -c %a r.db)" = 600 &&
+	(umask 077 && reg-issue --db r.db -o out merged.xml >issued.tsv) &&
+	for a in out/*.tar.gz; do test "$(stat -c %a "$a")" = 644 || { echo "$a"; return 1; }; done &&
+	test -s issued.tsv
+'
+
 test_expect_success 'a registry that does not exist is an error, and none is created' '
 	approved r.db "$FIXTURES/apps.csv" >merged.xml &&
 	test_expect_code 66 reg-issue --db typo.db -o out2 merged.xml >issued.tsv 2>err &&
