@@ -1,24 +1,6 @@
-# lib.sh — what the bench scripts share: their arguments, and how a section reaches
-# bench/RESULTS.md.  Sourced by bench/*.sh (bash), which set SRC to the source tree first.
-
-# bench_args DEFAULT_N MIN_N "$@" — parse "[--record] [N]": sets `record` (true or false) and N.
-bench_args() {
-	local default=$1 min=$2
-	shift 2
-	record=false
-	if [ "${1-}" = --record ]; then
-		record=true
-		shift
-	fi
-	N=${1:-$default}
-	case $N in
-	'' | *[!0-9]*) N=-1 ;;
-	esac
-	if [ "$N" -lt "$min" ]; then
-		echo "usage: $0 [--record] [N]   (N ≥ $min)" >&2
-		exit 2
-	fi
-}
+# lib.sh — what bench/hostile.sh needs besides its own measurements: how a section reaches
+# bench/RESULTS.md, the release build, the environment.  Sourced (bash) after SRC is set to the
+# source tree.  (bench/run, the speed and memory benchmark, is python3 and stands alone.)
 
 # bench_record NAME SECTION — put SECTION into bench/RESULTS.md between the markers
 # <!-- bench/NAME --> and <!-- /bench/NAME -->: in place of the previous run's section (notes
@@ -33,7 +15,7 @@ if os.path.exists(path):
     text = open(path, encoding="utf-8").read()
 else:
     text = ("# regkit benchmark results\n\n"
-            "Measured by the scripts in bench/ (docs/targets.md); newest sections last.\n")
+            "Measured by bench/run and bench/hostile.sh; newest sections last.\n")
 if begin in text and end in text:
     head, rest = text.split(begin, 1)
     text = head + block + rest.split(end, 1)[1]

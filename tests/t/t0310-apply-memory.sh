@@ -1,6 +1,6 @@
 #!/bin/bash
 # reg-apply keeps its memory flat: a generated batch of 20 000 applications is accepted whole
-# with a peak RSS under 64 MiB (docs/targets.md; bench/apply-rss.sh measures 100 000).
+# with a peak RSS under 64 MiB (docs/targets.md; bench/run --rss measures 100 000 and 999 999).
 # Memory means nothing under AddressSanitizer, so a sanitized build skips the test; meson passes
 # the build's b_sanitize as REG_SANITIZED.
 if [ "${REG_SANITIZED-}" != none ]; then
