@@ -25,9 +25,10 @@
 
 /* Where each name accepted in this run came from, for the message about a second application
  * under the same name.  The registry says whether a name is taken; this only adds the line.  A
- * table of 64-bit name hashes and lines in one allocation that doubles: a copy of every name,
- * kept for the whole run among each dossier's short-lived allocations, pinned the heap and grew a
- * batch's peak RSS by a third of a KiB per row (bench/RESULTS.md). */
+ * table of 64-bit name hashes and lines in one allocation that doubles, up to NAME_LINES_MAX
+ * names: a copy of every name, kept for the whole run among each dossier's short-lived
+ * allocations, pinned the heap and grew a batch's peak RSS by a third of a KiB per row, and even
+ * the table of all of a million rows' hashes passed 64 MiB while it doubled (bench/RESULTS.md). */
 typedef struct name_line {
 	uint64_t hash; /* 0: an empty slot */
 	long line;
@@ -54,9 +55,19 @@ static name_line *name_slot(name_line *slots, size_t cap, uint64_t hash)
 	return &slots[i];
 }
 
+/* The lines of at most this many names are kept (2 MiB): past it the table starts afresh, so a
+ * batch of any length runs in flat memory; a second application under a name taken that long
+ * before in the run is refused all the same (the registry holds the name), only without the
+ * earlier line. */
+#define NAME_LINES_MAX 65536
+
 /* The first line that took the name stays; out of memory only loses the line. */
 static void name_lines_put(name_lines *t, const char *name, long line)
 {
+	if (t->n >= NAME_LINES_MAX) {
+		memset(t->slots, 0, t->cap * sizeof *t->slots);
+		t->n = 0;
+	}
 	if ((t->n + 1) * 2 > t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
 		name_line *slots = calloc(cap, sizeof *slots);
