@@ -981,8 +981,11 @@ static int record(reg_apply *a, check *c, const char *application, reg_err **err
 	if (reg_registry_next_serial(reg, counter, &serial, errp) < 0)
 		goto out;
 	if (serial > 999999) {
-		reg_err_set(errp, REG_EINTERNAL, NULL, 0, NULL,
-			    "more than 999999 acceptances on %s: the sequence is exhausted", date);
+		/* Not this application's fault nor a bug: the day's numbers are used up, and the
+		 * rest can be accepted the next day (EX_TEMPFAIL). */
+		reg_err_set(errp, REG_EBUSY, NULL, 0, NULL,
+			    "more than 999999 acceptances on %s: the day's numbers are used up; "
+			    "accept the rest on the next working day", date);
 		goto out;
 	}
 	snprintf(number, sizeof number, "%s-%s-%06u", division, date, (unsigned)serial);
