@@ -438,8 +438,13 @@ out:
 
 bool reg_file_would_wait(FILE *fp)
 {
+	return reg_file_would_wait_ms(fp, 0);
+}
+
+bool reg_file_would_wait_ms(FILE *fp, int ms)
+{
 	struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
-	return poll(&p, 1, 0) == 0;
+	return poll(&p, 1, ms) == 0;
 }
 
 size_t reg_file_read_some(FILE *fp, void *buf, size_t len, bool *failed)

@@ -83,6 +83,8 @@ int reg_file_clean_stale(const char *dir, reg_err **errp);
  * whose writer is slow).  A tool holding a group of work finishes it first, so a record that
  * came alone is not kept waiting for the next, and no lock is held while input is awaited. */
 bool reg_file_would_wait(FILE *fp);
+/* The same, allowing input `ms` milliseconds to come: true when none came (poll(2)). */
+bool reg_file_would_wait_ms(FILE *fp, int ms);
 
 /* Read what is there, up to `len` bytes, waiting only while nothing is (read(2) on the stream's
  * descriptor, not fread, which waits for the whole `len`): a stream is processed as it comes.

@@ -217,7 +217,8 @@ int reg_intake_xml(reg_intake *in, FILE *fp, const char *name, const char *base_
 	xmlDoc *doc = NULL;
 	long line = 0;
 	for (;;) {
-		if (in->n_held && reg_file_would_wait(fp) && finish_group(in, errp) < 0) {
+		if (in->n_held && !reg_xml_stream_queued(s) && reg_file_would_wait(fp) &&
+		    finish_group(in, errp) < 0) {
 			rc = -1;
 			break;
 		}

@@ -807,7 +807,11 @@ int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog
 	long line = 0;
 	int got;
 	for (;;) {
-		if (is->n_jobs && reg_file_would_wait(fp) && finish_group(is, errp) < 0) {
+		/* A group is finished when the input pauses: a dossier that comes alone is issued
+		 * within REG_ISSUE_PAUSE_MS, a stream that trickles from the stage before still
+		 * fills groups (no registry transaction is open while reg-issue waits). */
+		if (is->n_jobs && !reg_xml_stream_queued(s) &&
+		    reg_file_would_wait_ms(fp, REG_ISSUE_PAUSE_MS) && finish_group(is, errp) < 0) {
 			got = -1;
 			break;
 		}

@@ -29,7 +29,7 @@
  *      through reg_file_write_group (staged, one syncfs, renamed, one flush of the folder),
  *      then the lines reported in input order.
  * A group is finished when full, when a dossier comes that is already in it, and when the
- * caller flushes (reg-issue does before it would wait for input and at the end).  A failure
+ * caller flushes (reg-issue does when its input pauses for REG_ISSUE_PAUSE_MS, and at the end).  A failure
  * in B or C (not the dossier's fault: memory, the disk, the registry) rolls the whole group
  * back and stops the run: nothing of it issued, no serial burnt.
  *
@@ -90,6 +90,8 @@ typedef struct reg_issued {
 /* Dossiers per registry transaction (GROUPS), and the most threads phase B runs on. */
 #define REG_ISSUE_GROUP 64
 #define REG_ISSUE_MAX_THREADS 64
+/* How long input may pause before a partial group is finished (milliseconds). */
+#define REG_ISSUE_PAUSE_MS 20
 
 typedef struct reg_issue_options {
 	const char *out_dir;
@@ -119,7 +121,8 @@ int reg_issue_dossier(reg_issue *is, reg_dossier *d, reg_err **errp);
  * and at the end; a group not flushed is rolled back by reg_issue_free. */
 int reg_issue_flush(reg_issue *is, reg_err **errp);
 /* A dossier stream (a batch or single dossiers, libreg/xml.h) from fp: each dossier through
- * reg_issue_dossier, the group finished whenever reading on would wait and at the end.  A
+ * reg_issue_dossier, the group finished whenever the input pauses (REG_ISSUE_PAUSE_MS, and never while read
+ * dossiers are queued) and at the end.  A
  * dossier refused is reported on stderr as `prog: FILE:LINE: …` and counted in *refused
  * (reg_cli_delay); -1 stops (the dossiers before the stop are issued). */
 int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog,

@@ -986,6 +986,11 @@ int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **e
 	}
 }
 
+bool reg_xml_stream_queued(const reg_xml_stream *s)
+{
+	return s && s->st.head;
+}
+
 bool reg_xml_stream_is_batch(const reg_xml_stream *s)
 {
 	return s && s->st.root == ROOT_BATCH;

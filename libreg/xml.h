@@ -110,6 +110,10 @@ reg_xml_stream *reg_xml_stream_new(FILE *fp, const char *name, reg_err **errp);
  * "text 'junk' after the dossier (column 3)", "a second root element <x> after the batch
  * (column 1)" (docs/decisions.md, "Streams"). */
 int reg_xml_stream_next(reg_xml_stream *s, xmlDoc **doc, long *line, reg_err **errp);
+/* Whether dossiers already read are waiting to be taken: the next reg_xml_stream_next returns
+ * one without reading (so a tool grouping its work does not finish a group for want of input
+ * while the chunk it read holds more dossiers). */
+bool reg_xml_stream_queued(const reg_xml_stream *s);
 /* Whether the root was <batch> (known after the first reg_xml_stream_next). */
 bool reg_xml_stream_is_batch(const reg_xml_stream *s);
 const char *reg_xml_stream_name(const reg_xml_stream *s);
