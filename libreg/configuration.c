@@ -96,24 +96,6 @@ static char *installed_prefix(const char *dir)
 	return strndup(dir, n - b - 1 > 0 ? n - b - 1 : 1);
 }
 
-/* An uninstalled tool: the source tree named by regkit-uninstalled in the build root, the
- * folder above the executable's (cmd/, tests/). */
-static char *source_tree(const char *dir)
-{
-	char *path = join(dir, "../regkit-uninstalled"), line[4096];
-	FILE *f = path ? fopen(path, "r") : NULL;
-	char *out = NULL;
-	if (f && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '/')
-			out = strdup(line);
-	}
-	if (f)
-		fclose(f);
-	free(path);
-	return out;
-}
-
 char *reg_prefix_path(const char *rel)
 {
 	char *dir = exe_dir(), *prefix = dir ? installed_prefix(dir) : NULL;
@@ -132,27 +114,37 @@ char *reg_build_path(const char *rel)
 	return out;
 }
 
+/* An uninstalled tool: the source tree named by regkit-uninstalled in the build root. */
+static char *source_tree(void)
+{
+	char *path = reg_build_path("regkit-uninstalled"), line[4096];
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char *out = NULL;
+	if (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '/')
+			out = strdup(line);
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return out;
+}
+
 /* Where the data is when REG_DATADIR does not say: beside the installed executable, else the
  * source tree of an uninstalled one, else (nothing found) the current folder, which then lacks
  * the catalog and says so by name.  *installed tells which. */
 static char *find_datadir(bool *installed)
 {
-	char *dir = exe_dir(), *prefix = dir ? installed_prefix(dir) : NULL, *out = NULL;
-	*installed = false;
-	if (prefix) {
-		char *data = join(prefix, REG_DATADIR_REL), *probe = data ? join(data, "schemas/catalog.xml") : NULL;
-		if (probe && file_exists(probe)) {
-			out = data, data = NULL;
-			*installed = true;
-		}
-		free(probe);
-		free(data);
-	}
-	if (!out && dir)
-		out = source_tree(dir);
-	free(prefix);
-	free(dir);
-	return out ? out : strdup(".");
+	char *data = reg_prefix_path(REG_DATADIR_REL);
+	char *probe = data ? join(data, "schemas/catalog.xml") : NULL;
+	*installed = probe && file_exists(probe);
+	free(probe);
+	if (*installed)
+		return data;
+	free(data);
+	char *tree = source_tree();
+	return tree ? tree : strdup(".");
 }
 
 const char *reg_config_datadir(reg_config *cfg)
@@ -199,14 +191,9 @@ static char *default_authority(reg_config *cfg)
 	const char *data = reg_config_datadir(cfg);
 	if (!cfg->installed)
 		return join(data, "fixtures/authority/authority.xml");
-	if (REG_SYSCONFDIR[0] == '/')
-		return join(REG_SYSCONFDIR, "regkit/authority.xml");
-	char *dir = exe_dir(), *prefix = dir ? installed_prefix(dir) : NULL, *etc = NULL, *out = NULL;
-	if (prefix && (etc = join(prefix, REG_SYSCONFDIR)))
-		out = join(etc, "regkit/authority.xml");
+	char *etc = reg_prefix_path(REG_SYSCONFDIR);
+	char *out = etc ? join(etc, "regkit/authority.xml") : NULL;
 	free(etc);
-	free(prefix);
-	free(dir);
 	return out;
 }
 
