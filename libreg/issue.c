@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "seal.h"
 #include "sign.h"
+#include "table.h"
 #include "tarball.h"
 #include "verdict.h"
 #include "xml.h"
@@ -830,4 +831,65 @@ int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog
 	is->on_refused_ctx = NULL;
 	reg_xml_stream_free(s);
 	return got < 0 ? -1 : 0;
+}
+
+/* ---- a whole run of reg-issue -------------------------------------------------------------- */
+
+static const char *const issued_cols[] = {"uscc", "path", "sha256"};
+
+static void print_line(const reg_issued *done, void *ctx)
+{
+	reg_table *t = ctx;
+	/* Each line out at once: it says the archive is there, and a pipe may wait for it. */
+	if (t) {
+		reg_table_row(t, (const char *const[]){done->uscc, done->path, done->sha256});
+		reg_table_flush(t);
+		return;
+	}
+	printf("%s\t%s\t%s\n", done->uscc, done->path, done->sha256);
+	fflush(stdout);
+}
+
+int reg_issue_run(const reg_issue_request *r, reg_err **errp)
+{
+	reg_catalog *cat = NULL;
+	reg_issue *is = NULL;
+	reg_table *t = NULL;
+	int rc = -1;
+	size_t refused = 0;
+	reg_issue_options opt = {.out_dir = r->out_dir, .new_edition = r->new_edition, .prog = r->prog,
+				 .threads = r->threads, .on_issued = print_line};
+	reg_table_doc doc = {"issued", "urn:regkit:issued:1", NULL};
+	if (reg_mkdir(r->out_dir, errp) < 0 ||
+	    (r->formatted && !(t = reg_table_new(stdout, r->format, &doc, false, errp))))
+		return -1;
+	opt.on_issued_ctx = t;
+	if (t)
+		reg_table_list(t, "archives", "archive", issued_cols, 3);
+	reg_xml_init(reg_config_schema_dir(r->cfg));
+	if (!(cat = reg_catalog_load(reg_config_catalog_path(r->cfg), reg_config_schema_dir(r->cfg),
+				     errp)) ||
+	    !(is = reg_issue_new(r->cfg, cat, NULL, &opt, errp)))
+		goto out;
+	rc = 0;
+	for (int i = 0; i < r->n_inputs || i == 0; i++) {
+		const char *name = i < r->n_inputs ? r->inputs[i] : "-";
+		FILE *fp = reg_cli_open_input(name, errp);
+		rc = fp ? reg_issue_stream(is, fp, name, r->prog, &refused, errp) : -1;
+		if (fp && fp != stdin)
+			fclose(fp);
+		if (rc < 0)
+			break;
+	}
+	if (t && rc == 0 && reg_table_finish(t, errp) < 0)
+		rc = -1;
+	if (reg_cli_close(stdout, "-", errp) < 0)
+		rc = -1;
+	if (rc == 0 && refused)
+		rc = reg_err_set(errp, REG_ENO, NULL, 0, NULL, "%zu dossiers not issued", refused);
+out:
+	reg_table_free(t);
+	reg_issue_free(is);
+	reg_catalog_free(cat);
+	return rc;
 }

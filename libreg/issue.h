@@ -76,6 +76,7 @@
 #include "errors.h"
 #include "ids.h"
 #include "registry.h"
+#include "table.h"
 
 typedef struct reg_issue reg_issue;
 
@@ -128,5 +129,23 @@ int reg_issue_flush(reg_issue *is, reg_err **errp);
 int reg_issue_stream(reg_issue *is, FILE *fp, const char *name, const char *prog,
 		     size_t *refused, reg_err **errp);
 void reg_issue_free(reg_issue *is);
+
+/* reg-issue's run: DIR made, every input in turn (none: standard input) issued through
+ * reg_issue_stream, a line USCC<TAB>path<TAB>sha256 per archive on stdout as soon as it is on
+ * disk — or, `formatted`, a table (libreg/table.h) of those rows.  Some dossiers not issued is
+ * REG_ENO ("N dossiers not issued"), the others issued. */
+typedef struct reg_issue_request {
+	const char *prog;
+	reg_config *cfg;
+	const char *out_dir;
+	bool new_edition;
+	unsigned threads;          /* 0: the cores */
+	bool formatted;            /* --format: a table instead of the plain lines */
+	reg_table_format format;
+	char **inputs;
+	int n_inputs;
+} reg_issue_request;
+
+int reg_issue_run(const reg_issue_request *r, reg_err **errp);
 
 #endif
