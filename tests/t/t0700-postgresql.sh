@@ -78,6 +78,31 @@ test_expect_success 'the README pipeline on PostgreSQL gives the same archives, 
 	reg-verify --db "$db" pg/out/*.tar.gz >verified && ! grep -v "	ok	" verified
 '
 
+test_expect_success 'the window'\''s day on PostgreSQL: supplement, notices, lookup, as on SQLite' '
+	db=$(test_pg_db ${ID}_day) &&
+	for reg in "$db" registry.db; do
+		d=$( [ "$reg" = registry.db ] && echo sqlite || echo pg ) &&
+		mkdir $d && (
+			cd $d && test_accept_lvyuan "$reg" 2026-11-23T09:00:00+08:00 &&
+			num=150302-20261123-000001 &&
+			reg-approve --db "$reg" --now 2026-11-23T10:00:00+08:00 --dept commerce \
+				--dossier $num --item recycling --verdict supplement --reviewer 王芳 \
+				--reason "请补正场地证明" accepted.xml >/dev/null 2>&1 &&
+			reg-notice --db "$reg" --now 2026-11-23T11:00:00+08:00 -o n receipt $num >/dev/null &&
+			reg-notice --db "$reg" --now 2026-11-23T11:00:00+08:00 -o n onetime $num >/dev/null &&
+			echo "场地证明（清晰版）" >materials/lvyuan/site-v2.txt &&
+			reg-supply --db "$reg" --now 2026-11-24T10:00:00+08:00 $num \
+				recycling-site-proof=materials/lvyuan/site-v2.txt >supplied.xml 2>/dev/null &&
+			reg-status --db "$reg" --format json $num >lookup.json
+		) || return 1
+	done &&
+	for f in n/150302-20261123-000001-receipt.svg n/150302-20261123-000001-onetime.svg \
+		supplied.xml lookup.json; do
+		cmp sqlite/$f pg/$f || return 1
+	done &&
+	python3 -c "import json,sys; json.load(open(sys.argv[1]))" pg/lookup.json
+'
+
 test_expect_success 'copy round trip: SQLite to PostgreSQL and back, and pg_dump/pg_restore: the same rows and reg-status' '
 	mkdir demo && (cd demo && pipeline registry.db) &&
 	db=$(test_pg_db ${ID}_copy) &&
