@@ -103,6 +103,68 @@ test_expect_success 'the window'\''s day on PostgreSQL: supplement, notices, loo
 	python3 -c "import json,sys; json.load(open(sys.argv[1]))" pg/lookup.json
 '
 
+# pg_clone FROM NAME — a new database NAME, a copy of database FROM (no one connected to it);
+# prints its URI.  Dropped at the end like test_pg_db's.
+pg_clone() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$REG_TEST_PG" -c "CREATE DATABASE $2 TEMPLATE $1" \
+		>/dev/null || return 1
+	printf '%s|%s\n' "$2" "$REG_TEST_PG" >>"$TRASH/pg-databases"
+	printf '%s\n' "$REG_TEST_PG" | sed "s|^\(postgres[a-z]*://[^/?]*\)/[^?]*|\1/$2|"
+}
+
+# kill_stage DB STAGE [WRAPPER…] — reg-apply or reg-issue of two.csv's pipeline on DB.
+kill_stage() {
+	local db=$1 stage=$2
+	shift 2
+	case $stage in
+	apply) "$@" reg-apply --db "$db" two.csv >accepted.xml ;;
+	issue) "$@" reg-issue --db "$db" -j 2 -o out merged.xml >issued.tsv ;;
+	esac 2>>stderr.txt
+}
+
+test_expect_success 'SIGKILL at every message to the server: a rerun ends exactly where no kill did' '
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" &&
+	cp -r "$FIXTURES/materials" . && head -n 3 "$FIXTURES/apps.csv" >two.csv &&
+	ref=$(test_pg_db ${ID}_kref) &&
+	kill_stage "$ref" apply && reg-approve --db "$ref" --all accepted.xml >approved.xml &&
+	reg-merge --db "$ref" approved.xml >merged.xml &&
+	psql -X -q -d "$REG_TEST_PG" -c "CREATE DATABASE ${ID}_kmerged TEMPLATE ${ID}_kref" &&
+	printf "%s|%s\n" ${ID}_kmerged "$REG_TEST_PG" >>"$TRASH/pg-databases" &&
+	kill_stage "$ref" issue && test "$(wc -l <issued.tsv)" = 2 &&
+	(cd out && sha256sum -- *) >ref-out.txt &&
+	canonical "$ref" | grep -v "^event|" >ref.txt &&
+	cp merged.xml merged-ref.xml &&
+	for stage in apply issue; do
+		n=1 && killed=0 &&
+		while :; do
+			rm -rf out accepted.xml issued.tsv && cp merged-ref.xml merged.xml &&
+			if [ $stage = apply ]; then
+				db=$(test_pg_db ${ID}_k${stage}$n)
+			else
+				db=$(pg_clone ${ID}_kmerged ${ID}_k${stage}$n)
+			fi &&
+			kill_stage "$db" $stage strace -f -qq -o /dev/null \
+				-e inject=sendto:signal=SIGKILL:when=$n
+			code=$?
+			[ $code = 137 ] || break
+			killed=$((killed + 1)) &&
+			: the rerun, and the rest of the pipeline &&
+			kill_stage "$db" $stage || { echo "$stage rerun after a kill at sendto $n failed"; return 1; }
+			if [ $stage = apply ]; then
+				reg-approve --db "$db" --all accepted.xml >approved.xml &&
+				reg-merge --db "$db" approved.xml >merged.xml &&
+				kill_stage "$db" issue || return 1
+			fi &&
+			(cd out && sha256sum -- *) >out.txt && test_cmp ref-out.txt out.txt &&
+			canonical "$db" | grep -v "^event|" >got.txt && test_cmp ref.txt got.txt ||
+				{ echo "$stage killed at sendto $n"; return 1; }
+			n=$((n + 1))
+		done &&
+		: the tool was killed at every one of its messages, then ran to the end &&
+		test $code = 0 && test $killed -ge 5 || { echo "$stage: code $code after $killed kills"; return 1; }
+	done
+'
+
 test_expect_success 'copy round trip: SQLite to PostgreSQL and back, and pg_dump/pg_restore: the same rows and reg-status' '
 	mkdir demo && (cd demo && pipeline registry.db) &&
 	db=$(test_pg_db ${ID}_copy) &&
