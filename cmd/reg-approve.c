@@ -67,11 +67,7 @@ int main(int argc, char **argv)
 		{"key", required_argument, NULL, OPT_KEY},
 		REG_CLI_PROGRESS_OPTIONS,
 		{"format", required_argument, NULL, OPT_FORMAT},
-		REG_CLI_OPT_DB,
-		REG_CLI_OPT_CATALOG,
-		REG_CLI_OPT_AUTHORITY,
-		REG_CLI_OPT_NOW,
-		REG_CLI_OPT_HELP_VERSION,
+		REG_CLI_PIPELINE_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

@@ -42,11 +42,7 @@ int main(int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},
 		REG_CLI_PROGRESS_OPTIONS,
 		{"format", required_argument, NULL, 'F'},
-		REG_CLI_OPT_DB,
-		REG_CLI_OPT_CATALOG,
-		REG_CLI_OPT_AUTHORITY,
-		REG_CLI_OPT_NOW,
-		REG_CLI_OPT_HELP_VERSION,
+		REG_CLI_PIPELINE_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	reg_issue_request r = {.prog = prog, .cfg = reg_config_new()};

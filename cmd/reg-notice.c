@@ -65,11 +65,7 @@ int main(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"item", required_argument, NULL, 'I'},
 		{"step", required_argument, NULL, 'S'},
-		REG_CLI_OPT_DB,
-		REG_CLI_OPT_CATALOG,
-		REG_CLI_OPT_AUTHORITY,
-		REG_CLI_OPT_NOW,
-		REG_CLI_OPT_HELP_VERSION,
+		REG_CLI_PIPELINE_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

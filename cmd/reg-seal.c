@@ -57,11 +57,7 @@ static int parse(reg_config *cfg, reg_sealset_request *rq, int argc, char **argv
 		{"uscc", required_argument, NULL, OPT_USCC},
 		{"legal-rep", required_argument, NULL, OPT_LEGAL_REP},
 		{"form", required_argument, NULL, OPT_FORM},
-		REG_CLI_OPT_DB,
-		REG_CLI_OPT_CATALOG,
-		REG_CLI_OPT_AUTHORITY,
-		REG_CLI_OPT_NOW,
-		REG_CLI_OPT_HELP_VERSION,
+		REG_CLI_PIPELINE_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	int opt;

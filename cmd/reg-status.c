@@ -78,11 +78,7 @@ int main(int argc, char **argv)
 		{"escalate", no_argument, NULL, OPT_ESCALATE},
 		{"export", no_argument, NULL, OPT_EXPORT},
 		{"output", required_argument, NULL, 'o'},
-		REG_CLI_OPT_DB,
-		REG_CLI_OPT_CATALOG,
-		REG_CLI_OPT_AUTHORITY,
-		REG_CLI_OPT_NOW,
-		REG_CLI_OPT_HELP_VERSION,
+		REG_CLI_PIPELINE_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	reg_config *cfg = reg_config_new();

@@ -40,6 +40,10 @@ enum reg_cli_option {
 #define REG_CLI_OPT_CLERK {"clerk", required_argument, NULL, REG_OPT_CLERK}
 #define REG_CLI_OPT_HELP_VERSION                                                        \
 	{"help", no_argument, NULL, REG_OPT_HELP}, {"version", no_argument, NULL, REG_OPT_VERSION}
+/* What a tool of the pipeline reads (REG_CLI_USES_PIPELINE), with --help and --version. */
+#define REG_CLI_PIPELINE_OPTIONS                                                        \
+	REG_CLI_OPT_DB, REG_CLI_OPT_CATALOG, REG_CLI_OPT_AUTHORITY, REG_CLI_OPT_NOW,      \
+	REG_CLI_OPT_HELP_VERSION
 #define REG_CLI_CONFIG_OPTIONS                                                          \
 	REG_CLI_OPT_DB, REG_CLI_OPT_CATALOG, REG_CLI_OPT_AUTHORITY, REG_CLI_OPT_NOW,      \
 	REG_CLI_OPT_WINDOW, REG_CLI_OPT_CLERK, REG_CLI_OPT_HELP_VERSION
